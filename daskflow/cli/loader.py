@@ -1,0 +1,61 @@
+"""Finding pipelines for the CLI: from a Python file (``-f``) or module (``-m``).
+
+A target holds pipelines as module attributes, or ``@repository`` objects holding them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from daskflow.definitions.pipeline import PipelineDefinition
+from daskflow.definitions.repository import RepositoryDefinition
+
+__all__ = ["load_pipelines", "select_pipeline"]
+
+
+def _load_module(python_file: str | None, module_name: str | None) -> Any:
+    if bool(python_file) == bool(module_name):
+        raise click.UsageError("give exactly one of -f/--python-file or -m/--module-name")
+    if module_name:
+        return importlib.import_module(module_name)
+    path = Path(python_file).resolve()
+    if not path.is_file():
+        raise click.UsageError(f"no such Python file: {python_file}")
+    sys.path.insert(0, str(path.parent))
+    name = f"daskflow_user_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_pipelines(python_file: str | None, module_name: str | None) -> dict[str, Any]:
+    """Every pipeline the target defines, by name."""
+    module = _load_module(python_file, module_name)
+    found: dict[str, PipelineDefinition] = {}
+    for value in vars(module).values():
+        if isinstance(value, PipelineDefinition):
+            found[value.name] = value
+        elif isinstance(value, RepositoryDefinition):
+            found.update({p.name: p for p in value.get_all_pipelines()})
+    if not found:
+        raise click.UsageError(f"{python_file or module_name} defines no pipeline")
+    return found
+
+
+def select_pipeline(pipelines: dict[str, Any], name: str | None) -> Any:
+    if name is None:
+        if len(pipelines) == 1:
+            return next(iter(pipelines.values()))
+        raise click.UsageError("several pipelines found; choose one with -p: "
+                               + ", ".join(sorted(pipelines)))
+    if name not in pipelines:
+        raise click.UsageError(f'no pipeline "{name}"; found: ' + ", ".join(sorted(pipelines)))
+    return pipelines[name]

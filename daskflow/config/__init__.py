@@ -1,0 +1,68 @@
+"""daskflow's config system: schemas for solid/resource config, validation and export.
+
+>>> from daskflow.config import Field, validate_config
+>>> schema = {"delay": Field(float, default_value=0.5), "files": [str]}
+>>> validate_config(schema, {"files": ["a.csv"]}).value
+{'files': ['a.csv'], 'delay': 0.5}
+>>> print(validate_config(schema, {"files": ["a.csv", 3]}).errors[0])
+files.1: expected a string, got the integer 3.
+  Put quotes around the value to pass it as a string.
+"""
+
+from daskflow.config._describe import describe_config_type
+from daskflow.config._errors import ConfigError, DaskflowConfigError, DaskflowInvalidDefinitionError
+from daskflow.config._example import example_config, format_yaml_example
+from daskflow.config._field import Field
+from daskflow.config._json_schema import config_to_json_schema
+from daskflow.config._types import (
+    Any,
+    Array,
+    Bool,
+    BoolSource,
+    ConfigType,
+    Enum,
+    EnumValue,
+    Float,
+    Int,
+    IntSource,
+    Noneable,
+    Permissive,
+    ScalarUnion,
+    Selector,
+    Shape,
+    String,
+    StringSource,
+    resolve_config_type,
+)
+from daskflow.config._validate import ValidationResult, validate_config
+
+__all__ = [
+    "Any",
+    "Array",
+    "Bool",
+    "BoolSource",
+    "ConfigError",
+    "ConfigType",
+    "DaskflowConfigError",
+    "DaskflowInvalidDefinitionError",
+    "Enum",
+    "EnumValue",
+    "Field",
+    "Float",
+    "Int",
+    "IntSource",
+    "Noneable",
+    "Permissive",
+    "ScalarUnion",
+    "Selector",
+    "Shape",
+    "String",
+    "StringSource",
+    "ValidationResult",
+    "config_to_json_schema",
+    "describe_config_type",
+    "example_config",
+    "format_yaml_example",
+    "resolve_config_type",
+    "validate_config",
+]

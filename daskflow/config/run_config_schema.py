@@ -1,0 +1,104 @@
+"""The run-config schema of a pipeline in a mode, assembled from its definitions.
+
+::
+
+    solids:       per solid: config (its config_schema), inputs (unconnected inputs whose
+                  type has a loader); per composite: config (with config mapping) or solids
+    resources:    per resource the solids use: config
+    loggers:      console: {config: {log_level}}
+    execution:    in_process | threads | dask (see ``execution_schema``)
+
+The pipeline and mode are read by duck typing: this module knows no definition classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from daskflow.config._field import Field
+from daskflow.config._types import Any as AnyType
+from daskflow.config._types import Shape
+from daskflow.config.execution_schema import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
+
+__all__ = ["build_run_config_schema", "used_resource_keys"]
+
+
+def build_run_config_schema(pipeline: Any, mode: Any) -> Shape:
+    fields: dict[str, Field] = {}
+    unconnected = {node.name: node.unconnected_inputs() for node in pipeline.solids}
+    solids = _solids_shape(pipeline.invocations, (), unconnected)
+    if solids.fields:
+        fields["solids"] = Field(solids, description="config and inputs of each solid")
+    resources = _resources_shape(pipeline, mode)
+    if resources.fields:
+        fields["resources"] = Field(resources, description=f'resources of mode "{mode.name}"')
+    fields["loggers"] = Field(LOGGERS_SCHEMA, is_required=False)
+    fields["execution"] = Field(EXECUTION_SCHEMA, default_value=DEFAULT_EXECUTION)
+    return Shape(fields, description=f"Run config of pipeline {pipeline.name}")
+
+
+def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
+                  unconnected: dict[str, list[Any]]) -> Shape:
+    fields = {}
+    for inv in invocations:
+        handle = (*prefix, inv.node_name)
+        definition = inv.definition
+        if hasattr(definition, "invocations"):  # a composite solid
+            fields[inv.node_name] = _composite_field(definition, handle, unconnected)
+        else:
+            fields[inv.node_name] = _solid_field(definition, unconnected[".".join(handle)])
+    return Shape(fields)
+
+
+def _solid_field(definition: Any, unconnected_inputs: list[Any]) -> Field:
+    entries: dict[str, Field] = {}
+    if definition.config_field is not None:
+        entries["config"] = definition.config_field
+    inputs = {}
+    for inp in unconnected_inputs:
+        if inp.loader is None or inp.is_nothing:
+            continue
+        inputs[inp.name] = Field(inp.loader.config_schema, is_required=not inp.has_default,
+                                 description=inp.description)
+    if inputs:
+        entries["inputs"] = Field(Shape(inputs),
+                                  description="the solid's unconnected inputs, loaded from config")
+    return Field(Shape(entries), description=definition.description)
+
+
+def _composite_field(definition: Any, handle: tuple[str, ...],
+                     unconnected: dict[str, list[Any]]) -> Field:
+    if definition.config_field is not None:
+        return Field(Shape({"config": definition.config_field}),
+                     description=definition.description)
+    inner = _solids_shape(definition.invocations, handle, unconnected)
+    return Field(Shape({"solids": Field(inner)}), description=definition.description)
+
+
+def used_resource_keys(pipeline: Any, mode: Any) -> list[str]:
+    """Resource keys the pipeline's solids need in ``mode``, with their dependencies."""
+    needed: set[str] = set()
+    for node in pipeline.solids:
+        needed |= set(node.definition.required_resource_keys)
+        needed |= {o.io_manager_key for o in node.definition.output_defs}
+    frontier = [k for k in needed if k in mode.resource_defs]
+    while frontier:
+        key = frontier.pop()
+        for dep in mode.resource_defs[key].required_resource_keys:
+            if dep not in needed:
+                needed.add(dep)
+                frontier.append(dep)
+    return sorted(k for k in needed if k in mode.resource_defs)
+
+
+def _resources_shape(pipeline: Any, mode: Any) -> Shape:
+    fields = {}
+    for key in used_resource_keys(pipeline, mode):
+        definition = mode.resource_defs[key]
+        if definition.config_field is None:
+            fields[key] = Field({"config": Field(AnyType, is_required=False)}, is_required=False,
+                                description=definition.description)
+        else:
+            fields[key] = Field(Shape({"config": definition.config_field}),
+                                description=definition.description)
+    return Shape(fields)

@@ -1,0 +1,86 @@
+"""Declarations of a solid's inputs and outputs: names, types, defaults and IO manager keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from daskflow.definitions.names import check_valid_name
+
+__all__ = ["InputDefinition", "OutputDefinition", "NO_VALUE"]
+
+
+class _NoValue:
+    """Marks 'no default value' (``None`` is a valid default)."""
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NO_VALUE: Any = _NoValue()
+
+
+def _resolve_type(daskflow_type: Any) -> Any:
+    from daskflow.types import resolve_daskflow_type
+
+    return resolve_daskflow_type(daskflow_type)
+
+
+@dataclass(frozen=True, init=False)
+class InputDefinition:
+    """One input of a solid.
+
+    >>> InputDefinition("cereals", description="rows to filter").daskflow_type.name
+    'Any'
+    """
+
+    name: str
+    daskflow_type: Any
+    description: str | None
+    default_value: Any
+
+    def __init__(self, name: str, daskflow_type: Any = None, description: str | None = None,
+                 default_value: Any = NO_VALUE):
+        check_valid_name(name, "input")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "daskflow_type", _resolve_type(daskflow_type))
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "default_value", default_value)
+
+    @property
+    def has_default(self) -> bool:
+        return self.default_value is not NO_VALUE
+
+    @property
+    def loader(self) -> Any:
+        """The type's config loader, or None when the input cannot be filled from config."""
+        return getattr(self.daskflow_type, "loader", None)
+
+    @property
+    def is_nothing(self) -> bool:
+        return bool(getattr(self.daskflow_type, "is_nothing", False))
+
+
+@dataclass(frozen=True, init=False)
+class OutputDefinition:
+    """One output of a solid; ``io_manager_key`` names the resource that stores it."""
+
+    name: str
+    daskflow_type: Any
+    description: str | None
+    is_required: bool
+    io_manager_key: str
+
+    def __init__(self, daskflow_type: Any = None, name: str = "result",
+                 description: str | None = None, is_required: bool = True,
+                 io_manager_key: str = "io_manager"):
+        check_valid_name(name, "output")
+        check_valid_name(io_manager_key, "io_manager_key")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "daskflow_type", _resolve_type(daskflow_type))
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "is_required", is_required)
+        object.__setattr__(self, "io_manager_key", io_manager_key)

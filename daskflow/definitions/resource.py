@@ -1,0 +1,164 @@
+"""``@resource``: pluggable environment objects (datalakes, clients) and their lifecycle.
+
+A resource function receives an ``InitResourceContext`` whose ``resource_config`` is
+validated with defaults filled in. A generator resource yields its value and tears down
+after the run, also when the run fails.
+
+>>> @resource(config_schema={"root_dir": str})
+... def lake(init_context):
+...     yield init_context.resource_config["root_dir"]
+>>> with build_resources({"lake": lake}, {"lake": {"config": {"root_dir": "/tmp"}}}) as res:
+...     res.lake
+'/tmp'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from daskflow.config import DaskflowConfigError, validate_config
+from daskflow.definitions.solid import config_field_from_schema
+from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
+
+__all__ = ["InitResourceContext", "ResourceDefinition", "build_resources", "resource"]
+
+_LOG = logging.getLogger("daskflow.resources")
+
+
+@dataclass
+class InitResourceContext:
+    """What a resource function receives."""
+
+    resource_config: Any
+    resource_def: ResourceDefinition
+    resources: Any = field(default_factory=SimpleNamespace)  # resources this one requires
+    run_id: str | None = None
+    log: Any = _LOG
+
+
+class ResourceDefinition:
+    """A resource: a function building the object, its config schema and dependencies."""
+
+    def __init__(self, resource_fn: Callable[[InitResourceContext], Any],
+                 config_schema: Any = None, description: str | None = None,
+                 required_resource_keys: Sequence[str] | None = None):
+        if not callable(resource_fn):
+            raise DaskflowInvalidDefinitionError("a resource needs a callable resource_fn")
+        self.resource_fn = resource_fn
+        self.config_field = config_field_from_schema(config_schema)
+        self.description = description
+        self.required_resource_keys = frozenset(required_resource_keys or ())
+
+    @staticmethod
+    def hardcoded_resource(value: Any, description: str | None = None) -> ResourceDefinition:
+        """A resource that is always ``value`` (handy in tests)."""
+        return ResourceDefinition(lambda _: value, description=description)
+
+    @staticmethod
+    def none_resource(description: str | None = None) -> ResourceDefinition:
+        return ResourceDefinition.hardcoded_resource(None, description)
+
+    @contextlib.contextmanager
+    def initialize(self, context: InitResourceContext) -> Iterator[Any]:
+        """Build the resource; for generator functions, tear it down on exit."""
+        if not inspect.isgeneratorfunction(self.resource_fn):
+            yield self.resource_fn(context)
+            return
+        generator = self.resource_fn(context)
+        try:
+            value = next(generator)
+        except StopIteration:
+            raise DaskflowInvalidDefinitionError("a generator resource must yield its value") \
+                from None
+        try:
+            yield value
+        finally:
+            # Resume the generator rather than throwing the run's error into it, so the
+            # code after ``yield`` (the teardown) runs even without try/finally.
+            try:
+                next(generator)
+            except StopIteration:
+                pass
+            else:
+                raise DaskflowInvalidDefinitionError("a generator resource must yield only once")
+
+
+def resource(config_schema: Any = None, description: str | None = None,
+             required_resource_keys: Sequence[str] | None = None) -> Any:
+    """Define a resource; usable as ``@resource`` or ``@resource(config_schema=...)``."""
+    if callable(config_schema) and not isinstance(config_schema, type):
+        return ResourceDefinition(config_schema)
+
+    def decorate(fn: Callable[[InitResourceContext], Any]) -> ResourceDefinition:
+        return ResourceDefinition(fn, config_schema, description or inspect.getdoc(fn),
+                                  required_resource_keys)
+
+    return decorate
+
+
+def resource_init_order(resource_defs: Mapping[str, ResourceDefinition],
+                        keys: Sequence[str]) -> list[str]:
+    """``keys`` and what they require, dependencies first."""
+    order: list[str] = []
+
+    def visit(key: str, path: tuple[str, ...]) -> None:
+        if key in order:
+            return
+        if key in path:
+            raise DaskflowInvalidDefinitionError(
+                "resources require each other in a cycle: " + " -> ".join((*path, key)))
+        if key not in resource_defs:
+            raise DaskflowInvalidDefinitionError(
+                f"resource {path[-1]!r} requires resource {key!r}, which the mode lacks"
+                if path else f"no resource named {key!r}")
+        for dep in sorted(resource_defs[key].required_resource_keys):
+            visit(dep, (*path, key))
+        order.append(key)
+
+    for key in keys:
+        visit(key, ())
+    return order
+
+
+@contextlib.contextmanager
+def build_resources(resource_defs: Mapping[str, ResourceDefinition],
+                    resources_config: Mapping[str, Any] | None = None,
+                    keys: Sequence[str] | None = None, run_id: str | None = None,
+                    log: Any = _LOG) -> Iterator[SimpleNamespace]:
+    """Initialise resources (``keys``, default all) and tear them down in reverse order.
+
+    ``resources_config`` is the run config's ``resources`` block: ``{key: {"config": ...}}``.
+    """
+    resources_config = resources_config or {}
+    order = resource_init_order(resource_defs, sorted(keys if keys is not None
+                                                      else resource_defs))
+    built: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        for key in order:
+            definition = resource_defs[key]
+            config = _resource_config(key, definition, resources_config.get(key) or {})
+            deps = SimpleNamespace(**{k: built[k] for k in definition.required_resource_keys})
+            context = InitResourceContext(config, definition, deps, run_id, log)
+            try:
+                built[key] = stack.enter_context(definition.initialize(context))
+            except Exception as exc:
+                raise DaskflowResourceError(
+                    f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}',
+                    key) from exc
+        yield SimpleNamespace(**built)
+
+
+def _resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:
+    if definition.config_field is None:
+        return block.get("config")
+    result = validate_config(definition.config_field, block.get("config"),
+                             path=("resources", key, "config"))
+    if not result.success:
+        raise DaskflowConfigError(result.errors, title=f'Invalid config for resource "{key}"')
+    return result.value

@@ -1,0 +1,1 @@
+"""Engine: execution plan, compilation into one Dask graph, execution and events."""

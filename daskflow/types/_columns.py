@@ -1,0 +1,279 @@
+"""Dataframe schemas: ``Column`` rules and the per-partition check ``check_dataframe_partition``.
+
+The check is pure, vectorised pandas and never raises on bad data: it returns one
+``ColumnFailure`` per broken rule, so it can run inside each partition's Dask task
+and the failures of all partitions can be merged with ``merge_column_failures``.
+
+>>> import pandas as pd
+>>> schema = DataFrameSchema({"sugars": Column(int, min_value=0), "name": str})
+>>> frame = pd.DataFrame({"sugars": [3, -1, -2], "name": ["a", "b", "c"]})
+>>> [f.message for f in check_dataframe_partition(schema, frame)]
+['column "sugars": 2 rows below min_value 0']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from daskflow.config import DaskflowInvalidDefinitionError
+from daskflow.types._core import TypeCheck
+from daskflow.types._dtypes import DtypeRule, dtype_mismatch, dtype_rule
+
+__all__ = [
+    "Column",
+    "ColumnFailure",
+    "DataFrameSchema",
+    "check_dataframe_partition",
+    "merge_column_failures",
+]
+
+FrameCheck = Callable[[pd.DataFrame], "bool | TypeCheck | str | None"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """Rules for one column; ``dtype`` is matched by kind (see ``daskflow.types._dtypes``).
+
+    >>> Column(float, min_value=0).dtype_rule.label
+    'float'
+    """
+
+    dtype: Any = None
+    nullable: bool = True
+    min_value: Any = None
+    max_value: Any = None
+    allowed_values: Iterable[Any] | None = None
+    unique: bool = False
+    description: str | None = None
+    dtype_rule: DtypeRule | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rule = None if self.dtype is None else dtype_rule(self.dtype)
+        object.__setattr__(self, "dtype_rule", rule)
+        if self.allowed_values is not None:
+            object.__setattr__(self, "allowed_values", tuple(self.allowed_values))
+
+
+@dataclass(frozen=True)
+class ColumnFailure:
+    """One broken rule: ``column`` is None for frame-level checks.
+
+    ``rule`` is one of missing, duplicate, dtype, nullable, min_value, max_value,
+    allowed_values, unique, strict, check. ``detail`` lets merged counts be re-worded.
+    """
+
+    column: str | None
+    rule: str
+    offending_rows: int
+    message: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for events and metadata."""
+        return {
+            "column": self.column,
+            "rule": self.rule,
+            "offending_rows": self.offending_rows,
+            "message": self.message,
+        }
+
+
+def _counted(column: str, rule: str, count: int, detail: str) -> ColumnFailure:
+    """A failure whose message reads ``column "x": 3 rows <detail>``."""
+    rows = "1 row" if count == 1 else f"{count} rows"
+    return ColumnFailure(column, rule, count, f'column "{column}": {rows} {detail}', detail)
+
+
+@dataclass(frozen=True)
+class DataFrameSchema:
+    """Columns (name -> ``Column``; a dtype spec is shorthand), frame checks, strictness.
+
+    ``strict`` forbids columns the schema does not name.
+    """
+
+    columns: Mapping[str, Column]
+    checks: Sequence[FrameCheck] = ()
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "columns",
+            {
+                name: spec if isinstance(spec, Column) else Column(dtype=spec)
+                for name, spec in dict(self.columns).items()
+            },
+        )
+        checks = tuple(self.checks)
+        for check in checks:
+            if not callable(check):
+                raise DaskflowInvalidDefinitionError(f"dataframe check {check!r} is not callable")
+        object.__setattr__(self, "checks", checks)
+
+
+def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> list[ColumnFailure]:
+    """Every failure of ``pdf`` (a whole frame or one partition) against ``schema``.
+
+    Data problems become failures, never exceptions; a frame check that raises, or
+    returns something other than bool/TypeCheck/str/None, does raise (a user bug).
+
+    >>> schema = DataFrameSchema({"x": int}, strict=True)
+    >>> [f.rule for f in check_dataframe_partition(schema, pd.DataFrame({"y": [1]}))]
+    ['missing', 'strict']
+    """
+    if not isinstance(pdf, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(pdf).__name__}")
+    failures: list[ColumnFailure] = []
+    present = pdf.columns
+    for name, column in schema.columns.items():
+        matches = int((present == name).sum()) if len(present) else 0
+        if matches == 0:
+            failures.append(ColumnFailure(name, "missing", len(pdf), f'missing column "{name}"'))
+        elif matches > 1:
+            failures.append(
+                ColumnFailure(
+                    name, "duplicate", len(pdf), f'column "{name}" appears {matches} times'
+                )
+            )
+        else:
+            failures.extend(_check_column(name, column, pdf[name]))
+    if schema.strict:
+        for extra in present:
+            if extra not in schema.columns:
+                failures.append(
+                    ColumnFailure(
+                        str(extra),
+                        "strict",
+                        len(pdf),
+                        f'unexpected column "{extra}" (strict schema)',
+                    )
+                )
+    failures.extend(_run_frame_checks(schema.checks, pdf))
+    return failures
+
+
+def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFailure]:
+    failures: list[ColumnFailure] = []
+    dtype_ok = True
+    if column.dtype_rule is not None:
+        mismatch = dtype_mismatch(column.dtype_rule, series)
+        if mismatch is not None:
+            dtype_ok = False
+            failures.append(
+                ColumnFailure(name, "dtype", mismatch[0], f'column "{name}": {mismatch[1]}')
+            )
+    if not column.nullable:
+        nulls = int(series.isna().sum())
+        if nulls:
+            failures.append(_counted(name, "nullable", nulls, "with a null value (not nullable)"))
+    if dtype_ok:
+        failures.extend(_value_rules(name, column, series))
+    return failures
+
+
+def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFailure]:
+    """min/max/allowed/unique: each guarded so incomparable data becomes a failure."""
+    rules: list[tuple[str, Callable[[], Any], str]] = []
+    if column.min_value is not None:
+        rules.append(
+            (
+                "min_value",
+                lambda: series < column.min_value,
+                f"below min_value {column.min_value!r}",
+            )
+        )
+    if column.max_value is not None:
+        rules.append(
+            (
+                "max_value",
+                lambda: series > column.max_value,
+                f"above max_value {column.max_value!r}",
+            )
+        )
+    if column.allowed_values is not None:
+        rules.append(
+            (
+                "allowed_values",
+                lambda: series.notna() & ~series.isin(column.allowed_values),
+                f"not in allowed_values {list(column.allowed_values)!r}",
+            )
+        )
+    if column.unique:
+        rules.append(
+            (
+                "unique",
+                lambda: series[series.notna()].duplicated(keep=False),
+                "with duplicated values (unique)",
+            )
+        )
+    failures = []
+    for rule, offending_mask, detail in rules:
+        try:
+            count = int(offending_mask().sum())
+        except (TypeError, ValueError) as exc:
+            message = f'column "{name}": cannot apply {rule} ({type(exc).__name__}: {exc})'
+            failures.append(ColumnFailure(name, rule, int(series.notna().sum()), message))
+            continue
+        if count:
+            failures.append(_counted(name, rule, count, detail))
+    return failures
+
+
+def _run_frame_checks(checks: Sequence[FrameCheck], pdf: pd.DataFrame) -> list[ColumnFailure]:
+    failures = []
+    for check in checks:
+        check_name = getattr(check, "__name__", repr(check))
+        message = _frame_check_failure(check_name, check(pdf))
+        if message is not None:
+            failures.append(ColumnFailure(None, "check", 0, message))
+    return failures
+
+
+def _frame_check_failure(check_name: str, result: Any) -> str | None:
+    """The failure message of a frame check's result, or None if it passed."""
+    if result is None or result is True:
+        return None
+    if isinstance(result, TypeCheck):
+        return None if result.success else f'check "{check_name}": {result.description or "failed"}'
+    if isinstance(result, str):
+        return f'check "{check_name}": {result}'
+    if isinstance(result, bool | np.bool_):
+        return None if bool(result) else f'check "{check_name}" failed'
+    raise TypeError(
+        f'dataframe check "{check_name}" must return a bool, TypeCheck, str or None, '
+        f"got {type(result).__name__} (for a Series of booleans, return .all())"
+    )
+
+
+def merge_column_failures(
+    partitions: Iterable[Sequence[ColumnFailure]],
+) -> list[ColumnFailure]:
+    """Combine the failures of several partitions: same column and rule add up their rows.
+
+    >>> part = [_counted("x", "min_value", 2, "below min_value 0")]
+    >>> [f.message for f in merge_column_failures([part, part])]
+    ['column "x": 4 rows below min_value 0']
+    """
+    merged: dict[tuple[str | None, str, str], ColumnFailure] = {}
+    for failures in partitions:
+        for failure in failures:
+            key = (failure.column, failure.rule, failure.detail or failure.message)
+            previous = merged.get(key)
+            if previous is None:
+                merged[key] = failure
+            elif failure.detail and failure.column is not None:
+                count = previous.offending_rows + failure.offending_rows
+                merged[key] = _counted(failure.column, failure.rule, count, failure.detail)
+            else:
+                merged[key] = ColumnFailure(
+                    failure.column,
+                    failure.rule,
+                    previous.offending_rows + failure.offending_rows,
+                    previous.message,
+                )
+    return list(merged.values())

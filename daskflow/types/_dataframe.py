@@ -1,0 +1,209 @@
+"""Pandas dataframe types: ``DataFrame``, its csv/parquet/table loader, and ``dataframe_type``.
+
+Paths are any fsspec URL (``s3://``, ``memory://``...) or a local path, relative
+paths being relative to the current working directory.
+
+>>> import pandas as pd
+>>> check = DataFrame.type_check(None, pd.DataFrame({"a": [1, 2]}))
+>>> check.success, [(e.label, e.value) for e in check.metadata_entries][0]
+(True, ('row_count', 2))
+>>> Cereals = dataframe_type("Cereals", {"rating": Column(float, max_value=100)})
+>>> Cereals.type_check(None, pd.DataFrame({"rating": [50.0, 101.0]})).description
+'Value of type "Cereals" failed its schema: column "rating": 1 row above max_value 100'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from daskflow.config import Field, Permissive, Selector, Shape, StringSource
+from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.types._columns import (
+    Column,
+    ColumnFailure,
+    DataFrameSchema,
+    check_dataframe_partition,
+)
+from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
+from daskflow.types._errors import DaskflowTypeLoadError
+from daskflow.types._loaders import TypeLoader, type_loader
+
+__all__ = [
+    "DataFrame",
+    "DataFrameSchemaType",
+    "dataframe_type",
+    "failures_type_check",
+    "frame_metadata",
+    "reader_kwargs",
+    "storage_options_field",
+    "wrap_missing_file",
+]
+
+
+def storage_options_field() -> Field:
+    """Optional fsspec ``storage_options`` (credentials, endpoint_url, ...)."""
+    return Field(
+        Permissive(),
+        is_required=False,
+        description="fsspec storage options, e.g. key/secret/endpoint_url for S3",
+    )
+
+
+PANDAS_LOADER_SCHEMA = Selector(
+    {
+        "csv": Shape(
+            {
+                "path": StringSource,
+                "sep": Field(StringSource, is_required=False, description="field separator"),
+                "storage_options": storage_options_field(),
+            }
+        ),
+        "parquet": Shape(
+            {
+                "path": StringSource,
+                "columns": Field([str], is_required=False, description="only read these columns"),
+                "storage_options": storage_options_field(),
+            }
+        ),
+        "table": Shape({"path": StringSource}),
+    }
+)
+
+
+def wrap_missing_file(type_name: str, kind: str, path: str, read: Callable[[], Any]) -> Any:
+    """Run ``read()``, turning a missing file into a DaskflowTypeLoadError naming the path.
+
+    Missing means FileNotFoundError, or dask's OSError for a glob that matched nothing.
+    """
+    try:
+        return read()
+    except OSError as exc:
+        if not isinstance(exc, FileNotFoundError) and "resolved to no files" not in str(exc):
+            raise
+        where = path
+        if "://" not in path and not os.path.isabs(path):
+            where = f"{path} (resolved to {os.path.abspath(path)})"
+        raise DaskflowTypeLoadError(
+            f'{type_name} loader: config "{kind}.path" names no existing file: {where}',
+            config_key=f"{kind}.path",
+            path=path,
+        ) from exc
+
+
+def reader_kwargs(params: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """The optional keyword arguments that are set (an empty storage_options is dropped)."""
+    return {name: params[name] for name in names if params.get(name) not in (None, {})}
+
+
+@type_loader(PANDAS_LOADER_SCHEMA)
+def load_pandas_dataframe(_context: Any, config: Mapping[str, Any]) -> pd.DataFrame:
+    """Read ``{csv: {path, sep?}}``, ``{parquet: {path, columns?}}`` or ``{table: {path}}``."""
+    ((kind, params),) = config.items()
+    path = params["path"]
+    if kind == "csv":
+        kwargs = reader_kwargs(params, "sep", "storage_options")
+        return wrap_missing_file("PandasDataFrame", kind, path, lambda: pd.read_csv(path, **kwargs))
+    if kind == "parquet":
+        kwargs = reader_kwargs(params, "columns", "storage_options")
+        return wrap_missing_file(
+            "PandasDataFrame", kind, path, lambda: pd.read_parquet(path, **kwargs)
+        )
+    return wrap_missing_file("PandasDataFrame", kind, path, lambda: pd.read_csv(path, sep="\t"))
+
+
+def frame_metadata(pdf: pd.DataFrame) -> list[EventMetadataEntry]:
+    """``row_count`` and ``columns`` (names and dtypes) of a pandas frame."""
+    columns = [{"name": str(name), "dtype": str(dtype)} for name, dtype in pdf.dtypes.items()]
+    return [
+        EventMetadataEntry.int(len(pdf), label="row_count"),
+        EventMetadataEntry.json(columns, label="columns"),
+    ]
+
+
+def _check_pandas_frame(_context: TypeCheckContext, value: Any) -> bool | TypeCheck:
+    if not isinstance(value, pd.DataFrame):
+        return False
+    return TypeCheck(True, metadata_entries=frame_metadata(value))
+
+
+DataFrame = DaskflowType(
+    "PandasDataFrame",
+    _check_pandas_frame,
+    loader=load_pandas_dataframe,
+    description=(
+        "Two-dimensional, size-mutable, potentially heterogeneous tabular data with "
+        "labelled axes (rows and columns). See https://pandas.pydata.org/"
+    ),
+    python_type=pd.DataFrame,
+)
+DataFrame._pickle_by_reference(__name__, "DataFrame")
+
+
+def failures_type_check(
+    type_name: str,
+    failures: Sequence[ColumnFailure],
+    row_count: int,
+    success_metadata: Sequence[EventMetadataEntry] = (),
+) -> TypeCheck:
+    """The TypeCheck of a schema check (whole frame, or merged partitions of a Dask frame)."""
+    rows = EventMetadataEntry.int(row_count, label="row_count")
+    if not failures:
+        return TypeCheck(True, metadata_entries=[rows, *success_metadata])
+    return TypeCheck(
+        False,
+        f'Value of type "{type_name}" failed its schema: '
+        + "; ".join(failure.message for failure in failures),
+        [EventMetadataEntry.json([f.to_dict() for f in failures], label="failures"), rows],
+    )
+
+
+class DataFrameSchemaType(DaskflowType):
+    """A pandas DataFrame type checked against ``schema``; built by ``dataframe_type``."""
+
+    def __init__(
+        self,
+        name: str,
+        schema: DataFrameSchema,
+        description: str | None,
+        loader: TypeLoader | None = load_pandas_dataframe,
+    ) -> None:
+        self.schema = schema
+        if description is None:
+            description = f"A pandas DataFrame with columns {', '.join(schema.columns)}."
+        super().__init__(
+            name, self._check, loader=loader, description=description, python_type=pd.DataFrame
+        )
+
+    def _check(self, _context: TypeCheckContext, value: Any) -> TypeCheck:
+        if not isinstance(value, pd.DataFrame):
+            return TypeCheck(
+                False,
+                f'Value of type "{type(value).__name__}" is not a '
+                f'pandas DataFrame (type "{self.name}")',
+            )
+        failures = check_dataframe_partition(self.schema, value)
+        return failures_type_check(self.name, failures, len(value), frame_metadata(value)[1:])
+
+
+def dataframe_type(
+    name: str,
+    columns: Mapping[str, type | str | Column],
+    checks: Sequence[Callable[[pd.DataFrame], bool | TypeCheck | str | None]] = (),
+    strict: bool = False,
+    description: str | None = None,
+) -> DataFrameSchemaType:
+    """A pandas DataFrame type with a column schema; it loads like ``DataFrame``.
+
+    ``columns`` maps names to ``Column`` rules (a type or dtype string is shorthand
+    for ``Column(dtype=...)``); ``checks`` take the frame and return True/None to
+    pass, or False, a message or a failing TypeCheck; ``strict`` forbids extra columns.
+
+    >>> Points = dataframe_type("Points", {"x": float, "y": float}, strict=True)
+    >>> Points.type_check(None, pd.DataFrame({"x": [1.0], "y": [2.0]})).success
+    True
+    """
+    return DataFrameSchemaType(name, DataFrameSchema(columns, tuple(checks), strict), description)
