@@ -33,6 +33,10 @@ def _load_module(python_file: str | None, module_name: str | None) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    # Workers cannot import a file loaded by path: ship its definitions by value instead.
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(module)
     return module
 
 

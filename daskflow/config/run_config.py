@@ -14,7 +14,11 @@ from typing import Any
 from daskflow.config._errors import ConfigError, DaskflowConfigError
 from daskflow.config._validate import validate_config
 from daskflow.config.execution_schema import execution_problems
-from daskflow.config.run_config_schema import _solids_shape, build_run_config_schema
+from daskflow.config.run_config_schema import (
+    _solids_shape,
+    build_run_config_schema,
+    config_inputs,
+)
 
 __all__ = ["ResolvedRunConfig", "RunConfigValidation", "resolve_run_config",
            "validate_run_config"]
@@ -60,12 +64,17 @@ class RunConfigValidation:
 
 
 def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                        mode: str | None = None) -> RunConfigValidation:
-    """Check ``run_config`` against the pipeline's schema for ``mode``; collect all errors."""
+                        mode: str | None = None, selected: set[str] | None = None,
+                        inputs_from_parent: bool = False) -> RunConfigValidation:
+    """Check ``run_config`` against the pipeline's schema for ``mode``; collect all errors.
+
+    ``selected`` restricts the run to those solids (see ``config_inputs``).
+    """
     mode_def = pipeline.get_mode(mode)
     title = f'Invalid run config for pipeline "{pipeline.name}" (mode "{mode_def.name}")'
     raw = dict(run_config or {})
-    result = validate_config(build_run_config_schema(pipeline, mode_def), raw)
+    schema = build_run_config_schema(pipeline, mode_def, selected, inputs_from_parent)
+    result = validate_config(schema, raw)
     errors = list(result.errors)
     if errors:
         return RunConfigValidation(False, errors, None, title)
@@ -81,9 +90,11 @@ def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = No
 
 
 def resolve_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                       mode: str | None = None) -> ResolvedRunConfig:
+                       mode: str | None = None, selected: set[str] | None = None,
+                       inputs_from_parent: bool = False) -> ResolvedRunConfig:
     """Like ``validate_run_config`` but raises ``DaskflowConfigError`` listing every error."""
-    return validate_run_config(pipeline, run_config, mode).raise_if_invalid()
+    return validate_run_config(pipeline, run_config, mode, selected,
+                               inputs_from_parent).raise_if_invalid()
 
 
 def _flatten_solids(invocations: list[Any], block: Mapping[str, Any], prefix: tuple[str, ...],
@@ -118,8 +129,7 @@ def _apply_config_mapping(definition: Any, config: Any, handle: tuple[str, ...],
         errors.append(ConfigError(path, f'the config_fn of composite solid "{definition.name}" '
                                   f"raised {type(exc).__name__}: {exc}", expected="a mapping"))
         return None
-    unconnected = {node.name: node.unconnected_inputs() for node in pipeline.solids}
-    schema = _solids_shape(definition.invocations, handle, unconnected)
+    schema = _solids_shape(definition.invocations, handle, config_inputs(pipeline))
     result = validate_config(schema, mapped, path=(*path, "<mapped>"))
     for err in result.errors:
         errors.append(ConfigError(err.path, f'(produced by the config_fn of composite solid '

@@ -20,12 +20,33 @@ from daskflow.config._types import Any as AnyType
 from daskflow.config._types import Shape
 from daskflow.config.execution_schema import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
 
-__all__ = ["build_run_config_schema", "used_resource_keys"]
+__all__ = ["build_run_config_schema", "config_inputs", "used_resource_keys"]
 
 
-def build_run_config_schema(pipeline: Any, mode: Any) -> Shape:
+def config_inputs(pipeline: Any, selected: set[str] | None = None,
+                  inputs_from_parent: bool = False) -> dict[str, list[Any] | None]:
+    """Per solid, the inputs that run config must (or may) fill; None for unselected solids.
+
+    With a selection, an input whose upstream solids are all unselected is filled from
+    config too, unless a parent run's outputs provide it (re-execution).
+    """
+    result: dict[str, list[Any] | None] = {}
+    for node in pipeline.solids:
+        if selected is not None and node.name not in selected:
+            result[node.name] = None
+            continue
+        inputs = node.unconnected_inputs()
+        if selected is not None and not inputs_from_parent:
+            inputs += [i for i in node.definition.input_defs if i.name in node.inputs
+                       and not any(ref.node in selected for ref in node.inputs[i.name])]
+        result[node.name] = inputs
+    return result
+
+
+def build_run_config_schema(pipeline: Any, mode: Any, selected: set[str] | None = None,
+                            inputs_from_parent: bool = False) -> Shape:
     fields: dict[str, Field] = {}
-    unconnected = {node.name: node.unconnected_inputs() for node in pipeline.solids}
+    unconnected = config_inputs(pipeline, selected, inputs_from_parent)
     solids = _solids_shape(pipeline.invocations, (), unconnected)
     if solids.fields:
         fields["solids"] = Field(solids, description="config and inputs of each solid")
@@ -38,7 +59,7 @@ def build_run_config_schema(pipeline: Any, mode: Any) -> Shape:
 
 
 def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
-                  unconnected: dict[str, list[Any]]) -> Shape:
+                  unconnected: dict[str, list[Any] | None]) -> Shape:
     fields = {}
     for inv in invocations:
         handle = (*prefix, inv.node_name)
@@ -50,12 +71,13 @@ def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
     return Shape(fields)
 
 
-def _solid_field(definition: Any, unconnected_inputs: list[Any]) -> Field:
+def _solid_field(definition: Any, unconnected_inputs: list[Any] | None) -> Field:
+    """The solid's block; optional when the solid is not selected (``None`` inputs)."""
     entries: dict[str, Field] = {}
     if definition.config_field is not None:
         entries["config"] = definition.config_field
     inputs = {}
-    for inp in unconnected_inputs:
+    for inp in unconnected_inputs or ():
         if inp.loader is None or inp.is_nothing:
             continue
         inputs[inp.name] = Field(inp.loader.config_schema, is_required=not inp.has_default,
@@ -63,11 +85,13 @@ def _solid_field(definition: Any, unconnected_inputs: list[Any]) -> Field:
     if inputs:
         entries["inputs"] = Field(Shape(inputs),
                                   description="the solid's unconnected inputs, loaded from config")
+    if unconnected_inputs is None:
+        return Field(Shape(entries), is_required=False, description=definition.description)
     return Field(Shape(entries), description=definition.description)
 
 
 def _composite_field(definition: Any, handle: tuple[str, ...],
-                     unconnected: dict[str, list[Any]]) -> Field:
+                     unconnected: dict[str, list[Any] | None]) -> Field:
     if definition.config_field is not None:
         return Field(Shape({"config": definition.config_field}),
                      description=definition.description)

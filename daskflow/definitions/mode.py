@@ -30,6 +30,12 @@ class ModeDefinition:
         self.name = check_valid_name(name, "mode")
         self.description = description
         self.resource_defs = dict(resource_defs or {})
+        # Every mode stores outputs somewhere: the filesystem IO manager unless overridden.
+        self.uses_default_io_manager = "io_manager" not in self.resource_defs
+        if self.uses_default_io_manager:
+            from daskflow.io_managers import fs_io_manager
+
+            self.resource_defs["io_manager"] = fs_io_manager
         for key, definition in self.resource_defs.items():
             check_valid_name(key, f"resource key of mode {name!r}")
             if not isinstance(definition, ResourceDefinition):

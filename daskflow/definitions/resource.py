@@ -26,7 +26,13 @@ from daskflow.config import DaskflowConfigError, validate_config
 from daskflow.definitions.solid import config_field_from_schema
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 
-__all__ = ["InitResourceContext", "ResourceDefinition", "build_resources", "resource"]
+__all__ = [
+    "InitResourceContext",
+    "ResourceDefinition",
+    "build_resources",
+    "init_resources",
+    "resource",
+]
 
 _LOG = logging.getLogger("daskflow.resources")
 
@@ -40,6 +46,7 @@ class InitResourceContext:
     resources: Any = field(default_factory=SimpleNamespace)  # resources this one requires
     run_id: str | None = None
     log: Any = _LOG
+    storage_dir: str | None = None  # the instance's default place for intermediates
 
 
 class ResourceDefinition:
@@ -130,28 +137,38 @@ def resource_init_order(resource_defs: Mapping[str, ResourceDefinition],
 def build_resources(resource_defs: Mapping[str, ResourceDefinition],
                     resources_config: Mapping[str, Any] | None = None,
                     keys: Sequence[str] | None = None, run_id: str | None = None,
-                    log: Any = _LOG) -> Iterator[SimpleNamespace]:
+                    log: Any = _LOG, storage_dir: str | None = None) -> Iterator[SimpleNamespace]:
     """Initialise resources (``keys``, default all) and tear them down in reverse order.
 
     ``resources_config`` is the run config's ``resources`` block: ``{key: {"config": ...}}``.
     """
-    resources_config = resources_config or {}
-    order = resource_init_order(resource_defs, sorted(keys if keys is not None
-                                                      else resource_defs))
     built: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
-        for key in order:
-            definition = resource_defs[key]
-            config = _resource_config(key, definition, resources_config.get(key) or {})
-            deps = SimpleNamespace(**{k: built[k] for k in definition.required_resource_keys})
-            context = InitResourceContext(config, definition, deps, run_id, log)
-            try:
-                built[key] = stack.enter_context(definition.initialize(context))
-            except Exception as exc:
-                raise DaskflowResourceError(
-                    f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}',
-                    key) from exc
+        init_resources(stack, built, resource_defs, resources_config or {},
+                       sorted(keys if keys is not None else resource_defs), run_id, log,
+                       storage_dir)
         yield SimpleNamespace(**built)
+
+
+def init_resources(stack: contextlib.ExitStack, built: dict[str, Any],
+                   resource_defs: Mapping[str, ResourceDefinition],
+                   resources_config: Mapping[str, Any], keys: Sequence[str],
+                   run_id: str | None = None, log: Any = _LOG,
+                   storage_dir: str | None = None) -> None:
+    """Initialise ``keys`` (and what they require) not yet in ``built``, onto ``stack``."""
+    for key in resource_init_order(resource_defs, keys):
+        if key in built:
+            continue
+        definition = resource_defs[key]
+        config = _resource_config(key, definition, resources_config.get(key) or {})
+        deps = SimpleNamespace(**{k: built[k] for k in definition.required_resource_keys})
+        context = InitResourceContext(config, definition, deps, run_id, log, storage_dir)
+        try:
+            built[key] = stack.enter_context(definition.initialize(context))
+        except Exception as exc:
+            raise DaskflowResourceError(
+                f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}',
+                key) from exc
 
 
 def _resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:

@@ -1,22 +1,100 @@
-"""The entry points that run pipelines and solids: ``execute_pipeline``, ``execute_solid``."""
+"""The entry points that run pipelines: ``execute_pipeline``, ``execute_pipeline_iterator``,
+``reexecute_pipeline``, ``execute_solid`` and ``cancel_run``.
+
+>>> from daskflow import pipeline, solid
+>>> @solid
+... def one(_) -> int:
+...     return 1
+>>> @pipeline
+... def tiny():
+...     one()
+>>> execute_pipeline(tiny, {"execution": {"in_process": {}}}).output_for_solid("one")
+1
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-__all__ = ["execute_pipeline", "execute_solid"]
+from daskflow.engine.events import EventRecord, RunStatus
+from daskflow.engine.execute import RunCoordinator
+from daskflow.engine.launch import prepare_run, raise_for_failure
+from daskflow.engine.reexecute import prepare_reexecution
+from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+
+__all__ = ["cancel_run", "execute_pipeline", "execute_pipeline_iterator", "execute_solid",
+           "reexecute_pipeline"]
+
+
+def _run(coordinator: RunCoordinator, instance: Any, owned: bool,
+         raise_on_error: bool) -> PipelineExecutionResult:
+    events = list(coordinator.events())
+    result = PipelineExecutionResult(coordinator.payload, coordinator.success, events,
+                                     coordinator.step_results)
+    if owned:  # an ephemeral instance lives as long as the result that may load outputs
+        weakref.finalize(result, instance.dispose)
+    if raise_on_error and not coordinator.success \
+            and coordinator.status != RunStatus.CANCELED:
+        raise_for_failure(result)
+    return result
 
 
 def execute_pipeline(pipeline: Any, run_config: Mapping[str, Any] | None = None,
                      mode: str | None = None, preset: str | None = None,
-                     solid_selection: Sequence[str] | None = None, instance: Any = None,
-                     raise_on_error: bool = True) -> Any:
-    """Run ``pipeline`` and return its result (the engine lands with the next milestone)."""
-    raise NotImplementedError("the daskflow engine is not built yet (see the Engine issue)")
+                     solid_selection: Sequence[str] | str | None = None, instance: Any = None,
+                     raise_on_error: bool = True,
+                     tags: Mapping[str, str] | None = None) -> PipelineExecutionResult:
+    """Run ``pipeline`` as one Dask graph and return its result.
+
+    Config errors raise ``DaskflowConfigError`` before anything runs; a failed step raises
+    ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
+    ``raise_on_error`` is False. Without ``instance``, an ephemeral one is used.
+    """
+    coordinator, instance, owned = prepare_run(pipeline, run_config, mode, preset,
+                                               solid_selection, instance, tags)
+    return _run(coordinator, instance, owned, raise_on_error)
+
+
+def execute_pipeline_iterator(pipeline: Any, run_config: Mapping[str, Any] | None = None,
+                              mode: str | None = None, preset: str | None = None,
+                              solid_selection: Sequence[str] | str | None = None,
+                              instance: Any = None,
+                              tags: Mapping[str, str] | None = None) -> Iterator[EventRecord]:
+    """Run ``pipeline``, yielding its events as they happen."""
+    coordinator, instance, owned = prepare_run(pipeline, run_config, mode, preset,
+                                               solid_selection, instance, tags)
+    try:
+        yield from coordinator.events()
+    finally:
+        if owned:
+            instance.dispose()
+
+
+def reexecute_pipeline(pipeline: Any, parent_run_id: str, instance: Any,
+                       from_failure: bool = True, step_selection: Sequence[str] | None = None,
+                       run_config: Mapping[str, Any] | None = None,
+                       raise_on_error: bool = True) -> PipelineExecutionResult:
+    """Run again the failed (and skipped) steps of a run, or ``step_selection``, reusing
+    the parent run's stored outputs instead of recomputing successful steps."""
+    coordinator = prepare_reexecution(pipeline, parent_run_id, instance, from_failure,
+                                      step_selection, run_config)
+    return _run(coordinator, instance, False, raise_on_error)
+
+
+def cancel_run(instance: Any, run_id: str) -> bool:
+    """Ask the run's coordinator (in any process) to stop; False if it already finished."""
+    return instance.run_storage.request_cancel(run_id)
 
 
 def execute_solid(solid_def: Any, input_values: Mapping[str, Any] | None = None,
-                  run_config: Mapping[str, Any] | None = None, mode_def: Any = None) -> Any:
-    """Run one solid with given inputs (the engine lands with the next milestone)."""
-    raise NotImplementedError("the daskflow engine is not built yet (see the Engine issue)")
+                  run_config: Mapping[str, Any] | None = None, mode_def: Any = None,
+                  raise_on_error: bool = True) -> SolidExecutionResult:
+    """Run one solid with given input values (and the resources of ``mode_def``)."""
+    from daskflow.engine.single_solid import single_solid_pipeline
+
+    pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config,
+                                             mode_def)
+    result = execute_pipeline(pipeline, config, raise_on_error=raise_on_error)
+    return result.result_for_solid(solid_def.name)

@@ -1,0 +1,54 @@
+"""Compiling an execution plan into ONE Dask graph.
+
+One task per step, keyed ``<solid>-<token>`` so the Dask dashboard groups tasks by solid
+(Dask's ``key_split`` keeps the first ``-`` word). Every step task depends on one data key
+holding the run's payload, shipped once per worker, and on its upstream steps' tasks.
+
+>>> key = step_task_key("add_sugar_per_cup", "run1")
+>>> from dask.utils import key_split
+>>> key_split(key)
+'add_sugar_per_cup'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dask._task_spec import DataNode, Task, TaskRef
+from dask.base import tokenize
+
+from daskflow.engine.step import run_step
+
+__all__ = ["CompiledRun", "compile_run", "step_task_key"]
+
+
+def step_task_key(step_key: str, run_id: str) -> str:
+    return f"{step_key}-{tokenize(run_id, step_key)}"
+
+
+class CompiledRun:
+    """The graph, the key of each step's task, and the keys to compute."""
+
+    def __init__(self, graph: dict[str, Any], step_keys: dict[str, str]):
+        self.graph = graph
+        self.step_keys = step_keys  # step key -> Dask key
+        self.dask_keys = list(step_keys.values())
+
+    def step_of(self, dask_key: str) -> str:
+        return self._reverse[dask_key]
+
+    @property
+    def _reverse(self) -> dict[str, str]:
+        return {v: k for k, v in self.step_keys.items()}
+
+
+def compile_run(payload: Any) -> CompiledRun:
+    payload_key = f"daskflow_run-{tokenize(payload.run_id)}"
+    graph: dict[str, Any] = {payload_key: DataNode(payload_key, payload)}
+    keys: dict[str, str] = {}
+    for step in payload.plan.steps.values():
+        key = step_task_key(step.key, payload.run_id)
+        upstream = [TaskRef(keys[k]) for k in step.upstream_keys]
+        graph[key] = Task(key, run_step, TaskRef(payload_key), step.key, *upstream)
+        keys[step.key] = key
+    return CompiledRun(graph, keys)

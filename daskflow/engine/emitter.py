@@ -1,0 +1,45 @@
+"""``StepEmitter``: builds a step's event records and sends them, counting what it sent.
+
+The count travels back with the step's result, so the coordinator knows how many events
+to wait for before it declares the run finished (nothing a worker logs is lost).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.engine.transport import send_event
+
+__all__ = ["StepEmitter", "redact"]
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+class StepEmitter:
+    def __init__(self, run_id: str, pipeline_name: str, step_key: str | None,
+                 secrets: frozenset[str] = frozenset()):
+        self.run_id = run_id
+        self.pipeline_name = pipeline_name
+        self.step_key = step_key
+        self.secrets = secrets
+        self.sent = 0
+
+    def emit(self, event_type: DaskflowEventType, message: str = "", level: int | None = None,
+             data: dict[str, Any] | None = None) -> EventRecord:
+        record = EventRecord.create(self.run_id, event_type, self.pipeline_name,
+                                    redact(message, self.secrets), self.step_key, self.step_key,
+                                    level, data)
+        send_event(self.run_id, record.to_dict())
+        self.sent += 1
+        return record
+
+    def failure(self, message: str, error: dict[str, Any]) -> None:
+        self.emit(DaskflowEventType.STEP_FAILURE, message, logging.ERROR, {"error": error})

@@ -1,0 +1,211 @@
+"""The coordinator: runs one compiled graph and turns what happens into stored events.
+
+It registers the event sink (or subscribes to the workers' topic) before submitting,
+submits the graph once, drains events while the graph runs (writing them to the instance
+in batches; it is the only writer), waits until every event a step sent has arrived,
+tears down resources everywhere, and records the run's outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from daskflow.engine.cancel import clear_canceled
+from daskflow.engine.compile import compile_run
+from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.engine.executors import open_executor
+from daskflow.engine.step import StepResult
+from daskflow.engine.transport import register_local_sink, unregister_local_sink
+
+__all__ = ["RunCoordinator"]
+
+_LOG = logging.getLogger("daskflow")
+_FLUSH_SECONDS = 0.5
+_FLUSH_EVENTS = 500
+_EVENT_WAIT_SECONDS = 30.0
+
+
+class RunCoordinator:
+    """Executes one run; iterate ``events()``, then read ``step_results`` and ``success``."""
+
+    def __init__(self, payload: Any, instance: Any):
+        self.payload = payload
+        self.instance = instance
+        self.run_id = payload.run_id
+        self.step_results: dict[str, StepResult] = {}
+        self.status = RunStatus.STARTED
+        self._queue: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self._pending: list[EventRecord] = []
+        self._last_flush = time.monotonic()
+        self._received: dict[str, int] = {}
+
+    # -- events ------------------------------------------------------------------------
+    def _engine_event(self, event_type: DaskflowEventType, message: str,
+                      data: dict[str, Any] | None = None, level: int | None = None) -> None:
+        record = EventRecord.create(self.run_id, event_type, self.payload.pipeline_name,
+                                    message, level=level, data=data)
+        self._queue.put(record.to_dict())
+
+    def _drain(self, timeout: float) -> Iterator[EventRecord]:
+        try:
+            item = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return
+        while True:
+            record = EventRecord.from_dict(item)
+            if record.step_key is not None:
+                self._received[record.step_key] = self._received.get(record.step_key, 0) + 1
+            self._pending.append(record)
+            _log_to_python(record)
+            yield record
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+        if len(self._pending) >= _FLUSH_EVENTS or \
+                time.monotonic() - self._last_flush > _FLUSH_SECONDS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.instance.event_storage.store_events(self._pending)
+            self._pending = []
+        self._last_flush = time.monotonic()
+
+    # -- the run -----------------------------------------------------------------------
+    def events(self) -> Iterator[EventRecord]:
+        """Run the pipeline, yielding each event as it arrives."""
+        register_local_sink(self.run_id, self._queue.put)
+        try:
+            self._engine_event(DaskflowEventType.PIPELINE_START,
+                               f'Started execution of pipeline "{self.payload.pipeline_name}".',
+                               data={"mode": self.payload.mode})
+            yield from self._execute()
+        except BaseException as exc:
+            self.status = RunStatus.FAILURE
+            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
+                               f"Execution of the run failed: {type(exc).__name__}: {exc}",
+                               data={"error": {"type": type(exc).__name__, "message": str(exc)}})
+            yield from self._drain(0)
+            self._flush()
+            raise
+        finally:
+            unregister_local_sink(self.run_id)
+            clear_canceled(self.run_id)
+        self._finish()
+        yield from self._drain(0)
+        self._flush()
+
+    def _execute(self) -> Iterator[EventRecord]:
+        compiled = compile_run(self.payload)
+        engine_log = self._engine_log
+        with open_executor(self.payload.resolved.execution, engine_log) as executor:
+            if hasattr(executor, "subscribe"):
+                executor.subscribe(self.run_id, self._queue.put)
+            with _performance_report(self, executor):
+                running = executor.submit(compiled.graph, compiled.dask_keys, self.run_id)
+                yield from self._wait(running)
+                results = running.results()
+            self._collect(compiled, results)
+            yield from self._await_step_events(executor)
+            for error in executor.teardown(self.run_id):
+                engine_log(f"A resource failed to tear down: {error}", {"error": error})
+        yield from self._drain(0)
+
+    def _engine_log(self, message: str, data: dict[str, Any]) -> None:
+        self._engine_event(DaskflowEventType.ENGINE_EVENT, message, data)
+
+    def _wait(self, running: Any) -> Iterator[EventRecord]:
+        last_check = time.monotonic()
+        while not running.wait(0.05):
+            yield from self._drain(0.05)
+            if time.monotonic() - last_check > 1.0:
+                last_check = time.monotonic()
+                if self._cancel_requested():
+                    self.status = RunStatus.CANCELED
+                    self._engine_log("Cancel requested: stopping new steps.", {})
+                    running.cancel()
+        yield from self._drain(0)
+
+    def _cancel_requested(self) -> bool:
+        record = self.instance.run_storage.get_run(self.run_id)
+        return record is not None and record.status == RunStatus.CANCELING
+
+    def _collect(self, compiled: Any, results: dict[str, Any]) -> None:
+        for dask_key, value in results.items():
+            step_key = compiled.step_of(dask_key)
+            if isinstance(value, StepResult):
+                self.step_results[step_key] = value
+            elif value is None:  # cancelled future
+                self.step_results[step_key] = StepResult(step_key, "canceled", 0)
+            else:  # Dask itself failed the task (e.g. workers kept dying)
+                self.step_results[step_key] = StepResult(step_key, "failure", 0, error=value)
+                self._engine_event(DaskflowEventType.STEP_FAILURE,
+                                   f'Step "{step_key}" failed in Dask: {value!r}',
+                                   data={"error": {"type": type(value).__name__,
+                                                   "message": str(value)}},
+                                   level=logging.ERROR)
+
+    def _await_step_events(self, executor: Any) -> Iterator[EventRecord]:
+        """Wait until every event the steps sent has arrived (workers send asynchronously)."""
+        expected = {k: r.events_sent for k, r in self.step_results.items()}
+        deadline = time.monotonic() + _EVENT_WAIT_SECONDS
+        while any(self._received.get(k, 0) < n for k, n in expected.items()):
+            if time.monotonic() > deadline:
+                missing = sorted(k for k, n in expected.items() if self._received.get(k, 0) < n)
+                self._engine_log(f"Events of steps {', '.join(missing)} did not all arrive.",
+                                 {"missing_steps": missing})
+                break
+            yield from self._drain(0.05)
+
+    def _finish(self) -> None:
+        statuses = [r.status for r in self.step_results.values()]
+        if self.status != RunStatus.CANCELED:
+            failed = "failure" in statuses or len(statuses) < len(self.payload.plan.steps)
+            self.status = RunStatus.FAILURE if failed else RunStatus.SUCCESS
+        name = self.payload.pipeline_name
+        if self.status == RunStatus.SUCCESS:
+            self._engine_event(DaskflowEventType.PIPELINE_SUCCESS,
+                               f'Finished execution of pipeline "{name}".')
+        elif self.status == RunStatus.CANCELED:
+            self._engine_event(DaskflowEventType.PIPELINE_CANCELED,
+                               f'Execution of pipeline "{name}" was canceled.')
+        else:
+            failed = [k for k, r in self.step_results.items() if r.status == "failure"]
+            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
+                               f'Execution of pipeline "{name}" failed; failed steps: '
+                               f"{', '.join(failed) or 'none'}.", data={"failed_steps": failed})
+
+    @property
+    def success(self) -> bool:
+        return self.status == RunStatus.SUCCESS
+
+
+@contextlib.contextmanager
+def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[None]:
+    execution = coordinator.payload.resolved.execution
+    if not (execution.get("dask") or {}).get("performance_report"):
+        yield
+        return
+    from distributed import performance_report
+
+    reports = Path(coordinator.instance.home) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    path = str(reports / f"{coordinator.run_id}.html")
+    with performance_report(filename=path):
+        yield
+    coordinator._engine_log(f"Saved the Dask performance report to {path}.",
+                            {"performance_report": path})
+
+
+def _log_to_python(record: EventRecord) -> None:
+    if _LOG.isEnabledFor(record.level):
+        where = f" [{record.step_key}]" if record.step_key else ""
+        _LOG.log(record.level, "%s%s %s: %s", record.run_id[:8], where,
+                 record.event_type.value, record.message)

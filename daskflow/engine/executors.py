@@ -1,0 +1,164 @@
+"""Choosing, starting or connecting to the Dask scheduler a run executes on.
+
+``in_process`` runs Dask's synchronous scheduler and ``threads`` its threaded scheduler,
+both in a background thread of the coordinator so events stream live. ``dask`` runs on a
+``distributed`` cluster: a new ``LocalCluster``, an existing scheduler by address, or any
+cluster manager class; the graph is submitted once with ``client.get(..., sync=False)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import dask
+
+from daskflow.engine.cancel import set_canceled
+from daskflow.engine.resources import teardown_run_resources
+from daskflow.engine.transport import event_topic
+
+__all__ = ["open_executor"]
+
+EngineLog = Callable[[str, dict[str, Any]], None]
+
+
+class LocalRun:
+    """A graph running on the sync or threaded scheduler in a background thread."""
+
+    def __init__(self, get: Callable[..., Any], graph: dict, keys: list[str], run_id: str):
+        self.run_id = run_id
+        self._results: dict[str, Any] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(get, graph, keys), daemon=True,
+                                        name=f"daskflow-run-{run_id[:8]}")
+        self._thread.start()
+
+    def _run(self, get: Callable[..., Any], graph: dict, keys: list[str]) -> None:
+        try:
+            self._results = dict(zip(keys, get(graph, keys), strict=True))
+        except BaseException as exc:  # an engine bug or an interrupt: report it
+            self._error = exc
+
+    def wait(self, timeout: float) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def cancel(self) -> None:
+        set_canceled(self.run_id)
+
+    def results(self) -> dict[str, Any]:
+        if self._error is not None:
+            raise self._error
+        return self._results
+
+
+class DistributedRun:
+    """A graph running on a distributed cluster, as futures."""
+
+    def __init__(self, client: Any, graph: dict, keys: list[str]):
+        self._futures = dict(zip(keys, client.get(graph, keys, sync=False), strict=True))
+
+    def wait(self, timeout: float) -> bool:
+        from distributed import wait
+
+        with contextlib.suppress(TimeoutError):
+            wait(list(self._futures.values()), timeout=timeout)
+        return all(f.done() for f in self._futures.values())
+
+    def cancel(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
+
+    def results(self) -> dict[str, Any]:
+        """Results by key; a task that failed in Dask itself maps to its exception."""
+        out = {}
+        for key, future in self._futures.items():
+            if future.status == "finished":
+                out[key] = future.result()
+            elif future.status == "cancelled":
+                out[key] = None
+            else:
+                out[key] = future.exception()
+        return out
+
+
+class LocalExecutor:
+    def __init__(self, kind: str, config: dict[str, Any]):
+        self.kind = kind
+        self.config = config
+        self.dashboard_link: str | None = None
+        self.client = None
+
+    def submit(self, graph: dict, keys: list[str], run_id: str) -> LocalRun:
+        if self.kind == "in_process":
+            return LocalRun(dask.get, graph, keys, run_id)
+        from dask.threaded import get
+
+        workers = self.config.get("max_workers")
+        return LocalRun(lambda g, k: get(g, k, num_workers=workers), graph, keys, run_id)
+
+    def teardown(self, run_id: str) -> list[str]:
+        return teardown_run_resources(run_id)
+
+
+class DistributedExecutor:
+    def __init__(self, client: Any):
+        self.client = client
+        self.dashboard_link = client.dashboard_link
+
+    def subscribe(self, run_id: str, handler: Callable[[dict], None]) -> None:
+        self.client.subscribe_topic(event_topic(run_id), lambda event: handler(event[1]))
+
+    def backlog(self, run_id: str) -> list[dict]:
+        return [msg for _, msg in self.client.get_events(event_topic(run_id))]
+
+    def submit(self, graph: dict, keys: list[str], run_id: str) -> DistributedRun:
+        return DistributedRun(self.client, graph, keys)
+
+    def teardown(self, run_id: str) -> list[str]:
+        errors = [e for errs in self.client.run(teardown_run_resources, run_id).values()
+                  for e in errs]
+        return errors + teardown_run_resources(run_id)
+
+
+@contextlib.contextmanager
+def open_executor(execution: dict[str, Any], log: EngineLog) -> Iterator[Any]:
+    """Yield an executor for the validated ``execution`` config; close what it started."""
+    kind, config = next(iter(execution.items()))
+    if kind != "dask":
+        yield LocalExecutor(kind, config or {})
+        return
+    from distributed import Client
+
+    cluster_config = config["cluster"]
+    with contextlib.ExitStack() as stack:
+        if "address" in cluster_config:
+            client = stack.enter_context(Client(cluster_config["address"]))
+            log(f"Connected to the Dask scheduler at {cluster_config['address']}.",
+                {"scheduler": cluster_config["address"]})
+        else:
+            cluster = stack.enter_context(_start_cluster(cluster_config))
+            client = stack.enter_context(Client(cluster))
+            log(f"Started {type(cluster).__name__} with "
+                f"{len(client.scheduler_info()['workers'])} workers.",
+                {"cluster": type(cluster).__name__})
+        log(f"Dask dashboard: {client.dashboard_link}", {"dashboard_link": client.dashboard_link})
+        yield DistributedExecutor(client)
+
+
+def _start_cluster(cluster_config: dict[str, Any]) -> Any:
+    if "local" in cluster_config:
+        from distributed import LocalCluster
+
+        local = cluster_config["local"]
+        return LocalCluster(n_workers=local["n_workers"],
+                            threads_per_worker=local["threads_per_worker"],
+                            memory_limit=local["memory_limit"],
+                            dashboard_address=local["dashboard_address"],
+                            processes=local["processes"])
+    module_name, _, class_name = cluster_config["class"].rpartition(".")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls(**(cluster_config.get("kwargs") or {}))

@@ -1,0 +1,31 @@
+"""``RunPayload``: everything a task needs about its run, shipped once per worker.
+
+It is one literal key of the run's graph that every step task depends on, so Dask sends
+it to each worker once instead of pickling it into every task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["RunPayload"]
+
+
+@dataclass
+class RunPayload:
+    run_id: str
+    pipeline: Any  # PipelineDefinition (pickled by value for user files, see cli.loader)
+    mode: str
+    resolved: Any  # ResolvedRunConfig: includes secrets, never stored
+    plan: Any  # ExecutionPlan
+    storage_dir: str | None
+    resource_keys: tuple[str, ...]
+
+    @property
+    def pipeline_name(self) -> str:
+        return self.pipeline.name
+
+    @property
+    def resource_defs(self) -> dict[str, Any]:
+        return self.pipeline.get_mode(self.mode).resource_defs

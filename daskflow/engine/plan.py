@@ -1,0 +1,109 @@
+"""The execution plan: which steps run, in which order, and where each input comes from.
+
+A step is one solid of the (flattened) pipeline. An input comes from upstream steps in
+this run, from run config (a type loader), from the input's default, from a parent run's
+stored output (re-execution), or is ordering-only (``Nothing``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from daskflow.definitions.graph import OutputRef, SolidNode
+
+__all__ = ["ExecutionPlan", "ExecutionStep", "StepInput", "build_plan"]
+
+UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = (
+    "upstream", "config", "default", "nothing", "parent", "missing")
+
+
+@dataclass(frozen=True)
+class StepInput:
+    name: str
+    source: str  # one of UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING
+    refs: tuple[OutputRef, ...] = ()
+    fan_in: bool = False
+    config: Any = None  # the loader's config value, for CONFIG
+    parent_runs: tuple[str, ...] = ()  # per ref, the run that stored it, for PARENT
+
+
+@dataclass(frozen=True)
+class ExecutionStep:
+    key: str
+    node: SolidNode
+    inputs: tuple[StepInput, ...]
+
+    @property
+    def solid_name(self) -> str:
+        return self.node.name
+
+    @property
+    def definition(self) -> Any:
+        return self.node.definition
+
+    @property
+    def upstream_keys(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for inp in self.inputs:
+            if inp.source in (UPSTREAM, NOTHING):
+                for ref in inp.refs:
+                    seen[ref.node] = None
+            elif inp.source == PARENT:  # a fan-in may mix this run's and a parent's outputs
+                for ref, run in zip(inp.refs, inp.parent_runs, strict=True):
+                    if not run:
+                        seen[ref.node] = None
+        return list(seen)
+
+
+@dataclass
+class ExecutionPlan:
+    steps: dict[str, ExecutionStep]
+    parent_run_id: str | None = None
+    skipped_upstream: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def step_keys(self) -> list[str]:
+        return list(self.steps)
+
+    def downstream_of(self, key: str) -> list[str]:
+        return [s.key for s in self.steps.values() if key in s.upstream_keys]
+
+
+def build_plan(pipeline: Any, resolved: Any, selected: set[str] | None = None,
+               parent_run_id: str | None = None,
+               output_origin: Any = None) -> ExecutionPlan:
+    """Steps for the selected solids (all by default), in topological order.
+
+    ``output_origin(step_key, output_name) -> run_id`` finds where a parent run's output
+    is stored; it is given for re-execution.
+    """
+    chosen = set(pipeline.graph.node_names) if selected is None else set(selected)
+    steps = {}
+    for node in pipeline.solids:
+        if node.name not in chosen:
+            continue
+        inputs = tuple(_step_input(node, inp, chosen, resolved, output_origin)
+                       for inp in node.definition.input_defs)
+        steps[node.name] = ExecutionStep(node.name, node, inputs)
+    return ExecutionPlan(steps, parent_run_id)
+
+
+def _step_input(node: SolidNode, inp: Any, chosen: set[str], resolved: Any,
+                output_origin: Any) -> StepInput:
+    refs = node.inputs.get(inp.name, ())
+    fan_in = inp.name in node.fan_in
+    if inp.is_nothing:
+        return StepInput(inp.name, NOTHING, tuple(r for r in refs if r.node in chosen))
+    if refs and all(r.node in chosen for r in refs):
+        return StepInput(inp.name, UPSTREAM, refs, fan_in)
+    config = resolved.input_config(node.name, inp.name)
+    if config is not None:
+        return StepInput(inp.name, CONFIG, config=config)
+    if refs and output_origin is not None:
+        parents = tuple(output_origin(r.node, r.output) if r.node not in chosen else ""
+                        for r in refs)
+        return StepInput(inp.name, PARENT, refs, fan_in, parent_runs=parents)
+    if inp.has_default:
+        return StepInput(inp.name, DEFAULT)
+    return StepInput(inp.name, MISSING, refs)

@@ -1,0 +1,90 @@
+"""Re-execution: run a parent run's failed and skipped steps (or chosen steps) again,
+loading the outputs of the other steps from where the parent (or its ancestors) stored
+them, instead of recomputing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from daskflow.config.run_config import resolve_run_config
+from daskflow.engine.events import DaskflowEventType
+from daskflow.engine.execute import RunCoordinator
+from daskflow.engine.launch import create_coordinator
+from daskflow.engine.plan import build_plan
+from daskflow.engine.selection import select_solids
+from daskflow.errors import DaskflowInvalidDefinitionError
+
+__all__ = ["prepare_reexecution"]
+
+
+def _parent(instance: Any, run_id: str) -> Any:
+    record = instance.run_storage.get_run(run_id)
+    if record is None:
+        raise DaskflowInvalidDefinitionError(f"no run {run_id} in {instance!r}")
+    return record
+
+
+def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
+    """Steps of the parent that did not succeed (failed, skipped, canceled, never ran)."""
+    stats = instance.event_storage.get_step_stats(parent.run_id)
+    planned = set(parent.solid_selection or []) or None
+    done = {k for k, s in stats.items() if str(s.status).upper().endswith("SUCCESS")}
+    rerun = {k for k in stats if k not in done}
+    if planned:
+        rerun |= planned - done
+    return rerun
+
+
+def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
+    """``(step, output) -> run_id`` of the run (the parent or an ancestor) that stored it."""
+    def find(step_key: str, output_name: str) -> str:
+        run_id: str | None = parent_run_id
+        while run_id:
+            events = instance.event_storage.get_events(
+                run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT])
+            for stored in events:
+                record = stored.record
+                if record.step_key == step_key and \
+                        record.data.get("output_name") == output_name:
+                    return run_id
+            run_id = _parent(instance, run_id).parent_run_id
+        raise DaskflowInvalidDefinitionError(
+            f'cannot re-execute: output "{output_name}" of step "{step_key}" was not stored '
+            f"by run {parent_run_id} or its ancestors (an in-memory IO manager keeps nothing "
+            "between runs; use a persisting IO manager such as fs_io_manager)")
+    return find
+
+
+def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_failure: bool,
+                        step_selection: Sequence[str] | None,
+                        run_config: Mapping[str, Any] | None) -> RunCoordinator:
+    parent = _parent(instance, parent_run_id)
+    if parent.pipeline_name != pipeline.name:
+        raise DaskflowInvalidDefinitionError(
+            f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"')
+    if step_selection:
+        selected = select_solids(pipeline.graph, step_selection)
+    elif from_failure:
+        selected = steps_to_rerun(instance, parent)
+        if not selected:
+            raise DaskflowInvalidDefinitionError(
+                f"run {parent.run_id} has no failed or skipped step to re-execute")
+    else:
+        selected = set(pipeline.graph.node_names)
+    config = parent.run_config if run_config is None else run_config
+    resolved = resolve_run_config(pipeline, config, parent.mode, selected,
+                                  inputs_from_parent=True)
+    plan = build_plan(pipeline, resolved, selected, parent.run_id,
+                      output_origin_finder(instance, parent.run_id))
+    for step in plan.steps.values():  # find every stored output now, before running
+        for inp in step.inputs:
+            if inp.source == "missing":
+                raise DaskflowInvalidDefinitionError(
+                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution')
+    record = instance.run_storage.create_run(
+        pipeline.name, resolved.raw, parent.mode, tags={**parent.tags,
+                                                         "daskflow/parent_run_id": parent.run_id},
+        step_selection=sorted(selected), parent_run_id=parent.run_id)
+    return create_coordinator(pipeline, resolved, plan, record.run_id, instance)

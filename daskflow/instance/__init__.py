@@ -1,0 +1,34 @@
+"""Instance storage: ``DASKFLOW_HOME``, runs, event logs and the asset index.
+
+>>> from daskflow.instance import DaskflowInstance
+>>> with DaskflowInstance.ephemeral() as instance:
+...     instance.run_storage.get_runs()
+[]
+"""
+
+from daskflow.instance._assets import AssetSummary, MaterializationRecord
+from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
+from daskflow.instance._events import EventStorage, StepStats, StepStatus, StoredEvent
+from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
+from daskflow.instance._instance import DaskflowInstance
+from daskflow.instance._process import coordinator_id
+from daskflow.instance._runs import RunRecord, RunStorage
+
+__all__ = [
+    "CONFIG_FILE",
+    "DASKFLOW_HOME_ENV",
+    "DB_FILE",
+    "DEFAULT_HOME",
+    "AssetSummary",
+    "DaskflowAmbiguousRunIdError",
+    "DaskflowInstance",
+    "DaskflowStorageError",
+    "EventStorage",
+    "MaterializationRecord",
+    "RunRecord",
+    "RunStorage",
+    "StepStats",
+    "StepStatus",
+    "StoredEvent",
+    "coordinator_id",
+]

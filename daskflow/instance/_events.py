@@ -1,0 +1,193 @@
+"""Event log storage: batches of ``EventRecord``s, the run updates they imply, step stats.
+
+``store_events`` writes a whole batch in one transaction: the events (one multi-row
+insert), the run row changes from pipeline events, and the asset index rows of
+materialization events. The coordinator is the only writer, so batches never interleave.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Row, case, insert, select, update
+
+from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.instance._assets import AssetIndex, materialization_row
+from daskflow.instance._db import Database, from_json, to_json
+from daskflow.instance._process import coordinator_id
+from daskflow.instance._tables import asset_materializations, event_logs, runs
+
+__all__ = ["EventStorage", "StepStats", "StepStatus", "StoredEvent", "insert_events"]
+
+_Types = DaskflowEventType
+_FINISHED = {
+    _Types.PIPELINE_SUCCESS: RunStatus.SUCCESS,
+    _Types.PIPELINE_FAILURE: RunStatus.FAILURE,
+    _Types.PIPELINE_CANCELED: RunStatus.CANCELED,
+}
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as stored: its id (increasing in write order) and the record."""
+
+    id: int
+    record: EventRecord
+
+    @staticmethod
+    def from_row(row: Row[Any]) -> StoredEvent:
+        return StoredEvent(row.id, EventRecord(
+            run_id=row.run_id, timestamp=row.timestamp,
+            event_type=DaskflowEventType(row.event_type), pipeline_name=row.pipeline_name,
+            message=row.message, level=row.level, solid_name=row.solid_name,
+            step_key=row.step_key, data=from_json(row.data, {}) or {}))
+
+
+class StepStatus(StrEnum):
+    """Where a step stands, from its latest step event."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    UP_FOR_RETRY = "UP_FOR_RETRY"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    SKIPPED = "SKIPPED"
+
+
+_STEP_STATUS = {
+    _Types.STEP_START: StepStatus.IN_PROGRESS,
+    _Types.STEP_UP_FOR_RETRY: StepStatus.UP_FOR_RETRY,
+    _Types.STEP_SUCCESS: StepStatus.SUCCESS,
+    _Types.STEP_FAILURE: StepStatus.FAILURE,
+    _Types.STEP_SKIPPED: StepStatus.SKIPPED,
+}
+_STEP_DONE = {StepStatus.SUCCESS, StepStatus.FAILURE, StepStatus.SKIPPED}
+
+
+@dataclass
+class StepStats:
+    """Where one step of a run stands; ``attempts`` counts its ``STEP_START`` events."""
+
+    step_key: str
+    solid_name: str | None
+    status: StepStatus
+    start_time: float | None = None
+    end_time: float | None = None
+    attempts: int = 0
+
+    @property
+    def duration(self) -> float | None:
+        if self.start_time is None or self.end_time is None:
+            return None
+        return self.end_time - self.start_time
+
+
+def _event_row(record: EventRecord) -> dict[str, Any]:
+    return dict(run_id=record.run_id, timestamp=record.timestamp,
+                event_type=DaskflowEventType(record.event_type).value,
+                pipeline_name=record.pipeline_name, solid_name=record.solid_name,
+                step_key=record.step_key, level=int(record.level), message=record.message or "",
+                data=to_json(record.data or {}))
+
+
+def _insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+        stmt = insert(event_logs).returning(event_logs.c.id, sort_by_parameter_order=True)
+        return list(conn.execute(stmt, rows).scalars())
+    return [conn.execute(insert(event_logs), row).inserted_primary_key[0] for row in rows]
+
+
+def _run_changes(records: Sequence[EventRecord]) -> dict[str, dict[str, Any]]:
+    """Per run id, the column values its pipeline events (in order) leave the run row with."""
+    changes: dict[str, dict[str, Any]] = {}
+    for record in records:
+        if record.event_type == _Types.PIPELINE_START:
+            coordinator = record.data.get("coordinator") or coordinator_id()
+            changes.setdefault(record.run_id, {}).update(
+                status=RunStatus.STARTED.value, start_time=record.timestamp,
+                end_time=None, coordinator=str(coordinator))
+        elif record.event_type in _FINISHED:
+            changes.setdefault(record.run_id, {}).update(
+                status=_FINISHED[record.event_type].value, end_time=record.timestamp)
+    return changes
+
+
+def insert_events(conn: Connection, records: Sequence[EventRecord]) -> list[int]:
+    """Write ``records`` and what they imply inside the caller's transaction; returns ids."""
+    if not records:
+        return []
+    ids = _insert_event_rows(conn, [_event_row(record) for record in records])
+    now = time.time()
+    for run_id, values in _run_changes(records).items():
+        if values["status"] == RunStatus.STARTED.value:  # a cancel request outlives the start
+            values["status"] = case((runs.c.status == RunStatus.CANCELING.value,
+                                     RunStatus.CANCELING.value), else_=RunStatus.STARTED.value)
+        conn.execute(update(runs).where(runs.c.run_id == run_id).values(**values,
+                                                                          updated_at=now))
+    index_rows = [row for event_id, record in zip(ids, records, strict=True)
+                  if (row := materialization_row(event_id, record)) is not None]
+    if index_rows:
+        conn.execute(insert(asset_materializations), index_rows)
+    return ids
+
+
+class EventStorage(AssetIndex):
+    """The event log of every run, plus the asset index built from it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def store_events(self, records: Iterable[EventRecord]) -> list[int]:
+        """Store a batch of events in one transaction; returns their ids in order."""
+        batch = list(records)
+        if not batch:
+            return []
+        with self._db.write() as conn:
+            return insert_events(conn, batch)
+
+    def get_events(self, run_id: str, after_id: int | None = None,
+                   event_types: Iterable[DaskflowEventType | str] | None = None,
+                   limit: int | None = None) -> list[StoredEvent]:
+        """Events of a run in write order; ``after_id`` gives only newer ones (for tailing)."""
+        query = (select(event_logs).where(event_logs.c.run_id == run_id)
+                 .order_by(event_logs.c.id))
+        if after_id is not None:
+            query = query.where(event_logs.c.id > after_id)
+        if event_types is not None:
+            names = [DaskflowEventType(t).value for t in event_types]
+            query = query.where(event_logs.c.event_type.in_(names))
+        if limit is not None:
+            query = query.limit(limit)
+        with self._db.read() as conn:
+            return [StoredEvent.from_row(row) for row in conn.execute(query)]
+
+    def get_step_stats(self, run_id: str) -> dict[str, StepStats]:
+        """Per step key (in the order steps first appear): status, times and attempts."""
+        query = (select(event_logs.c.step_key, event_logs.c.solid_name,
+                        event_logs.c.event_type, event_logs.c.timestamp)
+                 .where(event_logs.c.run_id == run_id,
+                        event_logs.c.event_type.in_([t.value for t in _STEP_STATUS]),
+                        event_logs.c.step_key.is_not(None))
+                 .order_by(event_logs.c.id))
+        stats: dict[str, StepStats] = {}
+        with self._db.read() as conn:
+            for row in conn.execute(query):
+                status = _STEP_STATUS[DaskflowEventType(row.event_type)]
+                step = stats.setdefault(row.step_key,
+                                        StepStats(row.step_key, row.solid_name, status))
+                _advance(step, status, row.timestamp)
+        return stats
+
+
+def _advance(step: StepStats, status: StepStatus, timestamp: float) -> None:
+    step.status = status
+    if status is StepStatus.IN_PROGRESS:
+        step.attempts += 1
+        step.end_time = None
+        if step.start_time is None:
+            step.start_time = timestamp
+    elif status in _STEP_DONE:
+        step.end_time = timestamp

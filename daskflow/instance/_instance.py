@@ -1,0 +1,110 @@
+"""``DaskflowInstance``: the home directory, its run and event storage, and where outputs go.
+
+A thin facade: it opens the storages ``daskflow.yaml`` describes and hands them out;
+callers use ``instance.run_storage`` and ``instance.event_storage`` directly.
+
+>>> with DaskflowInstance.ephemeral() as instance:
+...     run = instance.run_storage.create_run("cereal", {}, "default")
+...     instance.run_storage.get_run(run.run_id).status.value
+'NOT_STARTED'
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from daskflow.instance._db import Database
+from daskflow.instance._events import EventStorage
+from daskflow.instance._home import InstanceSettings, load_settings, resolve_home
+from daskflow.instance._runs import RunStorage
+from daskflow.instance._stale import mark_stale_runs
+
+__all__ = ["DaskflowInstance"]
+
+
+class DaskflowInstance:
+    """Storage of one ``DASKFLOW_HOME``: ``run_storage``, ``event_storage`` (with the asset
+    index) and ``storage_dir``, the fsspec URL or local path under which IO managers keep
+    step outputs. Use it as a context manager, or call ``dispose()`` when done."""
+
+    def __init__(self, settings: InstanceSettings, database: Database,
+                 temp_dir: Path | None = None) -> None:
+        self.home: Path = settings.home
+        self.storage_dir: str = settings.storage_dir
+        self.run_storage = RunStorage(database)
+        self.event_storage = EventStorage(database)
+        self._database = database
+        self._temp_dir = temp_dir
+        self._disposed = False
+
+    @classmethod
+    def get(cls) -> DaskflowInstance:
+        """The instance of ``$DASKFLOW_HOME`` (default ``./.daskflow``), created if missing."""
+        return cls.from_home(resolve_home())
+
+    @classmethod
+    def from_home(cls, home: str | os.PathLike[str],
+                  mark_stale: bool = True) -> DaskflowInstance:
+        """The instance stored in ``home`` (created if missing), configured by its
+        ``daskflow.yaml``. Stale runs of this host are marked failed unless ``mark_stale``
+        is False."""
+        path = resolve_home(home)
+        path.mkdir(parents=True, exist_ok=True)
+        settings = load_settings(path)
+        instance = cls(settings, Database.open(settings))
+        if mark_stale:
+            try:
+                instance.mark_stale_runs()
+            except BaseException:
+                instance.dispose()
+                raise
+        return instance
+
+    @classmethod
+    def ephemeral(cls) -> DaskflowInstance:
+        """An instance in a new temporary directory (SQLite), removed by ``dispose()``."""
+        temp_dir = Path(tempfile.mkdtemp(prefix="daskflow-")).resolve()
+        try:
+            settings = load_settings(temp_dir)
+            return cls(settings, Database.open(settings), temp_dir=temp_dir)
+        except BaseException:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+            raise
+
+    @property
+    def is_ephemeral(self) -> bool:
+        return self._temp_dir is not None
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with any password hidden."""
+        return self._database.display_url
+
+    def mark_stale_runs(self) -> list[str]:
+        """Mark ``STARTED``/``CANCELING`` runs whose coordinator on this host is gone as failed
+        (with an event saying why); returns their run ids. Called on open."""
+        return mark_stale_runs(self._database)
+
+    def dispose(self) -> None:
+        """Close database connections; an ephemeral instance also deletes its directory."""
+        if self._disposed:
+            return
+        self._disposed = True
+        self._database.dispose()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def __enter__(self) -> DaskflowInstance:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.dispose()
+
+    def __repr__(self) -> str:
+        kind = "ephemeral " if self.is_ephemeral else ""
+        return f"<{kind}DaskflowInstance home={str(self.home)!r} db={self.database_url!r}>"

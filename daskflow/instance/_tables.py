@@ -1,0 +1,81 @@
+"""The storage tables, as SQLAlchemy Core ``Table`` objects (same schema on SQLite and Postgres).
+
+Timestamps are seconds since the epoch (floats, like ``EventRecord.timestamp``); structured
+values (run config, tags, selections, event data, metadata entries) are JSON text.
+
+>>> sorted(metadata.tables)
+['asset_materializations', 'event_logs', 'runs']
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["asset_materializations", "event_logs", "metadata", "runs"]
+
+metadata = MetaData()
+
+# BIGINT on Postgres; INTEGER on SQLite so the column is the rowid alias and autoincrements.
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("pipeline_name", String(255), nullable=False, index=True),
+    Column("status", String(32), nullable=False, index=True),
+    Column("mode", String(255)),
+    Column("run_config", Text, nullable=False),  # JSON, as the user wrote it (no defaults)
+    Column("tags", Text, nullable=False),  # JSON object
+    Column("solid_selection", Text),  # JSON list or NULL
+    Column("step_selection", Text),  # JSON list or NULL
+    Column("parent_run_id", String(255)),
+    Column("root_run_id", String(255)),
+    Column("coordinator", String(255)),  # "hostname:pid" of the process running the run
+    Column("created_at", Double, nullable=False, index=True),
+    Column("start_time", Double),
+    Column("end_time", Double),
+    Column("updated_at", Double, nullable=False),
+)
+
+event_logs = Table(
+    "event_logs",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("run_id", String(255), nullable=False),
+    Column("timestamp", Double, nullable=False),
+    Column("event_type", String(64), nullable=False, index=True),
+    Column("pipeline_name", String(255)),
+    Column("solid_name", String(255)),
+    Column("step_key", String(255)),
+    Column("level", Integer, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("data", Text, nullable=False),  # JSON object
+    Index("ix_event_logs_run_id_id", "run_id", "id"),
+)
+
+asset_materializations = Table(
+    "asset_materializations",
+    metadata,
+    Column("id", _Id, primary_key=True, autoincrement=True),
+    Column("asset_key", String(512), nullable=False),
+    Column("run_id", String(255), nullable=False, index=True),
+    Column("solid_name", String(255)),
+    Column("step_key", String(255)),
+    Column("timestamp", Double, nullable=False),
+    Column("event_id", BigInteger, nullable=False),
+    Column("metadata", Text, nullable=False),  # JSON list of metadata entry dicts
+    Column("description", Text),
+    Column("partition", String(255)),
+    Index("ix_asset_materializations_asset_key_id", "asset_key", "id"),
+)

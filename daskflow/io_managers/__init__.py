@@ -1,0 +1,43 @@
+"""IO managers: where step outputs are stored between steps and how inputs are loaded.
+
+An IO manager is a resource (usually under the key ``io_manager``) whose value implements
+``IOManager.handle_output`` / ``load_input``. Built in:
+
+- ``fs_io_manager``: parquet (pandas frames) or pickle files under
+  ``<base_dir>/<run_id>/<solid_name>/<output_name>/`` on any fsspec filesystem, committed
+  atomically with a ``_SUCCESS`` marker;
+- ``mem_io_manager``: values in memory, for single-process runs and tests.
+
+>>> from daskflow.definitions.resource import build_resources
+>>> with build_resources({"io_manager": mem_io_manager}) as resources:
+...     type(resources.io_manager).__name__
+'InMemoryIOManager'
+"""
+
+from daskflow.io_managers._base import (
+    DaskflowIOError,
+    InputContext,
+    IOManager,
+    IOManagerDefinition,
+    OutputContext,
+    io_manager,
+)
+from daskflow.io_managers._distributed import check_usable_on_distributed
+from daskflow.io_managers._fs import MARKER, FilesystemIOManager, StoredPart, fs_io_manager
+from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
+
+__all__ = [
+    "MARKER",
+    "DaskflowIOError",
+    "FilesystemIOManager",
+    "IOManager",
+    "IOManagerDefinition",
+    "InMemoryIOManager",
+    "InputContext",
+    "OutputContext",
+    "StoredPart",
+    "check_usable_on_distributed",
+    "fs_io_manager",
+    "io_manager",
+    "mem_io_manager",
+]

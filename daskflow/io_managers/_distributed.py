@@ -1,0 +1,53 @@
+"""``check_usable_on_distributed``: can this IO manager serve a multi-process cluster?
+
+The engine calls it before submitting a run to a distributed cluster, to reject a
+configuration whose outputs workers could not share (``memory://`` directories;
+research pitfall 10) with a clear message instead of failing mid-run. ``mem_io_manager``
+is fine: the engine hands its values from task to task through Dask's own memory.
+
+>>> from daskflow.io_managers._mem import mem_io_manager
+>>> print(check_usable_on_distributed(mem_io_manager))
+None
+>>> from daskflow.io_managers._fs import fs_io_manager
+>>> check_usable_on_distributed(fs_io_manager, {"base_dir": "s3://bucket/runs"}) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fsspec.core import split_protocol
+
+from daskflow.io_managers._fs import FilesystemIOManager, fs_io_manager, memory_url_problem
+from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
+
+__all__ = ["check_usable_on_distributed"]
+
+
+def check_usable_on_distributed(io_manager: Any,
+                                resource_config: Mapping[str, Any] | None = None,
+                                storage_dir: str | None = None) -> str | None:
+    """An explanation if ``io_manager`` can't serve a multi-process cluster, else None.
+
+    ``io_manager`` is a built ``IOManager`` or an ``IOManagerDefinition``; for definitions
+    pass the resource's config (its ``config`` value or the whole run-config block
+    ``{"config": {...}}``) and the instance ``storage_dir`` the base directory defaults to.
+    Other managers are assumed usable, unless they define a ``distributed_problem()``
+    method returning an explanation.
+    """
+    if io_manager is mem_io_manager or getattr(io_manager, "keeps_values_in_graph", False):
+        return None
+    if io_manager is fs_io_manager:
+        config = resource_config or {}
+        if "base_dir" not in config and isinstance(config.get("config"), Mapping):
+            config = config["config"]
+        base_dir = config.get("base_dir") or storage_dir
+        if base_dir and split_protocol(base_dir)[0] == "memory":
+            return memory_url_problem(base_dir)
+        return None
+    if isinstance(io_manager, FilesystemIOManager | InMemoryIOManager):
+        return io_manager.distributed_problem()
+    problem = getattr(io_manager, "distributed_problem", None)
+    return problem() if callable(problem) else None

@@ -1,0 +1,318 @@
+"""fs_io_manager on plain paths, file://, memory:// and S3 (moto): round trips, metadata,
+atomic commits, rewrites and composite solid names."""
+
+import contextlib
+import datetime
+import decimal
+import pickle
+import uuid
+
+import fsspec
+import pandas as pd
+import pandas.testing as tm
+import pyarrow as pa
+import pytest
+
+from daskflow.definitions.resource import build_resources
+from daskflow.io_managers import (
+    MARKER,
+    DaskflowIOError,
+    FilesystemIOManager,
+    InputContext,
+    OutputContext,
+    _fs,
+    fs_io_manager,
+)
+
+
+def out_ctx(solid="producer", output="result", run_id="run-1"):
+    return OutputContext(run_id, "pipe", solid, output, solid)
+
+
+def in_ctx(upstream, solid="consumer"):
+    return InputContext("value", solid, upstream)
+
+
+@pytest.fixture(params=["path", "file_url", "memory", "s3"])
+def manager(request, tmp_path):
+    """A FilesystemIOManager on each kind of storage."""
+    if request.param == "path":
+        yield FilesystemIOManager(str(tmp_path / "storage"))
+    elif request.param == "file_url":
+        yield FilesystemIOManager(f"file://{tmp_path}/storage")
+    elif request.param == "memory":
+        root = f"memory://daskflow-tests-{uuid.uuid4().hex}"
+        yield FilesystemIOManager(root)
+        with contextlib.suppress(FileNotFoundError):
+            fsspec.filesystem("memory").rm(root.removeprefix("memory://"), recursive=True)
+    else:
+        bucket, options = request.getfixturevalue("s3_bucket")
+        yield FilesystemIOManager(f"s3://{bucket}/prefix", options)
+
+
+@pytest.fixture
+def local(tmp_path):
+    return FilesystemIOManager(str(tmp_path / "storage"))
+
+
+def typed_frame():
+    return pd.DataFrame({
+        "name": pd.Series(["a", None, "c"], dtype=pd.ArrowDtype(pa.string())),
+        "label": pd.Series(["x", "y", None], dtype="string[pyarrow]"),
+        "plain": ["p", "q", "r"],
+        "price": pd.Series([decimal.Decimal("1.10"), None, decimal.Decimal("3.25")],
+                           dtype=pd.ArrowDtype(pa.decimal128(10, 2))),
+        "day": pd.Series([datetime.date(2024, 1, 1), None, datetime.date(2024, 3, 4)],
+                         dtype=pd.ArrowDtype(pa.date32())),
+        "count": [1, 2, 3],
+        "maybe": pd.Series([1, None, 3], dtype="Int64"),
+        "kind": pd.Categorical(["a", "b", "a"]),
+    }, index=pd.Index([10, 20, 30], name="id"))
+
+
+def files_in(manager, context):
+    fs = manager.fs
+    fs.invalidate_cache()
+    return sorted(p.rsplit("/", 1)[-1] for p in fs.find(manager.output_dir(context)))
+
+
+def test_frame_round_trip_keeps_dtypes(manager):
+    frame = typed_frame()
+    manager.handle_output(out_ctx(), frame)
+    loaded = manager.load_input(in_ctx(out_ctx()))
+    tm.assert_frame_equal(loaded, frame)
+    assert loaded.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert str(loaded["price"].dtype) == "decimal128(10, 2)[pyarrow]"
+    assert str(loaded["day"].dtype) == "date32[day][pyarrow]"
+    assert files_in(manager, out_ctx()) == [MARKER, "part.0.parquet"]
+
+
+@pytest.mark.parametrize("value", [{"a": [1, 2], "b": (3, None)}, None, 42, "text",
+                                   pd.Series([1.5, 2.5], name="s")])
+def test_python_objects_round_trip(manager, value):
+    context = out_ctx(output=f"o{uuid.uuid4().hex[:6]}")
+    manager.handle_output(context, value)
+    loaded = manager.load_input(in_ctx(context))
+    if isinstance(value, pd.Series):
+        tm.assert_series_equal(loaded, value)
+    else:
+        assert loaded == value
+    assert files_in(manager, context) == [MARKER, "value.pickle"]
+
+
+def test_lambdas_pickle_with_cloudpickle(local):
+    local.handle_output(out_ctx(), lambda x: x + 1)
+    assert local.load_input(in_ctx(out_ctx()))(1) == 2
+
+
+def test_frames_pyarrow_cannot_store_are_pickled(local):
+    frame = pd.DataFrame([[1, "x"], [2, 3]], columns=["a", "a"])
+    entries = {e.label: e.value for e in local.handle_output(out_ctx(), frame)}
+    assert entries["format"] == "pickle" and entries["rows"] == 2
+    tm.assert_frame_equal(local.load_input(in_ctx(out_ctx())), frame)
+
+
+def test_metadata_entries(manager):
+    entries = manager.handle_output(out_ctx(), typed_frame())
+    by_label = {e.label: e for e in entries}
+    location = manager.describe_location(out_ctx())
+    assert by_label["path"].kind == "path" and by_label["path"].value == location
+    assert location.endswith("/run-1/producer/result")
+    assert location.startswith(("file://", "memory://", "s3://"))
+    assert by_label["rows"].value == 3 and by_label["columns"].value == 8
+    assert by_label["format"].value == "parquet"
+    size = manager.fs.size(f"{manager.output_dir(out_ctx())}/part.0.parquet")
+    assert by_label["bytes"].value == size > 0
+
+    pickled = {e.label: e.value for e in manager.handle_output(out_ctx(output="o"), [1, 2])}
+    assert set(pickled) == {"path", "format", "bytes"} and pickled["format"] == "pickle"
+
+
+def test_has_output_and_parent_run_outputs(manager):
+    parent = out_ctx(run_id="parent-run")
+    assert not manager.has_output(parent)
+    manager.handle_output(parent, {"v": 1})
+    assert manager.has_output(parent)
+    assert not manager.has_output(out_ctx(run_id="child-run"))
+    # a step of the child run reads the parent's persisted output by its identifier
+    assert manager.load_input(InputContext("value", "consumer", parent)) == {"v": 1}
+
+
+def test_missing_output_error_names_everything(manager):
+    with pytest.raises(DaskflowIOError) as info:
+        manager.load_input(in_ctx(out_ctx(solid="maker", output="table", run_id="r-9")))
+    message = str(info.value)
+    assert "output 'table' of solid 'maker' in run 'r-9' was never committed" in message
+    assert f"no _SUCCESS marker at {manager.describe_location(out_ctx('maker', 'table', 'r-9'))}"\
+        in message
+    assert (info.value.run_id, info.value.solid_name, info.value.output_name) == \
+        ("r-9", "maker", "table")
+
+
+def test_composite_solid_names_are_one_directory(manager):
+    inner, outer = out_ctx(solid="comp.inner"), out_ctx(solid="comp", output="inner")
+    manager.handle_output(inner, "inner value")
+    manager.handle_output(outer, "outer value")
+    assert manager.describe_location(inner).endswith("/run-1/comp.inner/result")
+    assert manager.load_input(in_ctx(inner)) == "inner value"
+    assert manager.load_input(in_ctx(outer)) == "outer value"
+
+
+def test_rewriting_an_output_replaces_it(manager):
+    manager.handle_output(out_ctx(), typed_frame())
+    manager.handle_output(out_ctx(), {"second": True})  # a retried step, other type
+    assert manager.load_input(in_ctx(out_ctx())) == {"second": True}
+    assert files_in(manager, out_ctx()) == [MARKER, "value.pickle"]
+
+
+def test_failed_rewrite_hides_the_old_value(manager, monkeypatch):
+    manager.handle_output(out_ctx(), {"first": True})
+
+    def broken(obj, file):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(_fs, "write_pickle", broken)
+    with pytest.raises(DaskflowIOError, match="could not write output 'result'.*disk full"):
+        manager.handle_output(out_ctx(), {"second": True})
+    assert not manager.has_output(out_ctx())
+    with pytest.raises(DaskflowIOError, match="never committed"):
+        manager.load_input(in_ctx(out_ctx()))
+
+
+@pytest.mark.parametrize("kind", ["path", "memory"])
+def test_crash_before_rename_leaves_nothing_readable(kind, tmp_path, monkeypatch):
+    base = str(tmp_path / "st") if kind == "path" else f"memory://crash-{uuid.uuid4().hex}"
+    manager = FilesystemIOManager(base)
+
+    def crash(fs, tmp_path_, final_path):
+        assert fs.exists(tmp_path_) and not tmp_path_.endswith((".parquet", ".pickle"))
+        raise OSError("simulated crash after writing the temporary file")
+
+    monkeypatch.setattr(_fs, "_publish", crash)
+    monkeypatch.setattr(_fs, "_discard", lambda fs, path: None)  # killed: no clean-up
+    with pytest.raises(DaskflowIOError, match="simulated crash"):
+        manager.handle_output(out_ctx(), typed_frame())
+    leftovers = files_in(manager, out_ctx())
+    assert len(leftovers) == 1 and leftovers[0].endswith(".inprogress")
+    assert not any(name.endswith((".parquet", ".pickle")) for name in leftovers)
+    assert not manager.has_output(out_ctx())
+    with pytest.raises(DaskflowIOError, match=r"was never committed \(no _SUCCESS marker"):
+        manager.load_input(in_ctx(out_ctx()))
+
+    monkeypatch.undo()  # the retried step cleans up and commits
+    manager.handle_output(out_ctx(), typed_frame())
+    assert files_in(manager, out_ctx()) == [MARKER, "part.0.parquet"]
+    if kind == "memory":
+        fsspec.filesystem("memory").rm(manager.base_url.removeprefix("memory://"),
+                                       recursive=True)
+
+
+def test_failed_write_removes_its_temporary_file(local, monkeypatch):
+    def crash(fs, tmp_path_, final_path):
+        raise OSError("simulated crash")
+
+    monkeypatch.setattr(_fs, "_publish", crash)
+    with pytest.raises(DaskflowIOError):
+        local.handle_output(out_ctx(), [1, 2, 3])
+    assert files_in(local, out_ctx()) == []
+
+
+def test_committed_directory_reads_with_dask_despite_stray_temp_files(local):
+    dd = pytest.importorskip("dask.dataframe")
+    local.handle_output(out_ctx(), pd.DataFrame({"a": [1, 2, 3]}))
+    out_dir = local.output_dir(out_ctx())
+    with open(f"{out_dir}/.tmp-dead-part.1.parquet.inprogress", "wb") as file:
+        file.write(b"partial")  # what a killed writer leaves behind
+    assert dd.read_parquet(out_dir).compute()["a"].tolist() == [1, 2, 3]
+
+
+def test_s3_marker_written_last(s3_bucket, monkeypatch):
+    bucket, options = s3_bucket
+    manager = FilesystemIOManager(f"s3://{bucket}/runs", options)
+
+    def crash(self, context, parts, fmt="parquet"):
+        raise OSError("worker died before the commit")
+
+    monkeypatch.setattr(FilesystemIOManager, "commit_output", crash)
+    with pytest.raises(OSError, match="worker died"):
+        manager.handle_output(out_ctx(), typed_frame())
+    # object stores get the final name directly: the data is there, but not committed
+    assert files_in(manager, out_ctx()) == ["part.0.parquet"]
+    assert not manager.has_output(out_ctx())
+    with pytest.raises(DaskflowIOError, match="never committed"):
+        manager.load_input(in_ctx(out_ctx()))
+
+    monkeypatch.undo()
+    manager.handle_output(out_ctx(), typed_frame())
+    assert manager.has_output(out_ctx())
+    marker = manager.fs.cat_file(f"{manager.output_dir(out_ctx())}/{MARKER}")
+    assert b'"format": "parquet"' in marker
+    # a reader with a fresh filesystem object (another process) sees the commit
+    other = pickle.loads(pickle.dumps(manager))
+    tm.assert_frame_equal(other.load_input(in_ctx(out_ctx())), typed_frame())
+
+
+def test_partitioned_writes_commit_together(manager):
+    context = out_ctx()
+    manager.begin_output(context)
+    frames = [pd.DataFrame({"a": [i, i + 10]}, index=[2 * i, 2 * i + 1]) for i in range(3)]
+    parts = [manager.write_part(context, i, frames[i]) for i in (2, 0, 1)]  # any order
+    assert not manager.has_output(context)
+    entries = {e.label: e.value for e in manager.commit_output(context, parts)}
+    assert entries["rows"] == 6 and entries["columns"] == 1
+    urls = manager.part_urls(context)
+    assert [u.rsplit("/", 1)[-1] for u in urls] == [f"part.{i}.parquet" for i in range(3)]
+    tm.assert_frame_equal(manager.read_part(urls[1]), frames[1])
+    tm.assert_frame_equal(manager.load_input(in_ctx(context)), pd.concat(frames))
+
+
+def test_an_empty_marker_from_other_tools_is_accepted(local):
+    local.handle_output(out_ctx(), pd.DataFrame({"a": [1]}))
+    with open(f"{local.output_dir(out_ctx())}/{MARKER}", "wb"):
+        pass  # e.g. a Spark/dask job's empty _SUCCESS file
+    assert local.load_input(in_ctx(out_ctx()))["a"].tolist() == [1]
+
+
+def test_unsafe_path_segments_are_rejected(local):
+    with pytest.raises(DaskflowIOError, match="run id '../x'"):
+        local.handle_output(out_ctx(run_id="../x"), 1)
+
+
+def test_lazy_dask_collections_are_refused(local):
+    dd = pytest.importorskip("dask.dataframe")
+    lazy = dd.from_pandas(pd.DataFrame({"a": [1, 2]}), npartitions=1)
+    with pytest.raises(DaskflowIOError, match="lazy dask collection"):
+        local.handle_output(out_ctx(), lazy)
+
+
+def test_manager_pickles_without_its_filesystem(manager):
+    manager.handle_output(out_ctx(), {"x": 1})
+    clone = pickle.loads(pickle.dumps(manager))
+    assert clone._fs is None and clone.base_url == manager.base_url
+    assert clone.load_input(in_ctx(out_ctx())) == {"x": 1}
+
+
+def test_definition_config(tmp_path, monkeypatch, s3_bucket):
+    config = {"io_manager": {"config": {"base_dir": f"file://{tmp_path}/cfg"}}}
+    with build_resources({"io_manager": fs_io_manager}, config) as resources:
+        assert resources.io_manager.base_url == f"file://{tmp_path}/cfg"
+
+    bucket, options = s3_bucket
+    config = {"io_manager": {"config": {"base_dir": f"s3://{bucket}/x",
+                                        "storage_options": options}}}
+    with build_resources({"io_manager": fs_io_manager}, config) as resources:
+        resources.io_manager.handle_output(out_ctx(), 5)
+        assert resources.io_manager.load_input(in_ctx(out_ctx())) == 5
+
+    monkeypatch.chdir(tmp_path)  # no base_dir, no storage_dir: ./.daskflow/storage
+    with build_resources({"io_manager": fs_io_manager}) as resources:
+        assert resources.io_manager.base_url == f"file://{tmp_path}/.daskflow/storage"
+
+
+def test_storage_dir_of_the_instance_is_the_default(tmp_path):
+    class Context:
+        resource_config = {"base_dir": None}
+        storage_dir = str(tmp_path / "instance-storage")
+
+    assert fs_io_manager.resource_fn(Context()).base_url == \
+        f"file://{tmp_path}/instance-storage"
