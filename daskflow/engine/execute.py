@@ -29,6 +29,7 @@ _LOG = logging.getLogger("daskflow")
 _FLUSH_SECONDS = 0.5
 _FLUSH_EVENTS = 500
 _EVENT_WAIT_SECONDS = 30.0
+_CANCEL_POLL_SECONDS = 0.25
 
 
 class RunCoordinator:
@@ -68,7 +69,8 @@ class RunCoordinator:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 break
-        if len(self._pending) >= _FLUSH_EVENTS or \
+        run_level = any(r.step_key is None for r in self._pending)  # e.g. PIPELINE_START
+        if run_level or len(self._pending) >= _FLUSH_EVENTS or \
                 time.monotonic() - self._last_flush > _FLUSH_SECONDS:
             self._flush()
 
@@ -125,7 +127,7 @@ class RunCoordinator:
         last_check = time.monotonic()
         while not running.wait(0.05):
             yield from self._drain(0.05)
-            if time.monotonic() - last_check > 1.0:
+            if time.monotonic() - last_check > _CANCEL_POLL_SECONDS:
                 last_check = time.monotonic()
                 if self._cancel_requested():
                     self.status = RunStatus.CANCELED

@@ -110,10 +110,8 @@ class DistributedExecutor:
         self.dashboard_link = client.dashboard_link
 
     def subscribe(self, run_id: str, handler: Callable[[dict], None]) -> None:
-        self.client.subscribe_topic(event_topic(run_id), lambda event: handler(event[1]))
-
-    def backlog(self, run_id: str) -> list[dict]:
-        return [msg for _, msg in self.client.get_events(event_topic(run_id))]
+        self.client.subscribe_topic(event_topic(run_id),
+                                    lambda event: handler(_from_worker(event[1])))
 
     def submit(self, graph: dict, keys: list[str], run_id: str) -> DistributedRun:
         return DistributedRun(self.client, graph, keys)
@@ -122,6 +120,15 @@ class DistributedExecutor:
         errors = [e for errs in self.client.run(teardown_run_resources, run_id).values()
                   for e in errs]
         return errors + teardown_run_resources(run_id)
+
+
+def _from_worker(message: dict[str, Any]) -> dict[str, Any]:
+    """The scheduler adds the sending worker's address: keep it inside ``data``."""
+    record = dict(message)
+    worker = record.pop("worker", None)
+    if worker is not None:
+        record["data"] = {**(record.get("data") or {}), "worker": worker}
+    return record
 
 
 @contextlib.contextmanager

@@ -1,0 +1,137 @@
+"""Runs on real distributed clusters: a LocalCluster with worker processes, an existing
+scheduler started with `dask scheduler` / `dask worker`, and a worker killed mid-run."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import yaml
+
+from daskflow import execute_pipeline
+from daskflow.engine.events import DaskflowEventType as E
+from daskflow.instance import DaskflowInstance
+
+from ..conftest import CEREAL_DIR
+from .distributed_pipelines import squares
+
+LOCAL_2 = {"dask": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}
+
+
+def _cereal_config(tmp_path, execution):
+    with open(os.path.join(CEREAL_DIR, "cereal.yaml")) as f:
+        config = yaml.safe_load(f)
+    config["solids"]["add_sugar_per_cup"]["inputs"]["cereals"]["csv"]["path"] = os.path.join(
+        CEREAL_DIR, "data", "cereal.csv")
+    config["resources"]["datalake"]["config"]["root_dir"] = str(tmp_path / "lake")
+    return {**config, "execution": execution}
+
+
+@pytest.fixture
+def instance(tmp_path):
+    with DaskflowInstance.from_home(tmp_path / "home") as inst:
+        yield inst
+
+
+def _check_cereal_run(result, tmp_path):
+    assert result.success
+    top = result.output_for_solid("filter_below_cutoff")
+    assert len(top) == 19
+    logs = [e for e in result.events if e.event_type == E.LOG]
+    assert logs and logs[0].message == "Simulating computation for 0.1 seconds!"
+    mats = [e for e in result.events if e.event_type == E.ASSET_MATERIALIZATION]
+    assert [m.data["asset_key"] for m in mats] == ["local_datalake.cereals"]
+    checks = [e for e in result.events if e.event_type in (E.STEP_INPUT, E.STEP_OUTPUT)]
+    assert len(checks) == 5 + 4  # every input (5) and output (4) type-checked
+    assert all(c.data["type_check"]["success"] for c in checks)
+    assert (tmp_path / "lake" / "cereals").exists()
+
+
+@pytest.mark.parametrize("execution", [{"in_process": {}}, {"threads": {"max_workers": 2}},
+                                       LOCAL_2], ids=["in_process", "threads", "local_cluster"])
+def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, execution):
+    result = execute_pipeline(cereal_module.compute_top_quartile_pipeline,
+                              _cereal_config(tmp_path, execution), mode="local",
+                              instance=instance)
+    _check_cereal_run(result, tmp_path)
+    stored = [s.record.event_type for s in instance.event_storage.get_events(result.run_id)]
+    assert stored == result.event_types  # every event reached storage, in order
+    if "dask" in execution:
+        logs = [e for e in result.events if e.event_type == E.LOG]
+        assert logs[0].data["worker"].startswith("tcp://127.0.0.1:")  # sent by a worker
+        engine = [e.data for e in result.events if e.event_type == E.ENGINE_EVENT]
+        assert any("dashboard_link" in d for d in engine)
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def external_scheduler(tmp_path):
+    port = _free_port()
+    bin_dir = os.path.dirname(sys.executable)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    scheduler = subprocess.Popen(
+        [os.path.join(bin_dir, "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--dashboard-address", "127.0.0.1:0"], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    address = f"tcp://127.0.0.1:{port}"
+    worker = subprocess.Popen(
+        [os.path.join(bin_dir, "dask"), "worker", address, "--nworkers", "1", "--nthreads", "2",
+         "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"], env=env,
+        cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for proc in (worker, scheduler):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance,
+                                         external_scheduler):
+    execution = {"dask": {"cluster": {"address": external_scheduler}}}
+    result = execute_pipeline(cereal_module.compute_top_quartile_pipeline,
+                              _cereal_config(tmp_path, execution), mode="local",
+                              instance=instance)
+    _check_cereal_run(result, tmp_path)
+    connected = [e.message for e in result.events if e.event_type == E.ENGINE_EVENT]
+    assert any(external_scheduler in m for m in connected)
+
+
+def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
+    pid_file = tmp_path / "pids.txt"
+    config = {"execution": LOCAL_2, "solids": {"slow_square": {"config": {
+        "pid_file": str(pid_file), "seconds": 3.0}}}}
+
+    def kill_first_worker():
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if pid_file.exists() and pid_file.read_text().strip():
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_first_worker)
+    killer.start()
+    result = execute_pipeline(squares, config, instance=instance)
+    killer.join()
+    assert result.success
+    assert result.output_for_solid("total") == sum(n * n for n in range(10))
+    pids = pid_file.read_text().split()
+    assert len(pids) == 2 and pids[0] != pids[1]  # the step ran again on another process
+    starts = [e for e in result.events if e.event_type == E.STEP_START
+              and e.step_key == "slow_square"]
+    assert len(starts) == 2
