@@ -120,15 +120,15 @@ def test_killed_coordinator_run_is_marked_failed_on_next_open(tmp_path):
 
     code = (
         "import os, sys\n"
-        "sys.path.insert(0, %r)\n"
+        "sys.path.insert(0, {!r})\n"
         "from daskflow.instance import DaskflowInstance\n"
         "from daskflow.engine.events import EventRecord, DaskflowEventType\n"
-        "inst = DaskflowInstance.from_home(%r)\n"
-        "run = inst.run_storage.create_run('p', {}, 'default')\n"
+        "inst = DaskflowInstance.from_home({!r})\n"
+        "run = inst.run_storage.create_run('p', {{}}, 'default')\n"
         "inst.event_storage.store_events([EventRecord.create(run.run_id, "
         "DaskflowEventType.PIPELINE_START, 'p')])\n"
         "print(run.run_id, flush=True)\n"
-        "os._exit(0)\n" % (sys.path[0], str(tmp_path / "home")))
+        "os._exit(0)\n".format(sys.path[0], str(tmp_path / "home")))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     run_id = out.stdout.strip()
