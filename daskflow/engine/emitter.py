@@ -42,4 +42,6 @@ class StepEmitter:
         return record
 
     def failure(self, message: str, error: dict[str, Any]) -> None:
+        error = {k: redact(v, self.secrets) if isinstance(v, str) else v
+                 for k, v in error.items()}
         self.emit(DaskflowEventType.STEP_FAILURE, message, logging.ERROR, {"error": error})

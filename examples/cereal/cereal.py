@@ -96,7 +96,15 @@ def save_to_datalake(context, cereals: DataFrame):
     ],
     preset_defs=[
         PresetDefinition.from_files(
-            "local", [os.path.join(HERE, "cereal.yaml")], mode="local"),
+            "local",
+            [os.path.join(HERE, "cereal.yaml"), os.path.join(HERE, "local_cluster.yaml")],
+            mode="local",
+        ),
+        PresetDefinition.from_files(
+            "test",
+            [os.path.join(HERE, "cereal.yaml"), os.path.join(HERE, "in_process.yaml")],
+            mode="test",
+        ),
     ],
 )
 def compute_top_quartile_pipeline():

@@ -272,3 +272,34 @@ def test_selection_runs_a_subset_with_inputs_from_config():
     expected = r"missing required key \"solids\"(.|\n)*a: <int>"
     with pytest.raises(DaskflowConfigError, match=expected):
         execute_pipeline(p, IN_PROCESS, solid_selection="add")
+
+
+def test_secrets_from_env_never_reach_events_or_storage(monkeypatch, tmp_path):
+    from daskflow import StringSource
+    from daskflow.instance import DaskflowInstance
+
+    monkeypatch.setenv("LAKE_TOKEN", "tok-very-secret-123")
+
+    @resource(config_schema={"token": StringSource})
+    def lake(init_context):
+        return init_context.resource_config["token"]
+
+    @solid(required_resource_keys={"lake"})
+    def leaky(context):
+        context.log.info(f"connecting with token {context.resources.lake}")
+        return len(context.resources.lake)
+
+    @pipeline(mode_defs=[ModeDefinition(resource_defs={"lake": lake})])
+    def p():
+        leaky()
+
+    config = {**IN_PROCESS, "resources": {"lake": {"config": {"token": {"env": "LAKE_TOKEN"}}}}}
+    with DaskflowInstance.from_home(tmp_path) as instance:
+        result = execute_pipeline(p, config, instance=instance)
+        assert result.output_for_solid("leaky") == len("tok-very-secret-123")
+        stored = instance.event_storage.get_events(result.run_id)
+        text = " ".join(s.record.message + repr(s.record.data) for s in stored)
+        assert "connecting with token ***" in text
+        assert "tok-very-secret" not in text
+        run = instance.run_storage.get_run(result.run_id)
+        assert run.run_config["resources"]["lake"]["config"]["token"] == {"env": "LAKE_TOKEN"}
