@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The cereal pipeline on a local Dask cluster (2 worker processes), then its stored run.
 run: $(STAMP)
-	cd examples/cereal && ../../$(BIN)/python run.py
+	cd examples/cereal && ../../$(BIN)/daskflow pipeline execute -f cereal.py --preset local
+	cd examples/cereal && ../../$(BIN)/daskflow run list --limit 5
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,10 +1,16 @@
-"""The ``daskflow`` command (click). Sub-command groups live in their own modules."""
+"""The ``daskflow`` command (click). Sub-command groups live in their own modules:
+``pipeline`` (pipeline_commands, execute_command), ``run``, ``asset`` and ``instance``.
+"""
 
 from __future__ import annotations
 
 import click
 
+from daskflow.cli import execute_command  # noqa: F401  (adds `pipeline execute`)
+from daskflow.cli.asset_commands import asset_group
+from daskflow.cli.instance_commands import instance_group
 from daskflow.cli.pipeline_commands import pipeline_group
+from daskflow.cli.run_commands import run_group
 
 __all__ = ["main", "cli"]
 
@@ -16,6 +22,9 @@ def cli() -> None:
 
 
 cli.add_command(pipeline_group)
+cli.add_command(run_group)
+cli.add_command(asset_group)
+cli.add_command(instance_group)
 
 
 def main() -> None:

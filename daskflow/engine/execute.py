@@ -89,6 +89,12 @@ class RunCoordinator:
                                f'Started execution of pipeline "{self.payload.pipeline_name}".',
                                data={"mode": self.payload.mode})
             yield from self._execute()
+        except GeneratorExit:  # the caller stopped iterating: record, but yield no more
+            self.status = RunStatus.FAILURE
+            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
+                               "The run's event stream was closed before the run finished.")
+            self._drain_quietly()
+            raise
         except BaseException as exc:
             self.status = RunStatus.FAILURE
             self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
@@ -120,6 +126,11 @@ class RunCoordinator:
                 engine_log(f"A resource failed to tear down: {error}", {"error": error})
         yield from self._drain(0)
 
+    def _drain_quietly(self) -> None:
+        for _ in self._drain(0):
+            pass
+        self._flush()
+
     def _engine_log(self, message: str, data: dict[str, Any]) -> None:
         self._engine_event(DaskflowEventType.ENGINE_EVENT, message, data)
 
@@ -127,7 +138,8 @@ class RunCoordinator:
         last_check = time.monotonic()
         while not running.wait(0.05):
             yield from self._drain(0.05)
-            if time.monotonic() - last_check > _CANCEL_POLL_SECONDS:
+            if self.status != RunStatus.CANCELED and \
+                    time.monotonic() - last_check > _CANCEL_POLL_SECONDS:
                 last_check = time.monotonic()
                 if self._cancel_requested():
                     self.status = RunStatus.CANCELED

@@ -63,8 +63,9 @@ class DistributedRun:
 
     def wait(self, timeout: float) -> bool:
         from distributed import wait
+        from distributed.client import FuturesCancelledError
 
-        with contextlib.suppress(TimeoutError):
+        with contextlib.suppress(TimeoutError, FuturesCancelledError):
             wait(list(self._futures.values()), timeout=timeout)
         return all(f.done() for f in self._futures.values())
 

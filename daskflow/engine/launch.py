@@ -17,7 +17,12 @@ from daskflow.engine.plan import build_plan
 from daskflow.engine.selection import select_solids
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
 
-__all__ = ["create_coordinator", "prepare_run", "raise_for_failure"]
+__all__ = [
+    "check_stores_fit_scheduler",
+    "create_coordinator",
+    "prepare_run",
+    "raise_for_failure",
+]
 
 
 def prepare_run(pipeline: Any, run_config: Mapping[str, Any] | None, mode: str | None,
@@ -39,6 +44,7 @@ def prepare_run(pipeline: Any, run_config: Mapping[str, Any] | None, mode: str |
     mode_name = pipeline.get_mode(mode).name
     resolved = resolve_run_config(pipeline, run_config, mode_name, selected)
     plan = build_plan(pipeline, resolved, selected)
+    check_stores_fit_scheduler(pipeline, resolved, plan)
     owned = instance is None
     if owned:
         from daskflow.instance import DaskflowInstance
@@ -56,13 +62,12 @@ def create_coordinator(pipeline: Any, resolved: Any, plan: Any, run_id: str,
     payload = RunPayload(run_id=run_id, pipeline=pipeline, mode=mode.name, resolved=resolved,
                          plan=plan, storage_dir=str(instance.storage_dir),
                          resource_keys=tuple(used_resource_keys(pipeline, mode)))
-    _check_stores_fit_scheduler(payload)
     return RunCoordinator(payload, instance)
 
 
-def _check_stores_fit_scheduler(payload: RunPayload) -> None:
+def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any) -> None:
     """Reject IO managers that cannot serve worker processes before anything runs."""
-    execution = payload.resolved.execution
+    execution = resolved.execution
     if "dask" not in execution:
         return
     local = execution["dask"]["cluster"].get("local")
@@ -70,10 +75,10 @@ def _check_stores_fit_scheduler(payload: RunPayload) -> None:
         return
     from daskflow.io_managers import check_usable_on_distributed
 
-    for key in sorted({o.io_manager_key for s in payload.plan.steps.values()
+    resource_defs = pipeline.get_mode(resolved.mode).resource_defs
+    for key in sorted({o.io_manager_key for s in plan.steps.values()
                        for o in s.definition.output_defs}):
-        reason = check_usable_on_distributed(payload.resource_defs[key],
-                                             payload.resolved.resources.get(key))
+        reason = check_usable_on_distributed(resource_defs[key], resolved.resources.get(key))
         if reason:
             raise DaskflowInvalidDefinitionError(
                 f'IO manager "{key}" cannot be used with execution "dask" (worker '

@@ -11,7 +11,7 @@ from typing import Any
 from daskflow.config.run_config import resolve_run_config
 from daskflow.engine.events import DaskflowEventType
 from daskflow.engine.execute import RunCoordinator
-from daskflow.engine.launch import create_coordinator
+from daskflow.engine.launch import check_stores_fit_scheduler, create_coordinator
 from daskflow.engine.plan import build_plan
 from daskflow.engine.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
@@ -83,6 +83,7 @@ def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_f
             if inp.source == "missing":
                 raise DaskflowInvalidDefinitionError(
                     f'input "{inp.name}" of step "{step.key}" has no source in the re-execution')
+    check_stores_fit_scheduler(pipeline, resolved, plan)
     record = instance.run_storage.create_run(
         pipeline.name, resolved.raw, parent.mode, tags={**parent.tags,
                                                          "daskflow/parent_run_id": parent.run_id},

@@ -1,6 +1,7 @@
 """The cereal tutorial from the talk daskflow grew from: the top quartile of cereals by sugar.
 
-Run it with ``make run`` (from the repo root), or ``daskflow pipeline execute -f cereal.py
+Run it with ``make run`` (from the repo root: the ``local`` preset on a local Dask cluster),
+or ``daskflow pipeline execute -f cereal.py
 -c cereal.yaml --mode local``. The ``test`` mode keeps frames in memory (``fake_datalake``);
 ``local`` writes parquet under ``resources.datalake.config.root_dir``.
 """

@@ -135,3 +135,41 @@ def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
     starts = [e for e in result.events if e.event_type == E.STEP_START
               and e.step_key == "slow_square"]
     assert len(starts) == 2
+
+
+def test_performance_report_is_saved_and_linked(tmp_path, instance):
+    execution = {"dask": {"cluster": LOCAL_2["dask"]["cluster"], "performance_report": True}}
+    config = {"execution": execution,
+              "solids": {"slow_square": {"config": {"pid_file": str(tmp_path / "p"),
+                                                    "seconds": 0.1}}}}
+    result = execute_pipeline(squares, config, instance=instance)
+    reports = [e.data["performance_report"] for e in result.events
+               if e.event_type == E.ENGINE_EVENT and "performance_report" in e.data]
+    assert len(reports) == 1
+    with open(reports[0]) as f:
+        html = f.read()
+    assert "slow_square" in html and "Task Stream" in html
+
+
+def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
+    from daskflow.engine.api import cancel_run
+    from daskflow.engine.events import RunStatus
+
+    pid_file = tmp_path / "pids.txt"
+
+    def cancel_when_slow_step_runs():
+        deadline = time.time() + 60
+        while time.time() < deadline and not pid_file.exists():
+            time.sleep(0.05)
+        runs = instance.run_storage.get_runs(status=RunStatus.STARTED)
+        cancel_run(instance, runs[0].run_id)
+
+    canceller = threading.Thread(target=cancel_when_slow_step_runs)
+    canceller.start()
+    config = {"execution": LOCAL_2, "solids": {"slow_square": {"config": {
+        "pid_file": str(pid_file), "seconds": 3.0}}}}
+    result = execute_pipeline(squares, config, instance=instance)
+    canceller.join()
+    assert result.event_types[-1] == E.PIPELINE_CANCELED
+    assert result.step_results["total"].status == "canceled"
+    assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED

@@ -1,9 +1,4 @@
-"""The seed's cereal example: definitions, config and `make run`'s script."""
-
-import subprocess
-import sys
-
-from ..conftest import CEREAL_DIR
+"""The seed's cereal example: its definitions and business logic."""
 
 
 def test_cereal_pipeline_shape(cereal_module):
@@ -32,11 +27,3 @@ class _FakeContext:
         @staticmethod
         def info(msg):
             pass
-
-
-def test_run_script_prints_summary_and_validates():
-    out = subprocess.run([sys.executable, "run.py"], cwd=CEREAL_DIR, capture_output=True,
-                         text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert "Solids (4, in execution order)" in out.stdout
-    assert "valid for mode 'local'" in out.stdout

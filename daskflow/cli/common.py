@@ -1,0 +1,144 @@
+"""Shared pieces of the CLI: consoles, formatting of times/durations/metadata, opening the
+instance and finding a run by id or prefix (exit code 2 when there is none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_USAGE",
+    "fail",
+    "find_run",
+    "format_duration",
+    "format_metadata",
+    "format_time",
+    "make_console",
+    "open_instance",
+    "print_fields",
+    "short_id",
+    "status_text",
+]
+
+EXIT_FAILURE = 1  # the run did not succeed (failed or canceled)
+EXIT_USAGE = 2  # bad usage, config or id: nothing was run or changed
+
+SHORT_ID = 12
+_PLAIN_WIDTH = 160  # not a terminal: wide enough that tables are not squeezed
+
+_STATUS_STYLES = {
+    "SUCCESS": "green", "FAILURE": "bold red", "CANCELED": "yellow", "CANCELING": "yellow",
+    "STARTED": "cyan", "NOT_STARTED": "dim", "IN_PROGRESS": "cyan", "UP_FOR_RETRY": "yellow",
+    "SKIPPED": "dim", "success": "green", "failed": "bold red", "running": "cyan",
+    "pending": "dim", "skipped": "dim", "retrying": "yellow", "canceled": "yellow",
+    "not run": "dim", "unfinished": "yellow",
+}
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A rich console on stdout (or stderr): colours on a terminal, plain text otherwise."""
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = stream.isatty()
+    width = None if terminal else int(os.environ.get("COLUMNS") or _PLAIN_WIDTH)
+    return Console(stderr=stderr, highlight=False, width=width, soft_wrap=not terminal)
+
+
+def print_fields(console: Console, rows: Sequence[tuple[str, Any]]) -> None:
+    """``label  value`` lines, labels aligned (values may be rich ``Text``)."""
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        shown = value if isinstance(value, Text) else Text(str(value))
+        console.print(Text.assemble((label.ljust(width), "bold"), "  ", shown))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``message`` to stderr and exit with ``code``."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def short_id(run_id: str | None) -> str:
+    return (run_id or "")[:SHORT_ID]
+
+
+def format_time(timestamp: float | None, with_date: bool = True) -> str:
+    if timestamp is None:
+        return "-"
+    moment = datetime.datetime.fromtimestamp(timestamp)
+    if with_date:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """``12ms``, ``3.40s``, ``2m 05s``, ``1h 02m``; ``-`` when unknown."""
+    if seconds is None:
+        return "-"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    if seconds < 60:
+        return f"{seconds:.2f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m"
+
+
+def status_text(status: Any) -> Text:
+    """A run or step status, coloured by outcome."""
+    value = str(getattr(status, "value", status))
+    return Text(value, style=_STATUS_STYLES.get(value, ""))
+
+
+def format_metadata(entries: Sequence[Mapping[str, Any]] | None) -> str:
+    """Metadata entries as ``label: value`` pairs on one line."""
+    parts = []
+    for entry in entries or []:
+        value = entry.get("value")
+        if not isinstance(value, str):
+            value = json.dumps(value, default=str)
+        parts.append(f"{entry.get('label')}: {value}")
+    return ", ".join(parts)
+
+
+@contextlib.contextmanager
+def open_instance() -> Iterator[Any]:
+    """The instance of ``$DASKFLOW_HOME``; a bad ``daskflow.yaml`` or storage exits with 2."""
+    from daskflow.config import DaskflowConfigError
+    from daskflow.instance import DaskflowInstance, DaskflowStorageError
+
+    try:
+        instance = DaskflowInstance.get()
+    except (DaskflowConfigError, DaskflowStorageError) as exc:
+        fail(str(exc))
+    with instance:
+        yield instance
+
+
+def find_run(instance: Any, run_id: str) -> Any:
+    """The run with this id or unique prefix; otherwise a message and exit code 2."""
+    from daskflow.instance import DaskflowAmbiguousRunIdError
+    from daskflow.instance._runs import MIN_RUN_ID_PREFIX
+
+    try:
+        record = instance.run_storage.get_run(run_id)
+    except DaskflowAmbiguousRunIdError as exc:
+        fail(str(exc))
+    if record is None:
+        hint = (f" (a prefix needs at least {MIN_RUN_ID_PREFIX} characters)"
+                if len(run_id) < MIN_RUN_ID_PREFIX else "")
+        fail(f'no run "{run_id}" in {instance.home}{hint}. '
+             "List runs with: daskflow run list")
+    return record

@@ -1,0 +1,93 @@
+"""`daskflow run list | show | cancel | delete` on a temporary DASKFLOW_HOME."""
+
+import json
+
+import pytest
+
+from daskflow.instance import DaskflowInstance
+
+from .helpers import invoke, run_ids
+
+
+@pytest.fixture
+def two_runs(flaky):
+    """A failed and (newer) a successful run of the flaky pipeline: their short ids."""
+    path, configs = flaky
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["fail"]).exit_code == 1
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["ok"]).exit_code == 0
+    succeeded, failed = run_ids()
+    return failed, succeeded
+
+
+def test_list_filters_by_status_pipeline_and_limit(two_runs):
+    failed, succeeded = two_runs
+    listing = invoke("run", "list").output
+    assert listing.splitlines()[0].split()[:3] == ["run", "id", "pipeline"]
+    assert failed in listing and succeeded in listing
+    assert run_ids("--status", "SUCCESS") == [succeeded]
+    assert run_ids("--status", "failure") == [failed]
+    assert run_ids("--limit", "1") == [succeeded]
+    assert "No runs match." in invoke("run", "list", "--pipeline", "other").output
+    assert invoke("run", "list", "--status", "bogus").exit_code == 2
+
+
+def test_show_prints_header_steps_and_events(two_runs):
+    failed, _ = two_runs
+    out = invoke("run", "show", failed[:8]).output  # a prefix is enough
+    assert "pipeline  flaky" in out
+    assert "FAILURE" in out
+    steps = out.split("Steps", 1)[1].split("Events", 1)[0]
+    assert "first" in steps and "success" in steps
+    assert "failed" in steps and "skipped" in steps
+    for event_type in ("PIPELINE_START", "STEP_START", "LOG", "STEP_FAILURE", "STEP_SKIPPED",
+                       "PIPELINE_FAILURE"):
+        assert event_type in out
+    assert "first says hello" in out
+    only_logs = invoke("run", "show", failed, "--type", "log").output
+    assert "first says hello" in only_logs and "STEP_START" not in only_logs
+
+
+def test_show_json_gives_one_event_per_line(two_runs):
+    _, succeeded = two_runs
+    result = invoke("run", "show", succeeded, "--json", "--type", "STEP_SUCCESS")
+    events = [json.loads(line) for line in result.output.splitlines()]
+    assert [e["step_key"] for e in events] == ["first", "second", "third"]
+    assert {e["event_type"] for e in events} == {"STEP_SUCCESS"}
+    assert all(e["run_id"].startswith(succeeded) and e["id"] for e in events)
+
+
+@pytest.mark.parametrize("command", ["show", "cancel", "delete"])
+def test_unknown_run_id_exits_2(command):
+    result = invoke("run", command, "0123456789abcdef")
+    assert result.exit_code == 2
+    assert 'no run "0123456789abcdef"' in result.output
+    assert invoke("run", command, "abc").exit_code == 2  # too short for a prefix
+
+
+def test_cancel_a_finished_run_says_it_is_not_running(two_runs):
+    _, succeeded = two_runs
+    result = invoke("run", "cancel", succeeded)
+    assert result.exit_code == 0
+    assert "is not running (status SUCCESS)" in result.output
+
+
+def test_cancel_an_unfinished_run_requests_it(home):
+    with DaskflowInstance.from_home(home) as instance:
+        run_id = instance.run_storage.create_run("p", {}, "default").run_id
+    result = invoke("run", "cancel", run_id)
+    assert result.exit_code == 0
+    assert "Requested cancel" in result.output
+    with DaskflowInstance.from_home(home) as instance:
+        assert instance.run_storage.get_run(run_id).status.value == "CANCELING"
+
+
+def test_delete_asks_for_confirmation(two_runs):
+    failed, succeeded = two_runs
+    declined = invoke("run", "delete", failed, input="n\n")
+    assert declined.exit_code == 1  # aborted
+    assert failed in invoke("run", "list").output
+    confirmed = invoke("run", "delete", failed, input="y\n")
+    assert confirmed.exit_code == 0 and "Deleted run" in confirmed.output
+    assert invoke("run", "delete", succeeded, "--yes").exit_code == 0
+    assert "No runs yet." in invoke("run", "list").output
+    assert invoke("run", "show", failed).exit_code == 2
