@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from daskflow.engine.events import DaskflowEventType, EventRecord
-from daskflow.engine.transport import send_event
+from daskflow.engine.transport import has_local_sink, send_events
 
 __all__ = ["StepEmitter", "redact"]
 
@@ -23,6 +23,14 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+# Sent at once even from a worker (progress and logs are live); the rest of a step's
+# events (type checks, loaded inputs, handled outputs) wait for the next of these.
+_LIVE = frozenset({DaskflowEventType.STEP_START, DaskflowEventType.LOG,
+                   DaskflowEventType.STEP_UP_FOR_RETRY, DaskflowEventType.STEP_SUCCESS,
+                   DaskflowEventType.STEP_FAILURE, DaskflowEventType.STEP_SKIPPED,
+                   DaskflowEventType.ASSET_MATERIALIZATION})
+
+
 class StepEmitter:
     def __init__(self, run_id: str, pipeline_name: str, step_key: str | None,
                  secrets: frozenset[str] = frozenset()):
@@ -31,15 +39,24 @@ class StepEmitter:
         self.step_key = step_key
         self.secrets = secrets
         self.sent = 0
+        self._buffer: list[dict[str, Any]] = []
+        self._batching = not has_local_sink(run_id)  # on a worker process
 
     def emit(self, event_type: DaskflowEventType, message: str = "", level: int | None = None,
              data: dict[str, Any] | None = None) -> EventRecord:
         record = EventRecord.create(self.run_id, event_type, self.pipeline_name,
                                     redact(message, self.secrets), self.step_key, self.step_key,
                                     level, data)
-        send_event(self.run_id, record.to_dict())
+        self._buffer.append(record.to_dict())
         self.sent += 1
+        if not self._batching or event_type in _LIVE:
+            self.flush()
         return record
+
+    def flush(self) -> None:
+        if self._buffer:
+            records, self._buffer = self._buffer, []
+            send_events(self.run_id, records)
 
     def failure(self, message: str, error: dict[str, Any]) -> None:
         error = {k: redact(v, self.secrets) if isinstance(v, str) else v

@@ -111,8 +111,12 @@ class DistributedExecutor:
         self.dashboard_link = client.dashboard_link
 
     def subscribe(self, run_id: str, handler: Callable[[dict], None]) -> None:
-        self.client.subscribe_topic(event_topic(run_id),
-                                    lambda event: handler(_from_worker(event[1])))
+        def receive(event: tuple[float, dict[str, Any]]) -> None:
+            message = event[1]
+            for record in message.get("batch", [message]):
+                handler(_from_worker(record, message.get("worker")))
+
+        self.client.subscribe_topic(event_topic(run_id), receive)
 
     def submit(self, graph: dict, keys: list[str], run_id: str) -> DistributedRun:
         return DistributedRun(self.client, graph, keys)
@@ -123,10 +127,10 @@ class DistributedExecutor:
         return errors + teardown_run_resources(run_id)
 
 
-def _from_worker(message: dict[str, Any]) -> dict[str, Any]:
+def _from_worker(message: dict[str, Any], worker: str | None) -> dict[str, Any]:
     """The scheduler adds the sending worker's address: keep it inside ``data``."""
     record = dict(message)
-    worker = record.pop("worker", None)
+    worker = record.pop("worker", None) or worker
     if worker is not None:
         record["data"] = {**(record.get("data") or {}), "worker": worker}
     return record

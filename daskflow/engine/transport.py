@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["event_topic", "register_local_sink", "send_event", "unregister_local_sink"]
+__all__ = ["event_topic", "has_local_sink", "register_local_sink", "send_events",
+           "unregister_local_sink"]
 
 _SINKS: dict[str, Callable[[dict[str, Any]], None]] = {}
 _LOCK = threading.Lock()
@@ -33,17 +34,26 @@ def unregister_local_sink(run_id: str) -> None:
         _SINKS.pop(run_id, None)
 
 
-def send_event(run_id: str, record: dict[str, Any]) -> None:
-    """Deliver one event record (a plain dict) to the run's coordinator."""
+def has_local_sink(run_id: str) -> bool:
+    return run_id in _SINKS
+
+
+def send_events(run_id: str, records: list[dict[str, Any]]) -> None:
+    """Deliver event records (plain dicts) to the run's coordinator, in order.
+
+    From a worker process they travel as one ``log_event`` message ``{"batch": [...]}``:
+    each message costs a round of scheduler work, so steps send few, larger ones.
+    """
     sink = _SINKS.get(run_id)
     if sink is not None:
-        sink(record)
+        for record in records:
+            sink(record)
         return
     worker = _current_worker()
     if worker is None:
         raise RuntimeError(f"no event sink for run {run_id} in this process and not on a "
-                           "Dask worker: the event would be lost")
-    worker.log_event(event_topic(run_id), record)
+                           "Dask worker: the events would be lost")
+    worker.log_event(event_topic(run_id), {"batch": records})
 
 
 def _current_worker() -> Any:
