@@ -33,13 +33,10 @@ class CompiledRun:
         self.graph = graph
         self.step_keys = step_keys  # step key -> Dask key
         self.dask_keys = list(step_keys.values())
+        self._reverse = {v: k for k, v in step_keys.items()}
 
     def step_of(self, dask_key: str) -> str:
         return self._reverse[dask_key]
-
-    @property
-    def _reverse(self) -> dict[str, str]:
-        return {v: k for k, v in self.step_keys.items()}
 
 
 def compile_run(payload: Any) -> CompiledRun:

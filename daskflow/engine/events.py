@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -100,9 +100,11 @@ class EventRecord:
         return logging.getLevelName(self.level)
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        record["event_type"] = self.event_type.value
-        return record
+        # Shallow on purpose (no dataclasses.asdict deep copy): ``data`` is already plain.
+        return {"run_id": self.run_id, "timestamp": self.timestamp,
+                "event_type": self.event_type.value, "pipeline_name": self.pipeline_name,
+                "message": self.message, "level": self.level, "solid_name": self.solid_name,
+                "step_key": self.step_key, "data": self.data}
 
     @staticmethod
     def from_dict(record: dict[str, Any]) -> EventRecord:

@@ -59,6 +59,7 @@ class DistributedRun:
     """A graph running on a distributed cluster, as futures."""
 
     def __init__(self, client: Any, graph: dict, keys: list[str]):
+        self._client = client
         self._futures = dict(zip(keys, client.get(graph, keys, sync=False), strict=True))
 
     def wait(self, timeout: float) -> bool:
@@ -75,11 +76,14 @@ class DistributedRun:
 
     def results(self) -> dict[str, Any]:
         """Results by key; a task that failed in Dask itself maps to its exception."""
-        out = {}
+        finished = [k for k, f in self._futures.items() if f.status == "finished"]
+        # One gather for all results: a result() per future is a round trip each.
+        out = dict(zip(finished, self._client.gather([self._futures[k] for k in finished]),
+                       strict=True))
         for key, future in self._futures.items():
-            if future.status == "finished":
-                out[key] = future.result()
-            elif future.status == "cancelled":
+            if key in out:
+                continue
+            if future.status == "cancelled":
                 out[key] = None
             else:
                 out[key] = future.exception()
