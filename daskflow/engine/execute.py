@@ -112,7 +112,7 @@ class RunCoordinator:
 
     def _execute(self) -> Iterator[EventRecord]:
         compiled = compile_run(self.payload)
-        engine_log = self._engine_log
+        engine_log = self.engine_log
         with open_executor(self.payload.resolved.execution, engine_log) as executor:
             if hasattr(executor, "subscribe"):
                 executor.subscribe(self.run_id, self._queue.put)
@@ -131,7 +131,7 @@ class RunCoordinator:
             pass
         self._flush()
 
-    def _engine_log(self, message: str, data: dict[str, Any]) -> None:
+    def engine_log(self, message: str, data: dict[str, Any]) -> None:
         self._engine_event(DaskflowEventType.ENGINE_EVENT, message, data)
 
     def _wait(self, running: Any) -> Iterator[EventRecord]:
@@ -143,7 +143,7 @@ class RunCoordinator:
                 last_check = time.monotonic()
                 if self._cancel_requested():
                     self.status = RunStatus.CANCELED
-                    self._engine_log("Cancel requested: stopping new steps.", {})
+                    self.engine_log("Cancel requested: stopping new steps.", {})
                     running.cancel()
         yield from self._drain(0)
 
@@ -173,7 +173,7 @@ class RunCoordinator:
         while any(self._received.get(k, 0) < n for k, n in expected.items()):
             if time.monotonic() > deadline:
                 missing = sorted(k for k, n in expected.items() if self._received.get(k, 0) < n)
-                self._engine_log(f"Events of steps {', '.join(missing)} did not all arrive.",
+                self.engine_log(f"Events of steps {', '.join(missing)} did not all arrive.",
                                  {"missing_steps": missing})
                 break
             yield from self._drain(0.05)
@@ -214,7 +214,7 @@ def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[
     path = str(reports / f"{coordinator.run_id}.html")
     with performance_report(filename=path):
         yield
-    coordinator._engine_log(f"Saved the Dask performance report to {path}.",
+    coordinator.engine_log(f"Saved the Dask performance report to {path}.",
                             {"performance_report": path})
 
 

@@ -15,6 +15,7 @@ from daskflow.engine.launch import check_stores_fit_scheduler, create_coordinato
 from daskflow.engine.plan import build_plan
 from daskflow.engine.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.instance import StepStatus
 
 __all__ = ["prepare_reexecution"]
 
@@ -30,7 +31,7 @@ def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
     """Steps of the parent that did not succeed (failed, skipped, canceled, never ran)."""
     stats = instance.event_storage.get_step_stats(parent.run_id)
     planned = set(parent.solid_selection or []) or None
-    done = {k for k, s in stats.items() if str(s.status).upper().endswith("SUCCESS")}
+    done = {k for k, s in stats.items() if s.status == StepStatus.SUCCESS}
     rerun = {k for k in stats if k not in done}
     if planned:
         rerun |= planned - done
@@ -39,16 +40,21 @@ def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
 
 def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
     """``(step, output) -> run_id`` of the run (the parent or an ancestor) that stored it."""
+    stored_by_run: dict[str, set[tuple[str, str]]] = {}  # read each run's events once
+
+    def stored_outputs(run_id: str) -> set[tuple[str, str]]:
+        if run_id not in stored_by_run:
+            events = instance.event_storage.get_events(
+                run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT])
+            stored_by_run[run_id] = {(e.record.step_key, e.record.data.get("output_name"))
+                                     for e in events}
+        return stored_by_run[run_id]
+
     def find(step_key: str, output_name: str) -> str:
         run_id: str | None = parent_run_id
         while run_id:
-            events = instance.event_storage.get_events(
-                run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT])
-            for stored in events:
-                record = stored.record
-                if record.step_key == step_key and \
-                        record.data.get("output_name") == output_name:
-                    return run_id
+            if (step_key, output_name) in stored_outputs(run_id):
+                return run_id
             run_id = _parent(instance, run_id).parent_run_id
         raise DaskflowInvalidDefinitionError(
             f'cannot re-execute: output "{output_name}" of step "{step_key}" was not stored '

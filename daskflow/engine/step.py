@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from daskflow.engine import step_io
@@ -111,6 +112,5 @@ def _execute(payload: Any, step: Any, by_key: dict[str, StepResult],
 
 
 def _only(resources: Any, keys: frozenset[str]) -> Any:
-    from types import SimpleNamespace
-
+    """Only the resources the solid declared: ``context.resources`` exposes nothing else."""
     return SimpleNamespace(**{k: getattr(resources, k) for k in sorted(keys)})

@@ -50,3 +50,10 @@ def s3_bucket(s3_storage_options):
     yield name, s3_storage_options
     fs.rm(name, recursive=True)
     fs.invalidate_cache()
+
+
+def out_ctx(solid="producer", output="result", run_id="run-1"):
+    """An OutputContext for a producer solid of pipeline "pipe"."""
+    from daskflow.io_managers import OutputContext
+
+    return OutputContext(run_id, "pipe", solid, output, solid)

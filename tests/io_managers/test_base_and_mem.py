@@ -17,16 +17,13 @@ from daskflow.io_managers import (
     InputContext,
     IOManager,
     IOManagerDefinition,
-    OutputContext,
     check_usable_on_distributed,
     fs_io_manager,
     io_manager,
     mem_io_manager,
 )
 
-
-def out_ctx(solid="producer", output="result", run_id="run-1"):
-    return OutputContext(run_id, "pipe", solid, output, solid)
+from .conftest import out_ctx
 
 
 class ListIO(IOManager):

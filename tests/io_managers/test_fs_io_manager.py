@@ -19,14 +19,11 @@ from daskflow.io_managers import (
     DaskflowIOError,
     FilesystemIOManager,
     InputContext,
-    OutputContext,
     _fs,
     fs_io_manager,
 )
 
-
-def out_ctx(solid="producer", output="result", run_id="run-1"):
-    return OutputContext(run_id, "pipe", solid, output, solid)
+from .conftest import out_ctx
 
 
 def in_ctx(upstream, solid="consumer"):
