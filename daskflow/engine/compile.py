@@ -3,6 +3,8 @@
 One task per step, keyed ``<solid>-<token>`` so the Dask dashboard groups tasks by solid
 (Dask's ``key_split`` keeps the first ``-`` word). Every step task depends on one data key
 holding the run's payload, shipped once per worker, and on its upstream steps' tasks.
+Dask DataFrame steps add their partition tasks (``<solid>-``, ``<solid>_write-``) and end
+in a ``<solid>_commit-`` task (see ``lazy_step``).
 
 >>> key = step_task_key("add_sugar_per_cup", "run1")
 >>> from dask.utils import key_split
@@ -17,6 +19,7 @@ from typing import Any
 from dask._task_spec import DataNode, Task, TaskRef
 from dask.base import tokenize
 
+from daskflow.engine.lazy_step import LazyCompiler, is_lazy_step
 from daskflow.engine.step import run_step
 
 __all__ = ["CompiledRun", "compile_run", "step_task_key"]
@@ -27,10 +30,15 @@ def step_task_key(step_key: str, run_id: str) -> str:
 
 
 class CompiledRun:
-    """The graph, the key of each step's task, and the keys to compute."""
+    """The graph, the key of each step's task, and the keys to compute.
 
-    def __init__(self, graph: dict[str, Any], step_keys: dict[str, str]):
+    ``handed_on`` holds what Dask DataFrame steps handed on lazily without computing it.
+    """
+
+    def __init__(self, graph: dict[str, Any], step_keys: dict[str, str],
+                 handed_on: dict[tuple[str, str], Any] | None = None):
         self.graph = graph
+        self.handed_on = handed_on or {}
         self.step_keys = step_keys  # step key -> Dask key
         self.dask_keys = list(step_keys.values())
         self._reverse = {v: k for k, v in step_keys.items()}
@@ -43,9 +51,13 @@ def compile_run(payload: Any) -> CompiledRun:
     payload_key = f"daskflow_run-{tokenize(payload.run_id)}"
     graph: dict[str, Any] = {payload_key: DataNode(payload_key, payload)}
     keys: dict[str, str] = {}
+    lazy = LazyCompiler(payload, payload_key, graph, keys)
     for step in payload.plan.steps.values():
+        if is_lazy_step(step):
+            keys[step.key] = lazy.add(step)
+            continue
         key = step_task_key(step.key, payload.run_id)
         upstream = [TaskRef(keys[k]) for k in step.upstream_keys]
         graph[key] = Task(key, run_step, TaskRef(payload_key), step.key, *upstream)
         keys[step.key] = key
-    return CompiledRun(graph, keys)
+    return CompiledRun(graph, keys, lazy.handed_on)

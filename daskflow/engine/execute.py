@@ -165,6 +165,10 @@ class RunCoordinator:
                                    data={"error": {"type": type(value).__name__,
                                                    "message": str(value)}},
                                    level=logging.ERROR)
+        for (step_key, output_name), value in compiled.handed_on.items():
+            step_result = self.step_results.get(step_key)
+            if step_result is not None and step_result.success:
+                step_result.values[output_name] = value  # the lazy collection itself
 
     def _await_step_events(self, executor: Any) -> Iterator[EventRecord]:
         """Wait until every event the steps sent has arrived (workers send asynchronously)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from daskflow.engine import step_io
@@ -101,7 +100,7 @@ def _execute(payload: Any, step: Any, by_key: dict[str, StepResult],
                         exc) from exc
     emitter.emit(DaskflowEventType.STEP_START, f'Started execution of step "{step.key}".')
     inputs = step_io.load_inputs(payload, step, by_key, resources, emitter)
-    solid_resources = _only(resources, definition.required_resource_keys)
+    solid_resources = step_io.only_resources(resources, definition.required_resource_keys)
     context = SolidExecutionContext(payload.run_id, payload.pipeline_name, step.key, definition,
                                     payload.resolved.solid_config(step.key), solid_resources,
                                     emitter, payload.mode)
@@ -109,8 +108,3 @@ def _execute(payload: Any, step: Any, by_key: dict[str, StepResult],
     result = StepResult(step.key, SUCCESS, emitter.sent)
     step_io.handle_outputs(payload, step, outputs, resources, emitter, result)
     return result
-
-
-def _only(resources: Any, keys: frozenset[str]) -> Any:
-    """Only the resources the solid declared: ``context.resources`` exposes nothing else."""
-    return SimpleNamespace(**{k: getattr(resources, k) for k in sorted(keys)})

@@ -8,6 +8,7 @@ read by the consuming task.
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 from typing import Any
 
 from daskflow.engine.emitter import StepEmitter
@@ -17,20 +18,26 @@ from daskflow.engine.plan import CONFIG, DEFAULT, MISSING, NOTHING, PARENT
 from daskflow.io_managers import InputContext, OutputContext
 from daskflow.types import TypeCheckContext
 
-__all__ = ["handle_outputs", "io_manager_keys", "load_inputs", "output_context"]
+__all__ = ["check_type", "handle_outputs", "io_manager_keys", "load_input_value", "load_inputs",
+           "load_ref", "only_resources", "output_context", "upstream_output_def"]
 
 _LOG = logging.getLogger("daskflow.engine")
 
 
-def _upstream_output_def(payload: Any, ref: Any) -> Any:
+def upstream_output_def(payload: Any, ref: Any) -> Any:
     return payload.pipeline.solid_named(ref.node).definition.output_def_named(ref.output)
+
+
+def only_resources(resources: Any, keys: frozenset[str]) -> Any:
+    """Only the resources the solid declared: ``context.resources`` exposes nothing else."""
+    return SimpleNamespace(**{k: getattr(resources, k) for k in sorted(keys)})
 
 
 def io_manager_keys(payload: Any, step: Any) -> set[str]:
     keys = {o.io_manager_key for o in step.definition.output_defs}
     for inp in step.inputs:
         if inp.source not in (NOTHING, CONFIG, DEFAULT, MISSING):
-            keys |= {_upstream_output_def(payload, ref).io_manager_key for ref in inp.refs}
+            keys |= {upstream_output_def(payload, ref).io_manager_key for ref in inp.refs}
     return keys
 
 
@@ -49,13 +56,13 @@ def load_inputs(payload: Any, step: Any, by_key: dict[str, Any], resources: Any,
         if inp.source == NOTHING:
             continue
         input_def = step.definition.input_def_named(inp.name)
-        value = _load_input(payload, step, inp, input_def, by_key, resources, emitter)
-        _check_type(step, "input", inp.name, input_def.daskflow_type, value, resources, emitter)
+        value = load_input_value(payload, step, inp, input_def, by_key, resources, emitter)
+        check_type(step, "input", inp.name, input_def.daskflow_type, value, resources, emitter)
         values[inp.name] = value
     return values
 
 
-def _load_input(payload: Any, step: Any, inp: Any, input_def: Any, by_key: dict[str, Any],
+def load_input_value(payload: Any, step: Any, inp: Any, input_def: Any, by_key: dict[str, Any],
                 resources: Any, emitter: StepEmitter) -> Any:
     if inp.source == DEFAULT:
         return input_def.default_value
@@ -69,17 +76,17 @@ def _load_input(payload: Any, step: Any, inp: Any, input_def: Any, by_key: dict[
             raise StepError(f'Could not load input "{inp.name}" of solid "{step.key}" from run '
                             f"config: {exc}", exc) from exc
     parents = inp.parent_runs if inp.source == PARENT else ("",) * len(inp.refs)
-    loaded = [_load_ref(payload, step, inp.name, ref, parent, by_key, resources, emitter)
+    loaded = [load_ref(payload, step, inp.name, ref, parent, by_key, resources, emitter)
               for ref, parent in zip(inp.refs, parents, strict=True)]
     return loaded if inp.fan_in else loaded[0]
 
 
-def _load_ref(payload: Any, step: Any, input_name: str, ref: Any, parent_run: str,
+def load_ref(payload: Any, step: Any, input_name: str, ref: Any, parent_run: str,
               by_key: dict[str, Any], resources: Any, emitter: StepEmitter) -> Any:
     upstream = by_key.get(ref.node)
     if upstream is not None and ref.output in upstream.values:
         return upstream.values[ref.output]
-    output_def = _upstream_output_def(payload, ref)
+    output_def = upstream_output_def(payload, ref)
     manager = getattr(resources, output_def.io_manager_key)
     up_context = output_context(payload, ref.node, output_def, parent_run or None)
     context = InputContext(input_name=input_name, solid_name=step.key,
@@ -104,7 +111,7 @@ def _type_context(step: Any, name: str, resources: Any) -> TypeCheckContext:
                             resources=resources)
 
 
-def _check_type(step: Any, kind: str, name: str, daskflow_type: Any, value: Any,
+def check_type(step: Any, kind: str, name: str, daskflow_type: Any, value: Any,
                 resources: Any, emitter: StepEmitter) -> None:
     try:
         check = daskflow_type.type_check(_type_context(step, name, resources), value)
@@ -128,7 +135,7 @@ def handle_outputs(payload: Any, step: Any, outputs: dict[str, Any], resources: 
                    emitter: StepEmitter, result: Any) -> None:
     for name, output in outputs.items():
         output_def = step.definition.output_def_named(name)
-        _check_type(step, "output", name, output_def.daskflow_type, output.value, resources,
+        check_type(step, "output", name, output_def.daskflow_type, output.value, resources,
                     emitter)
     for name, output in outputs.items():
         output_def = step.definition.output_def_named(name)

@@ -35,7 +35,10 @@ try:  # cloudpickle (shipped with distributed) also pickles lambdas and local cl
 except ImportError:  # pragma: no cover - distributed is a dependency
     _pickler = pickle
 
-__all__ = ["frame_to_table", "read_frame", "read_pickle", "write_pickle", "write_table"]
+__all__ = ["PARQUET_MAGIC", "frame_to_table", "parquet_facts", "read_frame", "read_pickle",
+           "write_pickle", "write_table"]
+
+PARQUET_MAGIC = b"PAR1"  # the first (and last) four bytes of every parquet file
 
 _META_KEY = b"daskflow"
 _STRING = "StringDtype:"
@@ -68,7 +71,8 @@ def frame_to_table(frame: pd.DataFrame) -> pa.Table | None:
         return None
     dtypes = [[_dtype_token(dtype), isinstance(dtype, pd.ArrowDtype)] for dtype in frame.dtypes]
     metadata = dict(table.schema.metadata or {})
-    metadata[_META_KEY] = json.dumps({"dtypes": dtypes}).encode()
+    names = [str(name) for name in frame.columns]
+    metadata[_META_KEY] = json.dumps({"dtypes": dtypes, "names": names}).encode()
     return table.replace_schema_metadata(metadata)
 
 
@@ -76,27 +80,53 @@ def write_table(table: pa.Table, file: IO[bytes]) -> None:
     pq.write_table(table, file)
 
 
-def read_frame(file: IO[bytes] | str, filesystem: Any = None) -> pd.DataFrame:
-    """Read one parquet file written by ``write_table``, with the original dtypes."""
-    table = pq.read_table(file, filesystem=filesystem)
+def read_frame(file: IO[bytes] | str, filesystem: Any = None,
+               columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one parquet file written by ``write_table``, with the original dtypes.
+
+    ``columns`` reads only those columns (Dask pushes projections down to here).
+    """
+    table = pq.read_table(file, filesystem=filesystem, columns=columns)
     frame = table.to_pandas()
     raw = (table.schema.metadata or {}).get(_META_KEY)
     if raw is None:
         return frame
-    recorded = json.loads(raw).get("dtypes", [])
-    if len(recorded) != frame.shape[1] or table.num_columns < frame.shape[1]:
-        return frame  # not the layout we wrote: leave pyarrow's reading alone
-    for position, (token, is_arrow) in enumerate(recorded):
+    recorded = json.loads(raw)
+    dtypes = recorded.get("dtypes", [])
+    names = recorded.get("names")
+    if columns is None:
+        if len(dtypes) != frame.shape[1] or table.num_columns < frame.shape[1]:
+            return frame  # not the layout we wrote: leave pyarrow's reading alone
+        by_position = dict(enumerate(dtypes))
+    elif names is not None and len(names) == len(dtypes):
+        by_name = dict(zip(names, dtypes, strict=True))
+        by_position = {i: by_name[str(c)] for i, c in enumerate(frame.columns)
+                       if str(c) in by_name}
+    else:
+        return frame
+    for position, (token, is_arrow) in by_position.items():
         if _dtype_token(frame.dtypes.iloc[position]) != token:
             _restore_column(frame, table, position, token, is_arrow)
     return frame
 
 
+def parquet_facts(file: IO[bytes] | str) -> tuple[int, int]:
+    """Rows and columns of a parquet file, from its footer (no data is read).
+
+    Columns count the frame's data columns for files written by ``write_table`` (the
+    index is stored as extra parquet columns), all parquet columns otherwise.
+    """
+    metadata = pq.read_metadata(file)
+    raw = (metadata.metadata or {}).get(_META_KEY)
+    columns = len(json.loads(raw).get("dtypes", [])) if raw else metadata.num_columns
+    return metadata.num_rows, columns
+
+
 def _restore_column(frame: pd.DataFrame, table: pa.Table, position: int, token: str,
                     is_arrow: bool) -> None:
-    # Table.from_pandas puts the data columns first, in frame order, then the index columns.
     if is_arrow:
-        frame.isetitem(position, pd.arrays.ArrowExtensionArray(table.column(position)))
+        arrow_column = table.column(str(frame.columns[position]))
+        frame.isetitem(position, pd.arrays.ArrowExtensionArray(arrow_column))
         return
     # A dtype pandas can't rebuild from its name keeps what pyarrow produced.
     with contextlib.suppress(TypeError, ValueError):

@@ -1,19 +1,33 @@
 """``fs_io_manager``: step outputs as files on any fsspec filesystem (local, memory://, s3://).
 
-Layout: ``<base>/<run_id>/<solid_name>/<output_name>/`` holding ``part.<i>.parquet`` for
-pandas frames (``value.pickle`` for anything else) and a ``_SUCCESS`` marker written last.
-``solid_name`` is kept whole, dots included (``comp.inner`` is one directory), so no two
-outputs can ever share or nest directories.
+Every output lives at ``<base>/<run_id>/<solid_name>/<output_name>``; ``solid_name`` is
+kept whole, dots included (``comp.inner`` is one directory), so no two outputs can ever
+share or nest paths. An output takes one of two forms, and readers accept both:
 
-Writes are atomic. On local and memory filesystems each file is written under a temporary
-name that does not end in ``.parquet`` (dask's ``read_parquet`` reads every ``*.parquet``
-below a directory, research pitfall 8) and renamed; object stores, where a PUT is atomic
-and renames are copies, get the final names directly. Either way the marker comes last and
-readers refuse outputs without it, so a crash mid-write leaves nothing readable. Rewriting
-an output (a retried step) first removes the marker, then the old files.
+- **Single file** (``handle_output``: one pandas frame or one pickled value). That path is
+  one file: parquet for frames, a pickle otherwise, told apart by parquet's magic bytes.
+  Publishing it is the commit, with no marker: on local disks it is written under a
+  temporary name beside it (``.tmp-*.inprogress`` in the solid's directory) and renamed
+  over the final name, one atomic ``os.replace``; object stores (and ``memory://``) get it
+  serialised in memory and stored with one atomic PUT. Its manifest comes from the file:
+  bytes from its size, rows and columns from the parquet footer (unknown for pickles).
+  A rewrite (a retried step) replaces the file atomically, so readers see the old value or
+  the new one, never a mix. On local and memory filesystems the old value is unlinked
+  first, so a failed or killed rewrite leaves nothing readable; object stores skip that
+  request and remove the old value only when the rewrite fails. Directories are created
+  only when a write finds them missing.
+- **Directory of parts** (the engine writing a dask DataFrame partition by partition:
+  ``begin_output`` once, ``write_part`` per partition, any order, any worker, then
+  ``commit_output``). The path is a directory of ``part.<i>.parquet`` files and a JSON
+  ``_SUCCESS`` manifest written last; readers refuse the directory without it. Parts are
+  renamed into place on local and memory filesystems (temporary names do not end in
+  ``.parquet``: dask's ``read_parquet`` reads every ``*.parquet`` below a directory,
+  research pitfall 8) and PUT under their final names on object stores. ``begin_output``
+  forgets an earlier write: a single file first, then the marker, then the old parts.
 
-The engine can also write a dask DataFrame partition by partition: ``begin_output`` once,
-``write_part`` per partition (any order, any worker), then ``commit_output`` with the parts.
+A single file written over a directory of parts removes the marker, then the parts, before
+it is published. On object stores, where a file and a "directory" of the same name can
+coexist, readers look for the single file first.
 """
 
 from __future__ import annotations
@@ -43,7 +57,9 @@ from daskflow.io_managers._base import (
     io_manager,
 )
 from daskflow.io_managers._formats import (
+    PARQUET_MAGIC,
     frame_to_table,
+    parquet_facts,
     read_frame,
     read_pickle,
     write_pickle,
@@ -56,7 +72,7 @@ __all__ = ["DEFAULT_STORAGE_DIR", "MARKER", "FilesystemIOManager", "StoredPart",
 MARKER = "_SUCCESS"
 DEFAULT_STORAGE_DIR = "./.daskflow/storage"
 PARQUET, PICKLE = "parquet", "pickle"
-_PICKLE_FILE = "value.pickle"
+_PICKLE_FILE = "value.pickle"  # a directory-form pickle, as written before single files
 _PART_RE = re.compile(r"^part\.(\d+)\.parquet$")
 
 
@@ -101,6 +117,32 @@ def _discard(fs: Any, path: str) -> None:
         fs.rm(path)
 
 
+def _discard_file(fs: Any, path: str) -> None:
+    """Delete one file (an object store key), never a directory; missing is fine."""
+    with contextlib.suppress(OSError):
+        fs.rm_file(path)
+
+
+def _open_new(path: str) -> IO[bytes]:
+    """Create a new local file for writing, making its directory only when it is missing."""
+    try:
+        return open(path, "xb")  # noqa: SIM115 - the caller closes it
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "xb")  # noqa: SIM115
+
+
+def _stored_format(file: IO[bytes]) -> str:
+    """``parquet`` or ``pickle``, from a single-file output's first bytes; rewinds."""
+    head = file.read(len(PARQUET_MAGIC))
+    file.seek(0)
+    return PARQUET if head == PARQUET_MAGIC else PICKLE
+
+
+def _read_value(file: IO[bytes]) -> Any:
+    return read_frame(file) if _stored_format(file) == PARQUET else read_pickle(file)
+
+
 class FilesystemIOManager(IOManager):
     """Stores outputs under ``base_dir`` (a local path or any fsspec URL)."""
 
@@ -112,6 +154,7 @@ class FilesystemIOManager(IOManager):
         self._root = root.rstrip("/") or root  # keep "/" for a filesystem's root
         self.base_url: str = fs.unstrip_protocol(self._root)
         self._pid = os.getpid()
+        self._local = isinstance(fs, LocalFileSystem)
         if on_distributed_worker and self.is_process_local:
             raise DaskflowIOError(self.distributed_problem() or "")
 
@@ -153,7 +196,7 @@ class FilesystemIOManager(IOManager):
     # -- locations ------------------------------------------------------------------------
 
     def output_dir(self, output: OutputContext) -> str:
-        """The filesystem path (no protocol) of the output's directory."""
+        """The filesystem path (no protocol) of the output: its file or its directory."""
         run_id, solid_name, output_name = output.identifier
         segments = (_check_segment(run_id, "run id"), _check_segment(solid_name, "solid name"),
                     _check_segment(output_name, "output name"))
@@ -174,26 +217,80 @@ class FilesystemIOManager(IOManager):
                 f"dask collection ({type(obj).__name__}); fs_io_manager stores computed values "
                 "only (the engine writes dask DataFrames partition by partition)",
                 *context.identifier)
-        self.begin_output(context)
         table = frame_to_table(obj) if isinstance(obj, pd.DataFrame) else None
+        shape = obj.shape if isinstance(obj, pd.DataFrame) else (None, None)
         if table is not None:
-            part = self._write_file(context, _part_name(0), lambda f: write_table(table, f))
-            part = StoredPart(part.name, part.nbytes, len(obj), obj.shape[1])
-            return self.commit_output(context, [part], PARQUET)
-        if isinstance(obj, pd.DataFrame):
-            context.log.info("output %r of solid %r: pyarrow cannot store this frame "
-                             "(duplicate column names or mixed object columns); pickling it",
-                             context.output_name, context.solid_name)
-        part = self._write_file(context, _PICKLE_FILE, lambda f: write_pickle(obj, f))
-        if isinstance(obj, pd.DataFrame):
-            part = StoredPart(part.name, part.nbytes, len(obj), obj.shape[1])
-        return self.commit_output(context, [part], PICKLE)
+            fmt, write = PARQUET, lambda f: write_table(table, f)
+        else:
+            if isinstance(obj, pd.DataFrame):
+                context.log.info("output %r of solid %r: pyarrow cannot store this frame "
+                                 "(duplicate column names or mixed object columns); "
+                                 "pickling it", context.output_name, context.solid_name)
+            fmt, write = PICKLE, lambda f: write_pickle(obj, f)
+        nbytes = self._write_single(context, write)
+        return self._entries(context, fmt, nbytes, *shape)
+
+    def _write_single(self, context: OutputContext,
+                      write: Callable[[IO[bytes]], None]) -> int:
+        """Publish the output as one file at its path; the publication is the commit."""
+        path = self.output_dir(context)
+        self._check_process(context, path)
+        try:
+            if self._local:
+                return self._write_single_local(path, write)
+            return self._put_single(path, write)
+        except Exception as exc:
+            raise self._write_error(context, path, exc) from exc
+
+    def _write_single_local(self, path: str, write: Callable[[IO[bytes]], None]) -> int:
+        try:  # forget an earlier value first: a failed or killed rewrite leaves nothing
+            os.unlink(path)
+        except FileNotFoundError:  # the usual case: the first attempt
+            pass
+        except OSError:  # a directory: an earlier partitioned write of this output
+            if not os.path.isdir(path):
+                raise
+            self._remove_parts(path)
+        parent, name = path.rsplit("/", 1)
+        tmp_path = f"{parent}/.tmp-{uuid.uuid4().hex}-{name}.inprogress"
+        try:
+            with _open_new(tmp_path) as file:
+                write(file)
+                nbytes = file.tell()
+            _publish(self.fs, tmp_path, path)
+        except BaseException:
+            _discard(self.fs, tmp_path)
+            raise
+        return nbytes
+
+    def _put_single(self, path: str, write: Callable[[IO[bytes]], None]) -> int:
+        fs, buffer = self.fs, io.BytesIO()
+        if self.is_process_local:  # cheap here; PUT on a directory fails on memory://
+            _discard_file(fs, path)
+            if fs.isdir(path):
+                self._remove_parts(path)
+        try:
+            write(buffer)
+        except BaseException:  # a failed rewrite must not leave the old value readable
+            _discard_file(fs, path)
+            _discard(fs, f"{path}/{MARKER}")
+            raise
+        fs.pipe_file(path, buffer.getvalue())
+        return buffer.tell()
+
+    def _remove_parts(self, path: str) -> None:
+        """Remove a directory-form output: its marker first, then its parts."""
+        _discard(self.fs, f"{path}/{MARKER}")
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(path, recursive=True)
 
     def begin_output(self, context: OutputContext) -> None:
-        """Forget any earlier write of this output: marker first, then its files."""
+        """Forget any earlier write of this output: a single file, the marker, the parts."""
         out_dir = self.output_dir(context)
         self._check_process(context, out_dir)
         fs = self.fs
+        if not self._local:  # local: rm below removes a single file as well
+            _discard_file(fs, out_dir)
         _discard(fs, f"{out_dir}/{MARKER}")
         fs.invalidate_cache(out_dir)
         if fs.exists(out_dir):
@@ -227,20 +324,23 @@ class FilesystemIOManager(IOManager):
                 self.fs.pipe_file(final_path, buffer.getvalue())
                 nbytes = buffer.tell()
         except Exception as exc:
-            raise DaskflowIOError(
-                f"could not write output {context.output_name!r} of solid "
-                f"{context.solid_name!r} in run {context.run_id!r} to {self._url(final_path)}: "
-                f"{type(exc).__name__}: {exc}", *context.identifier,
-                self._url(final_path)) from exc
+            raise self._write_error(context, final_path, exc) from exc
         return StoredPart(name, nbytes)
+
+    def _write_error(self, context: OutputContext, path: str,
+                     exc: Exception) -> DaskflowIOError:
+        url = self._url(path)
+        return DaskflowIOError(
+            f"could not write output {context.output_name!r} of solid {context.solid_name!r} "
+            f"in run {context.run_id!r} to {url}: {type(exc).__name__}: {exc}",
+            *context.identifier, url)
 
     def _write_renamed(self, out_dir: str, name: str,
                        write: Callable[[IO[bytes]], None]) -> int:
         fs = self.fs
         tmp_path = f"{out_dir}/.tmp-{uuid.uuid4().hex}-{name}.inprogress"
-        fs.makedirs(out_dir, exist_ok=True)  # write_part may run before begin_output here
         try:
-            with fs.open(tmp_path, "wb") as file:
+            with self._open_part_tmp(out_dir, tmp_path) as file:
                 write(file)
                 nbytes = file.tell()
             _publish(fs, tmp_path, f"{out_dir}/{name}")
@@ -248,6 +348,18 @@ class FilesystemIOManager(IOManager):
             _discard(fs, tmp_path)
             raise
         return nbytes
+
+    def _open_part_tmp(self, out_dir: str, tmp_path: str) -> IO[bytes]:
+        if not self._local:  # memory:// (object stores don't rename)
+            if self.fs.isfile(out_dir):  # the output was a single file: forget it
+                _discard_file(self.fs, out_dir)
+            self.fs.makedirs(out_dir, exist_ok=True)  # write_part may come before begin_output
+            return self.fs.open(tmp_path, "wb")
+        try:
+            return _open_new(tmp_path)  # makes the directory if write_part comes first
+        except NotADirectoryError:  # the output was a single file: forget it
+            os.unlink(out_dir)
+            return _open_new(tmp_path)
 
     def commit_output(self, context: OutputContext, parts: Sequence[StoredPart],
                       fmt: str = PARQUET) -> list[EventMetadataEntry]:
@@ -269,14 +381,21 @@ class FilesystemIOManager(IOManager):
         def write_marker(file: IO[bytes]) -> None:
             file.write(data)
 
+        if not self._local:  # a single file of an earlier write would shadow the parts
+            _discard_file(self.fs, self.output_dir(context))
         self._write_file(context, MARKER, write_marker)
+        return self._entries(context, fmt, manifest["bytes"], manifest["rows"],
+                             manifest["columns"])
+
+    def _entries(self, context: OutputContext, fmt: str, nbytes: int, rows: int | None,
+                 columns: int | None) -> list[EventMetadataEntry]:
         entries = [EventMetadataEntry.path(self.describe_location(context) or "", "path"),
                    EventMetadataEntry.text(fmt, "format"),
-                   EventMetadataEntry.int(manifest["bytes"], "bytes")]
-        if manifest["rows"] is not None:
-            entries.append(EventMetadataEntry.int(manifest["rows"], "rows"))
-        if manifest["columns"] is not None:
-            entries.append(EventMetadataEntry.int(manifest["columns"], "columns"))
+                   EventMetadataEntry.int(nbytes, "bytes")]
+        if rows is not None:
+            entries.append(EventMetadataEntry.int(rows, "rows"))
+        if columns is not None:
+            entries.append(EventMetadataEntry.int(columns, "columns"))
         return entries
 
     # -- reading --------------------------------------------------------------------------
@@ -285,11 +404,26 @@ class FilesystemIOManager(IOManager):
         out_dir = self.output_dir(context)
         self._check_process(context, out_dir)
         self.fs.invalidate_cache(out_dir)
-        return bool(self.fs.exists(f"{out_dir}/{MARKER}"))
+        return bool(self.fs.isfile(out_dir) or self.fs.exists(f"{out_dir}/{MARKER}"))
+
+    def _open_single(self, path: str) -> IO[bytes] | None:
+        """The single-file output at ``path`` opened for reading, None if it isn't one."""
+        try:
+            if self._local:
+                return open(path, "rb")  # noqa: SIM115 - the caller closes it
+            return io.BytesIO(self.fs.cat_file(path))  # one GET on object stores
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
 
     def load_input(self, context: InputContext) -> Any:
         upstream = context.upstream_output
-        manifest = self.read_manifest(upstream)
+        path = self.output_dir(upstream)
+        self._check_process(upstream, path)
+        single = self._open_single(path)
+        if single is not None:
+            with single:
+                return _read_value(single)
+        manifest = self._marker_manifest(upstream, path)
         paths = self._part_paths(upstream, manifest)
         try:
             if manifest["format"] == PICKLE:
@@ -303,10 +437,14 @@ class FilesystemIOManager(IOManager):
             return frames[0]
         return pd.concat(frames)
 
-    def read_part(self, path: str) -> pd.DataFrame:
+    def read_part(self, path: str, columns: list[str] | None = None) -> pd.DataFrame:
         """One ``part.<i>.parquet`` file (path or URL) as pandas, original dtypes kept."""
         with self.fs.open(path, "rb") as file:
-            return read_frame(file)
+            return read_frame(file, columns=columns)
+
+    def part_url(self, context: OutputContext, index: int) -> str:
+        """Where ``write_part(context, index, ...)`` puts partition ``index``."""
+        return self._url(f"{self.output_dir(context)}/{_part_name(index)}")
 
     def part_urls(self, context: OutputContext) -> list[str]:
         """URLs of a committed frame output's parquet files, in partition order."""
@@ -314,16 +452,27 @@ class FilesystemIOManager(IOManager):
         return [self._url(path) for path in self._part_paths(context, manifest)]
 
     def read_manifest(self, context: OutputContext) -> dict[str, Any]:
-        """The committed output's ``_SUCCESS`` manifest; raises if it was never committed."""
+        """The committed output's manifest; raises if it was never committed.
+
+        A directory of parts has it in its ``_SUCCESS`` marker; for a single file it is
+        derived from the file (``layout: file``, one part named after the output).
+        """
         out_dir = self.output_dir(context)
         self._check_process(context, out_dir)
+        single = self._open_single(out_dir)
+        if single is not None:
+            with single:
+                return self._single_manifest(context, single)
+        return self._marker_manifest(context, out_dir)
+
+    def _marker_manifest(self, context: OutputContext, out_dir: str) -> dict[str, Any]:
         marker = f"{out_dir}/{MARKER}"
         self.fs.invalidate_cache(out_dir)
         try:
             raw = self.fs.cat_file(marker)
-        except FileNotFoundError:
-            raise self._error(context, f"was never committed (no {MARKER} marker at "
-                              f"{self._url(marker)})") from None
+        except (FileNotFoundError, NotADirectoryError):
+            raise self._error(context, f"was never committed (no file at "
+                              f"{self._url(out_dir)}, no {MARKER} marker in it)") from None
         try:
             manifest = json.loads(raw)
         except ValueError:  # an empty marker written by other tools: look at the files
@@ -331,6 +480,16 @@ class FilesystemIOManager(IOManager):
         if not isinstance(manifest, dict) or "format" not in manifest:
             manifest = self._manifest_from_listing(context, out_dir)
         return manifest
+
+    def _single_manifest(self, context: OutputContext, file: IO[bytes]) -> dict[str, Any]:
+        fmt = _stored_format(file)
+        nbytes = file.seek(0, io.SEEK_END)
+        file.seek(0)
+        rows, columns = parquet_facts(file) if fmt == PARQUET else (None, None)
+        part = asdict(StoredPart(context.output_name, nbytes, rows, columns))
+        return {"format": fmt, "layout": "file", "parts": [part], "bytes": nbytes,
+                "rows": rows, "columns": columns, "run_id": context.run_id,
+                "solid_name": context.solid_name, "output_name": context.output_name}
 
     def _manifest_from_listing(self, context: OutputContext, out_dir: str) -> dict[str, Any]:
         names = [path.rsplit("/", 1)[-1] for path in self.fs.ls(out_dir, detail=False)]
@@ -345,6 +504,8 @@ class FilesystemIOManager(IOManager):
         out_dir = self.output_dir(context)
         if manifest.get("format") not in (PARQUET, PICKLE) or not manifest.get("parts"):
             raise self._error(context, f"has an unreadable {MARKER} manifest")
+        if manifest.get("layout") == "file":
+            return [out_dir]
         return [f"{out_dir}/{part['name']}" for part in manifest["parts"]]
 
     def _error(self, output: OutputContext, problem: str,

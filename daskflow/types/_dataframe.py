@@ -170,15 +170,29 @@ class DataFrameSchemaType(DaskflowType):
         schema: DataFrameSchema,
         description: str | None,
         loader: TypeLoader | None = load_pandas_dataframe,
+        is_dask: bool = False,
     ) -> None:
         self.schema = schema
+        self.is_dask = is_dask
+        kind = "partitioned Dask DataFrame" if is_dask else "pandas DataFrame"
         if description is None:
-            description = f"A pandas DataFrame with columns {', '.join(schema.columns)}."
+            description = f"A {kind} with columns {', '.join(schema.columns)}."
         super().__init__(
-            name, self._check, loader=loader, description=description, python_type=pd.DataFrame
+            name,
+            self._check,
+            loader=loader,
+            description=description,
+            python_type=None if is_dask else pd.DataFrame,
         )
 
     def _check(self, _context: TypeCheckContext, value: Any) -> TypeCheck:
+        if self.is_dask and hasattr(value, "_meta"):
+            # A lazy frame: its columns and dtypes from metadata, never a compute. The
+            # engine checks values inside each partition's task.
+            structure = DataFrameSchema(self.schema.columns, (), self.schema.strict)
+            failures = [f for f in check_dataframe_partition(structure, value._meta)
+                        if f.rule in ("missing", "duplicate", "dtype", "strict")]
+            return failures_type_check(self.name, failures, 0, frame_metadata(value._meta)[1:])
         if not isinstance(value, pd.DataFrame):
             return TypeCheck(
                 False,
@@ -195,15 +209,24 @@ def dataframe_type(
     checks: Sequence[Callable[[pd.DataFrame], bool | TypeCheck | str | None]] = (),
     strict: bool = False,
     description: str | None = None,
+    dask: bool = False,
 ) -> DataFrameSchemaType:
-    """A pandas DataFrame type with a column schema; it loads like ``DataFrame``.
+    """A DataFrame type with a column schema; it loads like ``DataFrame``.
 
     ``columns`` maps names to ``Column`` rules (a type or dtype string is shorthand
     for ``Column(dtype=...)``); ``checks`` take the frame and return True/None to
     pass, or False, a message or a failing TypeCheck; ``strict`` forbids extra columns.
+    ``dask=True`` makes it a partitioned Dask DataFrame type (it loads like
+    ``DaskDataFrame``): solids using it build Dask graphs, and the engine runs the schema
+    inside every partition's task. Checks always see one pandas frame (or partition).
 
     >>> Points = dataframe_type("Points", {"x": float, "y": float}, strict=True)
     >>> Points.type_check(None, pd.DataFrame({"x": [1.0], "y": [2.0]})).success
     True
     """
-    return DataFrameSchemaType(name, DataFrameSchema(columns, tuple(checks), strict), description)
+    schema = DataFrameSchema(columns, tuple(checks), strict)
+    if dask:
+        from daskflow.types._dask import load_dask_dataframe
+
+        return DataFrameSchemaType(name, schema, description, load_dask_dataframe, is_dask=True)
+    return DataFrameSchemaType(name, schema, description)

@@ -3,7 +3,10 @@
 import os
 import time
 
-from daskflow import pipeline, solid
+import pandas as pd
+
+from daskflow import OutputDefinition, dataframe_type, pipeline, solid
+from daskflow.types import Column, DaskDataFrame
 
 
 @solid
@@ -29,3 +32,33 @@ def total(context, numbers: list) -> int:
 @pipeline
 def squares():
     total(slow_square(make_numbers()))
+
+
+# -- Dask DataFrame solids -----------------------------------------------------------------
+
+Measured = dataframe_type("Measured", {"a": Column(int, min_value=0), "double": float},
+                          dask=True)
+
+
+@solid(output_defs=[OutputDefinition(Measured)])
+def measure(context, src: DaskDataFrame):
+    context.log.info(f"building on process {os.getpid()}")
+    return src.assign(double=src.b * 2)
+
+
+@solid
+def sum_double(_, measured: DaskDataFrame) -> float:
+    return measured.double.sum()
+
+
+@solid
+def count_rows(context, measured: pd.DataFrame) -> int:
+    context.log.info(f"counting on process {os.getpid()}")
+    return len(measured)
+
+
+@pipeline
+def measuring():
+    measured = measure()
+    sum_double(measured)
+    count_rows(measured)

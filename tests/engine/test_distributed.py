@@ -173,3 +173,31 @@ def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
     assert result.event_types[-1] == E.PIPELINE_CANCELED
     assert result.step_results["total"].status == "canceled"
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
+
+
+def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
+    import dask.dataframe as dd
+    import numpy as np
+    import pandas as pd
+
+    from .distributed_pipelines import measuring
+
+    frame = pd.DataFrame({"a": np.arange(800), "b": np.linspace(0, 1, 800)})
+    dd.from_pandas(frame, npartitions=8).to_parquet(str(tmp_path / "src"))
+    store = tmp_path / "store"
+    config = {"execution": LOCAL_2,
+              "solids": {"measure": {"inputs": {"src": {"parquet": {
+                  "path": str(tmp_path / "src")}}}}},
+              "resources": {"io_manager": {"config": {"base_dir": str(store)}}}}
+    result = execute_pipeline(measuring, config, instance=instance)
+    assert result.success
+    assert result.output_for_solid("sum_double") == pytest.approx(frame.b.sum() * 2)
+    assert result.output_for_solid("count_rows") == 800
+    assert len(list((store / result.run_id / "measure" / "result").glob("part.*.parquet"))) == 8
+    logs = {e.step_key: e for e in result.events if e.event_type == E.LOG}
+    assert "worker" not in logs["measure"].data  # built on the coordinator
+    assert logs["count_rows"].data["worker"].startswith("tcp://127.0.0.1:")
+    output = [e for e in result.events if e.event_type == E.STEP_OUTPUT
+              and e.step_key == "measure"][0]
+    assert output.data["type_check"]["success"]
+    assert output.data["worker"].startswith("tcp://127.0.0.1:")  # committed on a worker

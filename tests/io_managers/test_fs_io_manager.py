@@ -1,10 +1,12 @@
 """fs_io_manager on plain paths, file://, memory:// and S3 (moto): round trips, metadata,
-atomic commits, rewrites and composite solid names."""
+atomic commits (single files and directories of parts), rewrites and composite solid names."""
 
 import contextlib
 import datetime
 import decimal
+import os
 import pickle
+import threading
 import uuid
 
 import fsspec
@@ -68,9 +70,20 @@ def typed_frame():
 
 
 def files_in(manager, context):
+    """Every file stored for the context's solid, relative to the solid's directory."""
     fs = manager.fs
     fs.invalidate_cache()
-    return sorted(p.rsplit("/", 1)[-1] for p in fs.find(manager.output_dir(context)))
+    solid_dir = manager.output_dir(context).rsplit("/", 1)[0]
+    with contextlib.suppress(FileNotFoundError):
+        return sorted(p[len(solid_dir) + 1:] for p in fs.find(solid_dir))
+    return []
+
+
+def write_parts(manager, context, frames):
+    """A directory-form output, as the engine writes a partitioned dask DataFrame."""
+    manager.begin_output(context)
+    parts = [manager.write_part(context, i, frame) for i, frame in enumerate(frames)]
+    return manager.commit_output(context, parts)
 
 
 def test_frame_round_trip_keeps_dtypes(manager):
@@ -81,7 +94,9 @@ def test_frame_round_trip_keeps_dtypes(manager):
     assert loaded.dtypes.to_dict() == frame.dtypes.to_dict()
     assert str(loaded["price"].dtype) == "decimal128(10, 2)[pyarrow]"
     assert str(loaded["day"].dtype) == "date32[day][pyarrow]"
-    assert files_in(manager, out_ctx()) == [MARKER, "part.0.parquet"]
+    assert files_in(manager, out_ctx()) == ["result"]  # one file, no marker, no directory
+    with manager.fs.open(manager.output_dir(out_ctx()), "rb") as file:
+        assert file.read(4) == b"PAR1"  # plain parquet: readable by any tool
 
 
 @pytest.mark.parametrize("value", [{"a": [1, 2], "b": (3, None)}, None, 42, "text",
@@ -94,7 +109,8 @@ def test_python_objects_round_trip(manager, value):
         tm.assert_series_equal(loaded, value)
     else:
         assert loaded == value
-    assert files_in(manager, context) == [MARKER, "value.pickle"]
+    assert files_in(manager, context) == [context.output_name]
+    assert manager.read_manifest(context)["format"] == "pickle"
 
 
 def test_lambdas_pickle_with_cloudpickle(local):
@@ -118,7 +134,7 @@ def test_metadata_entries(manager):
     assert location.startswith(("file://", "memory://", "s3://"))
     assert by_label["rows"].value == 3 and by_label["columns"].value == 8
     assert by_label["format"].value == "parquet"
-    size = manager.fs.size(f"{manager.output_dir(out_ctx())}/part.0.parquet")
+    size = manager.fs.size(manager.output_dir(out_ctx()))
     assert by_label["bytes"].value == size > 0
 
     pickled = {e.label: e.value for e in manager.handle_output(out_ctx(output="o"), [1, 2])}
@@ -140,8 +156,8 @@ def test_missing_output_error_names_everything(manager):
         manager.load_input(in_ctx(out_ctx(solid="maker", output="table", run_id="r-9")))
     message = str(info.value)
     assert "output 'table' of solid 'maker' in run 'r-9' was never committed" in message
-    assert f"no _SUCCESS marker at {manager.describe_location(out_ctx('maker', 'table', 'r-9'))}"\
-        in message
+    location = manager.describe_location(out_ctx("maker", "table", "r-9"))
+    assert f"(no file at {location}, no _SUCCESS marker in it)" in message
     assert (info.value.run_id, info.value.solid_name, info.value.output_name) == \
         ("r-9", "maker", "table")
 
@@ -159,7 +175,7 @@ def test_rewriting_an_output_replaces_it(manager):
     manager.handle_output(out_ctx(), typed_frame())
     manager.handle_output(out_ctx(), {"second": True})  # a retried step, other type
     assert manager.load_input(in_ctx(out_ctx())) == {"second": True}
-    assert files_in(manager, out_ctx()) == [MARKER, "value.pickle"]
+    assert files_in(manager, out_ctx()) == ["result"]
 
 
 def test_failed_rewrite_hides_the_old_value(manager, monkeypatch):
@@ -176,29 +192,58 @@ def test_failed_rewrite_hides_the_old_value(manager, monkeypatch):
         manager.load_input(in_ctx(out_ctx()))
 
 
-@pytest.mark.parametrize("kind", ["path", "memory"])
-def test_crash_before_rename_leaves_nothing_readable(kind, tmp_path, monkeypatch):
-    base = str(tmp_path / "st") if kind == "path" else f"memory://crash-{uuid.uuid4().hex}"
-    manager = FilesystemIOManager(base)
-
+def crash_before_rename(monkeypatch):
+    """The writer dies between writing its temporary file and renaming it: no clean-up."""
     def crash(fs, tmp_path_, final_path):
         assert fs.exists(tmp_path_) and not tmp_path_.endswith((".parquet", ".pickle"))
         raise OSError("simulated crash after writing the temporary file")
 
     monkeypatch.setattr(_fs, "_publish", crash)
-    monkeypatch.setattr(_fs, "_discard", lambda fs, path: None)  # killed: no clean-up
-    with pytest.raises(DaskflowIOError, match="simulated crash"):
-        manager.handle_output(out_ctx(), typed_frame())
-    leftovers = files_in(manager, out_ctx())
-    assert len(leftovers) == 1 and leftovers[0].endswith(".inprogress")
-    assert not any(name.endswith((".parquet", ".pickle")) for name in leftovers)
-    assert not manager.has_output(out_ctx())
-    with pytest.raises(DaskflowIOError, match=r"was never committed \(no _SUCCESS marker"):
-        manager.load_input(in_ctx(out_ctx()))
+    monkeypatch.setattr(_fs, "_discard", lambda fs, path: None)
 
-    monkeypatch.undo()  # the retried step cleans up and commits
-    manager.handle_output(out_ctx(), typed_frame())
-    assert files_in(manager, out_ctx()) == [MARKER, "part.0.parquet"]
+
+def test_crash_before_rename_leaves_nothing_readable(local, monkeypatch):
+    crash_before_rename(monkeypatch)
+    with pytest.raises(DaskflowIOError, match="simulated crash"):
+        local.handle_output(out_ctx(), typed_frame())
+    leftovers = files_in(local, out_ctx())
+    assert len(leftovers) == 1 and leftovers[0].endswith("-result.inprogress")
+    assert leftovers[0].startswith(".tmp-")  # beside the output, never at its path
+    assert not local.has_output(out_ctx())
+    with pytest.raises(DaskflowIOError, match=r"was never committed \(no file at"):
+        local.load_input(in_ctx(out_ctx()))
+
+    monkeypatch.undo()  # the retried step commits; the dead writer's file stays inert
+    local.handle_output(out_ctx(), typed_frame())
+    assert files_in(local, out_ctx()) == [leftovers[0], "result"]
+    tm.assert_frame_equal(local.load_input(in_ctx(out_ctx())), typed_frame())
+
+
+def test_killed_rewrite_leaves_nothing_readable(local, monkeypatch):
+    local.handle_output(out_ctx(), {"first": True})
+    crash_before_rename(monkeypatch)
+    with pytest.raises(DaskflowIOError, match="simulated crash"):
+        local.handle_output(out_ctx(), {"second": True})
+    assert not local.has_output(out_ctx())  # neither the old value nor the new one
+
+
+@pytest.mark.parametrize("kind", ["path", "memory"])
+def test_crash_before_renaming_a_part_leaves_nothing_readable(kind, tmp_path, monkeypatch):
+    base = str(tmp_path / "st") if kind == "path" else f"memory://crash-{uuid.uuid4().hex}"
+    manager = FilesystemIOManager(base)
+    manager.begin_output(out_ctx())
+    crash_before_rename(monkeypatch)
+    with pytest.raises(DaskflowIOError, match="simulated crash"):
+        manager.write_part(out_ctx(), 0, typed_frame())
+    leftovers = files_in(manager, out_ctx())
+    assert len(leftovers) == 1 and leftovers[0].startswith("result/.tmp-")
+    assert leftovers[0].endswith(".inprogress")
+    assert not manager.has_output(out_ctx())
+
+    monkeypatch.undo()  # the retried step starts over and commits
+    write_parts(manager, out_ctx(), [typed_frame()])
+    assert files_in(manager, out_ctx()) == ["result/_SUCCESS", "result/part.0.parquet"]
+    tm.assert_frame_equal(manager.load_input(in_ctx(out_ctx())), typed_frame())
     if kind == "memory":
         fsspec.filesystem("memory").rm(manager.base_url.removeprefix("memory://"),
                                        recursive=True)
@@ -214,37 +259,123 @@ def test_failed_write_removes_its_temporary_file(local, monkeypatch):
     assert files_in(local, out_ctx()) == []
 
 
-def test_committed_directory_reads_with_dask_despite_stray_temp_files(local):
+def test_rewrites_are_atomic_for_concurrent_readers(local):
+    """A reader racing 40 rewrites sees the old frame or the new one, never a mix."""
+    frames = [pd.DataFrame({"a": range(i * 1000, i * 1000 + 2000)}) for i in range(2)]
+    local.handle_output(out_ctx(), frames[0])
+    seen, done = [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            try:
+                seen.append(local.load_input(in_ctx(out_ctx()))["a"].iloc[0])
+            except DaskflowIOError as exc:  # between unlinking the old value and the rename
+                assert "never committed" in str(exc)
+                seen.append(None)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for i in range(40):
+            local.handle_output(out_ctx(), frames[i % 2])
+    finally:
+        done.set()
+        reader.join()
+    assert seen and set(seen) <= {0, 1000, None}
+    assert local.load_input(in_ctx(out_ctx()))["a"].iloc[0] == 1000
+
+
+def test_directories_are_made_only_when_missing(local, monkeypatch):
+    made = []
+    real = os.makedirs
+    monkeypatch.setattr(os, "makedirs", lambda path, *a, **k: (made.append(path),
+                                                               real(path, *a, **k)))
+    local.handle_output(out_ctx(), 1)  # a new run: makes .../run-1/producer (and parents)
+    assert made[0] == local.output_dir(out_ctx()).rsplit("/", 1)[0]
+    first = list(made)
+    local.handle_output(out_ctx(output="other"), 2)  # same solid: its directory exists
+    local.handle_output(out_ctx(), 3)  # a rewrite
+    assert made == first
+    assert local.load_input(in_ctx(out_ctx())) == 3
+
+
+def test_single_file_facts_come_from_the_file(manager):
+    manager.handle_output(out_ctx(), typed_frame())
+    manifest = manager.read_manifest(out_ctx())
+    size = manager.fs.size(manager.output_dir(out_ctx()))
+    assert (manifest["format"], manifest["layout"]) == ("parquet", "file")
+    assert (manifest["rows"], manifest["columns"], manifest["bytes"]) == (3, 8, size)
+    assert manager.part_urls(out_ctx()) == [manager.describe_location(out_ctx())]
+    pickled = out_ctx(output="obj")
+    manager.handle_output(pickled, {"a": 1})
+    manifest = manager.read_manifest(pickled)
+    assert (manifest["format"], manifest["rows"], manifest["columns"]) == ("pickle", None, None)
+
+
+def test_single_file_and_directory_forms_replace_each_other(manager):
+    frames = [pd.DataFrame({"a": [1, 2]}), pd.DataFrame({"a": [3]}, index=[2])]
+    write_parts(manager, out_ctx(), frames)
+    manager.handle_output(out_ctx(), {"single": True})  # e.g. a retry taking the other path
+    assert manager.has_output(out_ctx())
+    assert manager.load_input(in_ctx(out_ctx())) == {"single": True}
+    assert manager.read_manifest(out_ctx())["layout"] == "file"
+    files = files_in(manager, out_ctx())
+    if manager.base_url.startswith("s3://"):  # one PUT, no listing: the old parts stay, shadowed
+        assert files[0] == "result" and "result/_SUCCESS" in files
+    else:
+        assert files == ["result"]
+
+    write_parts(manager, out_ctx(), frames)  # and back: the single file goes first
+    tm.assert_frame_equal(manager.load_input(in_ctx(out_ctx())), pd.concat(frames))
+    assert files_in(manager, out_ctx()) == \
+        ["result/_SUCCESS", "result/part.0.parquet", "result/part.1.parquet"]
+
+
+def test_parts_written_without_begin_output_replace_a_single_file(manager):
+    manager.handle_output(out_ctx(), {"single": True})
+    part = manager.write_part(out_ctx(), 0, pd.DataFrame({"a": [7]}))  # no begin_output
+    manager.commit_output(out_ctx(), [part])
+    assert manager.load_input(in_ctx(out_ctx()))["a"].tolist() == [7]
+    assert files_in(manager, out_ctx()) == ["result/_SUCCESS", "result/part.0.parquet"]
+
+
+def test_dask_reads_single_files_and_directories_despite_stray_temp_files(local):
     dd = pytest.importorskip("dask.dataframe")
     local.handle_output(out_ctx(), pd.DataFrame({"a": [1, 2, 3]}))
-    out_dir = local.output_dir(out_ctx())
+    assert dd.read_parquet(local.part_urls(out_ctx())).compute()["a"].tolist() == [1, 2, 3]
+    write_parts(local, out_ctx(output="parts"), [pd.DataFrame({"a": [4, 5]})])
+    out_dir = local.output_dir(out_ctx(output="parts"))
     with open(f"{out_dir}/.tmp-dead-part.1.parquet.inprogress", "wb") as file:
         file.write(b"partial")  # what a killed writer leaves behind
-    assert dd.read_parquet(out_dir).compute()["a"].tolist() == [1, 2, 3]
+    assert dd.read_parquet(out_dir).compute()["a"].tolist() == [4, 5]
 
 
-def test_s3_marker_written_last(s3_bucket, monkeypatch):
+def test_s3_single_file_is_one_put(s3_bucket):
     bucket, options = s3_bucket
     manager = FilesystemIOManager(f"s3://{bucket}/runs", options)
+    manager.handle_output(out_ctx(), typed_frame())
+    assert files_in(manager, out_ctx()) == ["result"]  # one object, no marker
+    # a reader with a fresh filesystem object (another process) sees the commit
+    other = pickle.loads(pickle.dumps(manager))
+    assert other.has_output(out_ctx())
+    tm.assert_frame_equal(other.load_input(in_ctx(out_ctx())), typed_frame())
 
-    def crash(self, context, parts, fmt="parquet"):
-        raise OSError("worker died before the commit")
 
-    monkeypatch.setattr(FilesystemIOManager, "commit_output", crash)
-    with pytest.raises(OSError, match="worker died"):
-        manager.handle_output(out_ctx(), typed_frame())
+def test_s3_marker_written_last(s3_bucket):
+    bucket, options = s3_bucket
+    manager = FilesystemIOManager(f"s3://{bucket}/runs", options)
+    manager.begin_output(out_ctx())
+    part = manager.write_part(out_ctx(), 0, typed_frame())
     # object stores get the final name directly: the data is there, but not committed
-    assert files_in(manager, out_ctx()) == ["part.0.parquet"]
+    assert files_in(manager, out_ctx()) == ["result/part.0.parquet"]
     assert not manager.has_output(out_ctx())
     with pytest.raises(DaskflowIOError, match="never committed"):
         manager.load_input(in_ctx(out_ctx()))
 
-    monkeypatch.undo()
-    manager.handle_output(out_ctx(), typed_frame())
+    manager.commit_output(out_ctx(), [part])
     assert manager.has_output(out_ctx())
     marker = manager.fs.cat_file(f"{manager.output_dir(out_ctx())}/{MARKER}")
     assert b'"format": "parquet"' in marker
-    # a reader with a fresh filesystem object (another process) sees the commit
     other = pickle.loads(pickle.dumps(manager))
     tm.assert_frame_equal(other.load_input(in_ctx(out_ctx())), typed_frame())
 
@@ -264,7 +395,7 @@ def test_partitioned_writes_commit_together(manager):
 
 
 def test_an_empty_marker_from_other_tools_is_accepted(local):
-    local.handle_output(out_ctx(), pd.DataFrame({"a": [1]}))
+    write_parts(local, out_ctx(), [pd.DataFrame({"a": [1]})])
     with open(f"{local.output_dir(out_ctx())}/{MARKER}", "wb"):
         pass  # e.g. a Spark/dask job's empty _SUCCESS file
     assert local.load_input(in_ctx(out_ctx()))["a"].tolist() == [1]

@@ -1,0 +1,106 @@
+"""Turning a solid's dask collection into tasks of the run's graph, named after the solid.
+
+A Dask DataFrame solid returns a lazy collection. ``collection_tasks`` optimizes it (Dask's
+``compute`` would not fuse it, research pitfall 1), renames every task to
+``<solid>-<token>`` so the dashboard's progress bars and task stream read as the pipeline,
+and wraps each task in ``guarded``: an exception inside a partition becomes a
+``TaskFailure`` value that flows downstream instead of aborting the whole run (Dask's
+local schedulers stop everything on the first error), so independent branches finish and
+the failing step reports which partition broke and why.
+
+>>> import pandas as pd, dask, dask.dataframe as dd
+>>> frame = dd.from_pandas(pd.DataFrame({"x": [1, 2, 3, 4]}), npartitions=2)
+>>> divided = frame.x.map(lambda v: 10 // (v - 2), meta=("x", int))
+>>> graph, keys = collection_tasks(divided, "divide", "run1")
+>>> from dask.utils import key_split
+>>> sorted({key_split(k) for k in graph})
+['divide']
+>>> parts = dask.get(graph, keys)
+>>> parts[0]
+TaskFailure('divide', 'ZeroDivisionError: integer division or modulo by zero')
+>>> parts[1].tolist()
+[10, 5]
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+from dask._task_spec import DataNode, Dict, GraphNode, Task, TaskRef, convert_legacy_graph
+from dask.base import tokenize
+
+__all__ = ["TaskFailure", "collection_tasks", "failure_in", "guarded", "solid_key"]
+
+
+class TaskFailure:
+    """What a guarded task returns instead of raising: the error and where it happened."""
+
+    def __init__(self, step_key: str, error: BaseException, where: str):
+        self.step_key = step_key
+        self.where = where
+        self.error_type = type(error).__name__
+        self.message = str(error)
+        self.traceback = "".join(traceback.format_exception(error))
+
+    def describe(self) -> str:
+        return f"{self.error_type}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"TaskFailure({self.step_key!r}, {self.describe()!r})"
+
+
+def failure_in(values: Any) -> TaskFailure | None:
+    """The first ``TaskFailure`` among ``values`` (a mapping, a sequence or one value)."""
+    if isinstance(values, TaskFailure):
+        return values
+    if isinstance(values, Mapping):
+        values = values.values()
+    elif not isinstance(values, list | tuple):
+        return None
+    return next((v for v in values if isinstance(v, TaskFailure)), None)
+
+
+def guarded(step_key: str, node: GraphNode, dependencies: dict[Any, Any]) -> Any:
+    """Run one task of a collection; an upstream failure or an error becomes a value."""
+    upstream = failure_in(dependencies)
+    if upstream is not None:
+        return upstream
+    try:
+        return node(dependencies)
+    except Exception as exc:
+        return TaskFailure(step_key, exc, f"task {node.key!r}")
+
+
+def solid_key(key: Any, solid: str, run_id: str) -> Any:
+    """The task key ``key`` gets in the run's graph: prefixed by the solid's name."""
+    if isinstance(key, tuple):
+        return (f"{solid}-{tokenize(run_id, key[0])}", *key[1:])
+    return f"{solid}-{tokenize(run_id, key)}"
+
+
+def collection_tasks(collection: Any, step_key: str, run_id: str,
+                     optimize: bool = True) -> tuple[dict[Any, Any], list[Any]]:
+    """The optimized collection's tasks (renamed, guarded) and its output keys in order.
+
+    Dependencies outside the collection (tasks of other steps, such as the writes a
+    partition read waits for) keep their names.
+    """
+    if optimize:
+        collection = collection.optimize()
+    graph = convert_legacy_graph(dict(collection.__dask_graph__()))
+    renamed = {key: solid_key(key, step_key, run_id) for key in graph}
+    tasks: dict[Any, Any] = {}
+    for key, node in graph.items():
+        new_key = renamed[key]
+        dependencies = {dep: TaskRef(renamed.get(dep, dep)) for dep in node.dependencies}
+        tasks[new_key] = Task(new_key, guarded, step_key, DataNode(None, node), Dict(dependencies))
+    keys = [renamed[key] for key in _flatten(collection.__dask_keys__())]
+    return tasks, keys
+
+
+def _flatten(keys: Any) -> list[Any]:
+    if isinstance(keys, list):
+        return [k for item in keys for k in _flatten(item)]
+    return [keys]

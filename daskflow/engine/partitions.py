@@ -1,0 +1,196 @@
+"""The worker side of a Dask DataFrame step: check and write each partition, then commit.
+
+Per partition, ``<solid>_write`` runs the output's column schema on the partition (inside
+the graph: never a ``compute`` of the whole frame) and, if it passes, hands the partition
+to the IO manager's ``write_part`` (atomic, any worker) or keeps it in memory for an
+in-memory IO manager. One ``<solid>_commit`` task then merges the partitions' checks into
+the step's STEP_OUTPUT event and commits the output (the marker that makes it readable),
+or fails the step without committing. Downstream steps read partitions with
+``PartitionReader``: each read depends only on its own write, and Dask pushes column
+projections into it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from daskflow.definitions.graph import OutputRef
+from daskflow.engine.cancel import is_canceled
+from daskflow.engine.lazy_graph import TaskFailure
+from daskflow.engine.resources import run_resources
+from daskflow.engine.step_io import output_context
+from daskflow.types import ColumnFailure, check_dataframe_partition
+
+__all__ = ["PartResult", "PartitionReader", "TaskOutputReader", "UpstreamPartitionMissing",
+           "check_partition", "output_schema", "write_partition"]
+
+
+class UpstreamPartitionMissing(Exception):
+    """A partition a step reads was never written (its step failed or was canceled)."""
+
+
+@dataclass
+class PartResult:
+    """What one partition's write task returns (small: the frame only for memory outputs)."""
+
+    output_name: str
+    index: int
+    rows: int = 0
+    nbytes: int = 0
+    part: Any = None  # the IO manager's StoredPart when written
+    frame: pd.DataFrame | None = None  # the partition itself, for in-memory outputs
+    failures: list[ColumnFailure] = field(default_factory=list)
+    error: TaskFailure | None = None
+    canceled: bool = False
+    check_seconds: float = 0.0
+    write_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.failures and not self.canceled
+
+
+def output_schema(daskflow_type: Any) -> Any:
+    """The column schema of a ``dataframe_type``, or None for types without one."""
+    return getattr(daskflow_type, "schema", None)
+
+
+def check_partition(step_key: str, output_name: str, index: int, schema: Any,
+                    frame: pd.DataFrame) -> list[ColumnFailure]:
+    """The schema's failures for one partition (a raising user check becomes an error)."""
+    try:
+        return check_dataframe_partition(schema, frame)
+    except Exception as exc:
+        raise RuntimeError(f'A check of output "{output_name}" of solid "{step_key}" raised '
+                           f"in partition {index}: {type(exc).__name__}: {exc}") from exc
+
+
+def write_partition(payload: Any, step_key: str, output_name: str, index: int,
+                    partition: Any) -> PartResult:
+    """Check one partition and write it (or keep it, for in-memory IO managers)."""
+    result = PartResult(output_name, index)
+    if isinstance(partition, TaskFailure):
+        result.error = partition
+        return result
+    if is_canceled(payload.run_id):
+        result.canceled = True
+        return result
+    try:
+        frame = _as_frame(partition)
+        result.rows = len(frame)
+        output_def = payload.plan.steps[step_key].definition.output_def_named(output_name)
+        schema = output_schema(output_def.daskflow_type)
+        if schema is not None:
+            start = time.perf_counter()
+            result.failures = check_partition(step_key, output_name, index, schema, frame)
+            result.check_seconds = time.perf_counter() - start
+            if result.failures:
+                return result  # a failing partition is never written
+        _store(payload, step_key, output_def, index, frame, result)
+    except Exception as exc:
+        result.error = TaskFailure(step_key, exc, f"partition {index} of output "
+                                                  f'"{output_name}"')
+    return result
+
+
+def _as_frame(partition: Any) -> pd.DataFrame:
+    if isinstance(partition, pd.Series):
+        return partition.to_frame()
+    if not isinstance(partition, pd.DataFrame):
+        raise TypeError(f"a partition is a {type(partition).__name__}, not a pandas DataFrame")
+    return partition
+
+
+def _store(payload: Any, step_key: str, output_def: Any, index: int, frame: pd.DataFrame,
+           result: PartResult) -> None:
+    key = output_def.io_manager_key
+    manager = getattr(run_resources(payload, [key]), key)
+    start = time.perf_counter()
+    if getattr(manager, "keeps_values_in_graph", False):
+        result.frame = frame
+    else:
+        context = output_context(payload, step_key, output_def)
+        result.part = manager.write_part(context, index, frame)
+        result.nbytes = result.part.nbytes
+    result.write_seconds = time.perf_counter() - start
+
+
+class PartitionReader:
+    """Reads partition ``i`` of a persisted output once its write task has finished.
+
+    Used with ``dd.from_map(reader, urls, writes, payloads)``: ``columns`` in the
+    signature lets Dask push column projections into the read.
+    """
+
+    def __init__(self, step_key: str, output_name: str, io_manager_key: str):
+        self.step_key = step_key
+        self.output_name = output_name
+        self.io_manager_key = io_manager_key
+
+    def __call__(self, url: str, written: Any, payload: Any,
+                 columns: list[str] | None = None) -> pd.DataFrame:
+        if written is not None and not getattr(written, "ok", True):
+            raise UpstreamPartitionMissing(
+                f'partition {written.index} of output "{self.output_name}" of solid '
+                f'"{self.step_key}" was not written (that step failed)')
+        manager = getattr(run_resources(payload, [self.io_manager_key]), self.io_manager_key)
+        return manager.read_part(url, columns=columns)
+
+
+class TaskOutputReader:
+    """The whole output of a pandas (task) step as one partition of a Dask solid's input.
+
+    ``meta`` comes from the output's declared schema; the frame is cast to it so the
+    partition matches what the Dask solid was built against.
+    """
+
+    def __init__(self, step_key: str, output_name: str, meta: pd.DataFrame):
+        self.step_key = step_key
+        self.output_name = output_name
+        self.meta = meta
+
+    def __call__(self, output_name: str, upstream: Any, payload: Any,
+                 columns: list[str] | None = None) -> pd.DataFrame:
+        from daskflow.engine.step_io import load_ref
+
+        if not getattr(upstream, "success", False):
+            raise UpstreamPartitionMissing(f'output "{output_name}" of solid "{self.step_key}" '
+                                           "was not produced (that step did not succeed)")
+        step = payload.plan.steps[self.step_key]
+        ref = OutputRef(self.step_key, output_name)
+        keys = [step.definition.output_def_named(output_name).io_manager_key]
+        frame = load_ref(payload, step, output_name, ref, "", {self.step_key: upstream},
+                         run_resources(payload, keys), _NullEmitter())
+        frame = frame.astype(self.meta.dtypes.to_dict())[list(self.meta.columns)]
+        return frame if columns is None else frame[columns]
+
+
+class _NullEmitter:
+    """Events of a hand-off read are not the reading step's to report."""
+
+    def emit(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def failed_partitions(parts: list[PartResult]) -> list[PartResult]:
+    return [p for p in parts if p.failures]
+
+
+def describe_partition_failures(step_key: str, output_name: str,
+                                parts: list[PartResult], total: int) -> str:
+    """``Type check failed for output "x" of solid "s" in partition 3 of 16: ...``."""
+    bad = failed_partitions(parts)
+    shown = "; ".join(f"partition {p.index}: " + ", ".join(f.message for f in p.failures)
+                      for p in bad[:5])
+    more = f" (and {len(bad) - 5} more partitions)" if len(bad) > 5 else ""
+    where = "partition" if len(bad) == 1 else "partitions"
+    return (f'Type check failed for output "{output_name}" of solid "{step_key}" in '
+            f"{len(bad)} {where} of {total}: {shown}{more}")
+
+
+LOG = logging.getLogger("daskflow.engine")

@@ -1,0 +1,1 @@
+"""TPC-H queries as daskflow pipelines (see ``examples/tpch/README.md``)."""
