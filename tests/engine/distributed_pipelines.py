@@ -1,11 +1,13 @@
 """Pipelines used by the distributed tests (importable by worker processes)."""
 
+import io
 import os
 import time
 
 import pandas as pd
 
-from daskflow import OutputDefinition, dataframe_type, pipeline, solid
+from daskflow import ModeDefinition, OutputDefinition, dataframe_type, pipeline, solid
+from daskflow.io_managers import FilesystemIOManager, io_manager
 from daskflow.types import Column, DaskDataFrame
 
 
@@ -59,6 +61,49 @@ def count_rows(context, measured: pd.DataFrame) -> int:
 
 @pipeline
 def measuring():
+    measured = measure()
+    sum_double(measured)
+    count_rows(measured)
+
+
+class StallingFirstWrite(FilesystemIOManager):
+    """Writes half of partition 0's file, then stalls until killed (first attempt only)."""
+
+    def __init__(self, base_dir: str, pid_file: str):
+        super().__init__(base_dir)
+        self.pid_file = pid_file
+
+    def write_part(self, context, index, frame):
+        if index == 0 and not os.path.exists(self.pid_file):
+            import daskflow.io_managers._fs as fs_module
+
+            complete = fs_module.write_table
+
+            def half_then_stall(table, file):
+                buffer = io.BytesIO()
+                complete(table, buffer)
+                file.write(buffer.getvalue()[: buffer.tell() // 2])
+                file.flush()
+                with open(self.pid_file, "w") as f:
+                    f.write(str(os.getpid()))
+                time.sleep(120)  # killed here, mid-write
+
+            fs_module.write_table = half_then_stall
+            try:
+                return super().write_part(context, index, frame)
+            finally:
+                fs_module.write_table = complete
+        return super().write_part(context, index, frame)
+
+
+@io_manager(config_schema={"base_dir": str, "pid_file": str})
+def stalling_io_manager(init_context):
+    config = init_context.resource_config
+    return StallingFirstWrite(config["base_dir"], config["pid_file"])
+
+
+@pipeline(mode_defs=[ModeDefinition(resource_defs={"io_manager": stalling_io_manager})])
+def measuring_with_a_stalled_write():
     measured = measure()
     sum_double(measured)
     count_rows(measured)

@@ -201,3 +201,45 @@ def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
               and e.step_key == "measure"][0]
     assert output.data["type_check"]["success"]
     assert output.data["worker"].startswith("tcp://127.0.0.1:")  # committed on a worker
+
+
+def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, instance):
+    import dask.dataframe as dd
+    import numpy as np
+    import pandas as pd
+
+    from .distributed_pipelines import measuring_with_a_stalled_write
+
+    frame = pd.DataFrame({"a": np.arange(800), "b": np.linspace(0, 1, 800)})
+    dd.from_pandas(frame, npartitions=8).to_parquet(str(tmp_path / "src"))
+    store, pid_file = tmp_path / "store", tmp_path / "writer.pid"
+    seen_during_stall = []
+
+    def kill_the_writer():
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if pid_file.exists() and pid_file.read_text().strip():
+                seen_during_stall.extend(p.name for p in store.rglob("*") if p.is_file())
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+                return
+            time.sleep(0.05)
+
+    config = {"execution": LOCAL_2,
+              "solids": {"measure": {"inputs": {"src": {"parquet": {
+                  "path": str(tmp_path / "src")}}}}},
+              "resources": {"io_manager": {"config": {"base_dir": str(store),
+                                                      "pid_file": str(pid_file)}}}}
+    killer = threading.Thread(target=kill_the_writer)
+    killer.start()
+    result = execute_pipeline(measuring_with_a_stalled_write, config, instance=instance)
+    killer.join()
+    assert seen_during_stall, "the writer never stalled"
+    assert "part.0.parquet" not in seen_during_stall  # the half file had no readable name
+    assert result.success
+    assert result.output_for_solid("sum_double") == pytest.approx(frame.b.sum() * 2)
+    assert result.output_for_solid("count_rows") == 800
+    out_dir = store / result.run_id / "measure" / "result"
+    parts = sorted(out_dir.glob("part.*.parquet"))
+    assert len(parts) == 8
+    total_rows = sum(len(pd.read_parquet(p)) for p in parts)  # every part file is whole
+    assert total_rows == 800
