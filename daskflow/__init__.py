@@ -43,7 +43,14 @@ from daskflow.definitions.resource import (
     resource,
 )
 from daskflow.definitions.solid import SolidDefinition, solid
-from daskflow.engine.api import execute_pipeline, execute_solid
+from daskflow.engine.api import (
+    cancel_run,
+    execute_pipeline,
+    execute_pipeline_iterator,
+    execute_solid,
+    reexecute_pipeline,
+    reexecute_pipeline_iterator,
+)
 from daskflow.errors import (
     DaskflowConfigError,
     DaskflowExecutionError,
@@ -101,12 +108,16 @@ __all__ = [
     "StringSource",
     "TypeCheck",
     "build_resources",
+    "cancel_run",
     "composite_solid",
     "dataframe_type",
     "describe_pipeline",
     "execute_pipeline",
+    "execute_pipeline_iterator",
     "execute_solid",
     "pipeline",
+    "reexecute_pipeline",
+    "reexecute_pipeline_iterator",
     "repository",
     "resolve_run_config",
     "resource",

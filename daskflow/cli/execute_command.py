@@ -1,5 +1,10 @@
 """``daskflow pipeline execute`` and ``daskflow run reexecute``: run, show progress, summarise.
 
+Both stream the run's events live through the same display (``_stream``) and finish the
+same way (``_finish``). Ctrl-C asks for cancellation (``CancelOnInterrupt``): running
+steps finish, no new ones start, and the run ends ``CANCELED``; a second Ctrl-C stops
+following it at once (the engine still records it ``CANCELED``).
+
 Exit codes: 0 the run succeeded, 1 it failed or was canceled, 2 bad usage or config
 (nothing was run).
 """
@@ -9,7 +14,6 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
-import time
 from typing import Any
 
 import click
@@ -37,7 +41,7 @@ from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.config import DaskflowConfigError
 from daskflow.config.run_config import validate_run_config
 from daskflow.definitions.mode import deep_merge, load_yaml_files
-from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline
+from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline_iterator
 from daskflow.engine.events import RunStatus
 from daskflow.engine.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
@@ -97,7 +101,10 @@ def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) 
 
 def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
     console = make_console()
-    if tracker.status == RunStatus.CANCELED:
+    if tracker.status == RunStatus.CANCELED and canceler.forced:
+        console.print(f"Run {tracker.run_id} was canceled; steps still running were left "
+                      "to finish on their own.", style="yellow")
+    elif tracker.status == RunStatus.CANCELED:
         console.print(f"Run {tracker.run_id} was canceled.", style="yellow")
     elif canceler.forced:
         console.print(f"Interrupted: stopped following run {tracker.run_id} before it "
@@ -108,7 +115,7 @@ def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
 
 
 def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
-    """Stream, turning errors the engine raises before/while running into messages."""
+    """Stream live, turning errors the engine raises before/while running into messages."""
     try:
         stream_run(events, tracker, open_display(tracker), canceler)
     except (DaskflowConfigError, DaskflowInvalidDefinitionError) as exc:
@@ -121,6 +128,15 @@ def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> No
         tracker.run_error = f"Error: {type(exc).__name__}: {exc}"
     if tracker.run_error and tracker.status is None:
         tracker.status = RunStatus.FAILURE
+
+
+def _follow(events: Any, instance: Any, target_args: str, planned: list[str] | None = None,
+            ) -> None:
+    """Show the run live, Ctrl-C cancelling it, then summarise it and exit with its code."""
+    tracker = RunTracker(planned=planned or ())
+    canceler = CancelOnInterrupt(instance)
+    _stream(events, tracker, canceler)
+    _finish(tracker, canceler, target_args)
 
 
 @pipeline_group.command("execute")
@@ -144,24 +160,11 @@ def execute(tags: dict[str, str], **kwargs: Any) -> None:
         tags = {**request.pipeline.get_preset(kwargs["preset"]).tags, **tags}
     _quiet_engine_logger()
     with open_instance() as instance:
-        tracker = RunTracker(planned=planned)
-        canceler = CancelOnInterrupt(instance)
         events = execute_pipeline_iterator(
             request.pipeline, request.run_config, mode=request.mode,
             solid_selection=request.solid_selection, instance=instance, tags=tags)
-        _stream(events, tracker, canceler)
-        _finish(tracker, canceler, _target_args(kwargs["python_file"], kwargs["module_name"]))
-
-
-def _child_run_finder(instance: Any, parent: Any, since: float) -> Any:
-    """Finds the re-execution's run (created by the engine) so Ctrl-C can cancel it."""
-    def find() -> str | None:
-        for record in instance.run_storage.get_runs(pipeline_name=parent.pipeline_name,
-                                                    limit=20):
-            if record.parent_run_id == parent.run_id and record.created_at >= since:
-                return record.run_id
-        return None
-    return find
+        _follow(events, instance, _target_args(kwargs["python_file"], kwargs["module_name"]),
+                planned)
 
 
 def _reexecute_pipeline(python_file: str | None, module_name: str | None,
@@ -190,7 +193,10 @@ def reexecute(run_id: str, from_failure: bool, step_selection: tuple[str, ...],
     RUN_ID is a run id or unique prefix. The other steps' outputs are loaded from where
     the parent run (or its ancestors) stored them. -f/-m point at the pipeline's code
     (-p defaults to the run's pipeline). Without --from-failure or --step-selection every
-    step runs again.
+    step runs again. Progress shows live, as with `pipeline execute`.
+
+    Ctrl-C cancels the new run (running steps finish, no new ones start); press it twice
+    to quit at once.
     """
     if from_failure and step_selection:
         raise click.UsageError("give --from-failure or --step-selection, not both")
@@ -202,17 +208,7 @@ def reexecute(run_id: str, from_failure: bool, step_selection: tuple[str, ...],
         _quiet_engine_logger()
         click.echo(f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"'
                    + (" from failure" if from_failure else "") + " ...")
-        tracker = RunTracker()
-        canceler = CancelOnInterrupt(instance, _child_run_finder(instance, parent, time.time()))
-        _stream(_reexecution_events(pipeline, parent, instance, from_failure, step_selection,
-                                    run_config), tracker, canceler)
-        _finish(tracker, canceler, _target_args(python_file, module_name))
-
-
-def _reexecution_events(pipeline: Any, parent: Any, instance: Any, from_failure: bool,
-                        step_selection: tuple[str, ...], run_config: Any) -> Any:
-    """The re-execution's events; ``reexecute_pipeline`` returns them when the run ends."""
-    result = reexecute_pipeline(pipeline, parent.run_id, instance, from_failure,
-                                list(step_selection) or None, run_config, raise_on_error=False)
-    yield from result.events
+        events = reexecute_pipeline_iterator(pipeline, parent.run_id, instance, from_failure,
+                                             list(step_selection) or None, run_config)
+        _follow(events, instance, _target_args(python_file, module_name))
 

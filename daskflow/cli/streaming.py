@@ -1,12 +1,16 @@
 """Consuming a run's event stream in the CLI, with Ctrl-C turned into a cancel request.
 
-A ``KeyboardInterrupt`` raised inside the engine's event generator would end the
-generator (and the engine would record the run as failed), so while a run streams the
-first Ctrl-C does not raise: it asks the run to cancel (``cancel_run``, from a helper
-thread, since the signal may arrive in the middle of a storage write) and the stream is
-drained until the engine ends the run as ``CANCELED``. A second Ctrl-C raises
-``KeyboardInterrupt`` to quit at once. Without a signal handler (not the main thread),
-a ``KeyboardInterrupt`` caught between events does the same as the first Ctrl-C.
+Used by ``pipeline execute`` and ``run reexecute`` alike. A ``KeyboardInterrupt`` raised
+inside the engine's event generator would end the stream at once, so while a run streams
+the first Ctrl-C does not raise: it asks the run to cancel (``cancel_run``, from a helper
+thread, since the signal may arrive in the middle of a storage write; the run id comes
+with the first event) and the stream is drained until the engine ends the run as
+``CANCELED``, showing the steps that still finish. A second Ctrl-C raises
+``KeyboardInterrupt`` to quit at once: if it lands in the engine, the engine records the
+run ``CANCELED`` itself; if it lands between events, the engine is told by throwing it
+into the stream. Either way the run's stored status is read back for the summary.
+Without a signal handler (not the main thread), a ``KeyboardInterrupt`` caught between
+events does the same as the first Ctrl-C.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from daskflow.cli.run_display import PlainDisplay
@@ -23,19 +27,18 @@ from daskflow.engine.api import cancel_run
 
 __all__ = ["CancelOnInterrupt", "stream_run"]
 
-_FIND_RUN_POLL_SECONDS = 0.2
+_RUN_ID_POLL_SECONDS = 0.2
 
 
 class CancelOnInterrupt:
-    """Turns Ctrl-C into ``cancel_run`` for the run ``run_id`` (or ``find_run_id()``)."""
+    """Turns Ctrl-C into ``cancel_run`` for the streamed run (``run_id``, set by the stream)."""
 
-    def __init__(self, instance: Any, find_run_id: Callable[[], str | None] | None = None):
+    def __init__(self, instance: Any):
         self.instance = instance
         self.run_id: str | None = None
         self.interrupted = False  # Ctrl-C was pressed once
         self.forced = False  # Ctrl-C was pressed again, or the engine saw the interrupt
         self.was_running: bool | None = None  # what cancel_run answered
-        self._find_run_id = find_run_id
         self._lock = threading.Lock()
         self._requested = False
         self._handler_installed = False
@@ -85,8 +88,8 @@ class CancelOnInterrupt:
     def _wait_for_run_id(self) -> str | None:
         """The run id, once known (Ctrl-C may come while the run is being prepared)."""
         while True:
-            run_id = self.run_id or (self._find_run_id() if self._find_run_id else None)
-            if run_id is not None or self._stream_ended.wait(_FIND_RUN_POLL_SECONDS):
+            run_id = self.run_id
+            if run_id is not None or self._stream_ended.wait(_RUN_ID_POLL_SECONDS):
                 return run_id
 
     def stream_ended(self) -> None:
@@ -104,6 +107,27 @@ def stream_run(events: Iterable[Any], tracker: RunTracker, display: PlainDisplay
             _drain(iterator, tracker, display, canceler)
     finally:
         canceler.stream_ended()
+    if tracker.status is None and tracker.run_id is not None:  # stopped following it early
+        _read_stored_status(tracker, canceler.instance)
+
+
+def _read_stored_status(tracker: RunTracker, instance: Any) -> None:
+    record = instance.run_storage.get_run(tracker.run_id)
+    if record is not None and record.status.is_finished:
+        tracker.status = record.status
+
+
+def _stop_engine(iterator: Iterator[Any]) -> None:
+    """Ctrl-C pressed again between events: let the engine see it (it records the run
+    ``CANCELED`` and stops waiting for it), then drop the stream."""
+    throw = getattr(iterator, "throw", None)
+    if throw is None:
+        return
+    try:
+        throw(KeyboardInterrupt)
+    except (KeyboardInterrupt, StopIteration):
+        return
+    iterator.close()  # type: ignore[attr-defined]
 
 
 def _drain(iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay,
@@ -127,4 +151,5 @@ def _drain(iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay,
                              "for running steps (Ctrl-C again to quit now).")
         except KeyboardInterrupt:
             if not canceler.on_keyboard_interrupt():
+                _stop_engine(iterator)
                 return

@@ -1,5 +1,9 @@
 """The entry points that run pipelines: ``execute_pipeline``, ``execute_pipeline_iterator``,
-``reexecute_pipeline``, ``execute_solid`` and ``cancel_run``.
+``reexecute_pipeline``, ``reexecute_pipeline_iterator``, ``execute_solid`` and ``cancel_run``.
+
+The iterators yield each event as it happens and never raise for a failed step (the last
+event says how the run ended). ``KeyboardInterrupt`` while iterating (Ctrl-C) cancels the
+run: no new steps start and it is recorded as ``CANCELED``.
 
 >>> from daskflow import pipeline, solid
 >>> @solid
@@ -25,7 +29,7 @@ from daskflow.engine.reexecute import prepare_reexecution
 from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
 
 __all__ = ["cancel_run", "execute_pipeline", "execute_pipeline_iterator", "execute_solid",
-           "reexecute_pipeline"]
+           "reexecute_pipeline", "reexecute_pipeline_iterator"]
 
 
 def _run(coordinator: RunCoordinator, instance: Any, owned: bool,
@@ -81,6 +85,21 @@ def reexecute_pipeline(pipeline: Any, parent_run_id: str, instance: Any,
     coordinator = prepare_reexecution(pipeline, parent_run_id, instance, from_failure,
                                       step_selection, run_config)
     return _run(coordinator, instance, False, raise_on_error)
+
+
+def reexecute_pipeline_iterator(pipeline: Any, parent_run_id: str, instance: Any,
+                                from_failure: bool = True,
+                                step_selection: Sequence[str] | None = None,
+                                run_config: Mapping[str, Any] | None = None,
+                                ) -> Iterator[EventRecord]:
+    """``reexecute_pipeline``, yielding the new run's events as they happen.
+
+    Nothing runs until the first event is asked for; errors found while preparing (an
+    unknown parent run, no failed step to re-run, bad config) raise then.
+    """
+    coordinator = prepare_reexecution(pipeline, parent_run_id, instance, from_failure,
+                                      step_selection, run_config)
+    yield from coordinator.events()
 
 
 def cancel_run(instance: Any, run_id: str) -> bool:

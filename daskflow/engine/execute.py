@@ -4,6 +4,11 @@ It registers the event sink (or subscribes to the workers' topic) before submitt
 submits the graph once, drains events while the graph runs (writing them to the instance
 in batches; it is the only writer), waits until every event a step sent has arrived,
 tears down resources everywhere, and records the run's outcome.
+
+If the process iterating the events is interrupted (``KeyboardInterrupt``, i.e. Ctrl-C),
+or closes the stream after asking for cancellation, the run is canceled: steps not yet
+started will not start, and it is recorded as ``CANCELED``. Closing the stream otherwise
+records it as failed.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class RunCoordinator:
         self._pending: list[EventRecord] = []
         self._last_flush = time.monotonic()
         self._received: dict[str, int] = {}
+        self._abandoned = False  # interrupted while steps ran: they may still check the flag
 
     # -- events ------------------------------------------------------------------------
     def _engine_event(self, event_type: DaskflowEventType, message: str,
@@ -89,10 +95,8 @@ class RunCoordinator:
                                f'Started execution of pipeline "{self.payload.pipeline_name}".',
                                data={"mode": self.payload.mode})
             yield from self._execute()
-        except GeneratorExit:  # the caller stopped iterating: record, but yield no more
-            self.status = RunStatus.FAILURE
-            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
-                               "The run's event stream was closed before the run finished.")
+        except (GeneratorExit, KeyboardInterrupt) as exc:  # record, but yield no more
+            self._record_interruption(isinstance(exc, KeyboardInterrupt))
             self._drain_quietly()
             raise
         except BaseException as exc:
@@ -105,7 +109,8 @@ class RunCoordinator:
             raise
         finally:
             unregister_local_sink(self.run_id)
-            clear_canceled(self.run_id)
+            if not self._abandoned:
+                clear_canceled(self.run_id)
         self._finish()
         yield from self._drain(0)
         self._flush()
@@ -118,13 +123,39 @@ class RunCoordinator:
                 executor.subscribe(self.run_id, self._queue.put)
             with _performance_report(self, executor):
                 running = executor.submit(compiled.graph, compiled.dask_keys, self.run_id)
-                yield from self._wait(running)
+                try:
+                    yield from self._wait(running)
+                except (GeneratorExit, KeyboardInterrupt):
+                    self._abandoned = True
+                    running.cancel()  # the steps left behind start nothing new
+                    raise
                 results = running.results()
             self._collect(compiled, results)
             yield from self._await_step_events(executor)
             for error in executor.teardown(self.run_id):
                 engine_log(f"A resource failed to tear down: {error}", {"error": error})
         yield from self._drain(0)
+
+    def _record_interruption(self, keyboard: bool) -> None:
+        """Ctrl-C cancels the run, and so does closing the stream after a cancel request;
+        closing it otherwise fails the run."""
+        name = self.payload.pipeline_name
+        if keyboard or self.status == RunStatus.CANCELED or self._cancel_requested_quietly():
+            self.status = RunStatus.CANCELED
+            why = ("the process running it was interrupted (KeyboardInterrupt)" if keyboard
+                   else "its event stream was closed after a cancel request")
+            self._engine_event(DaskflowEventType.PIPELINE_CANCELED,
+                               f'Execution of pipeline "{name}" was canceled: {why}.')
+            return
+        self.status = RunStatus.FAILURE
+        self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
+                           "The run's event stream was closed before the run finished.")
+
+    def _cancel_requested_quietly(self) -> bool:
+        try:
+            return self._cancel_requested()
+        except Exception:  # storage trouble while giving up on the run: not a cancel
+            return False
 
     def _drain_quietly(self) -> None:
         for _ in self._drain(0):

@@ -235,6 +235,9 @@ class LazyCompiler:
             return
         if not is_dask_frame(value) or wants_pandas(output_def.daskflow_type):
             values[name] = self._materialize(step, name, value)
+            if is_dask_frame(value):  # Dask consumers read the gathered frame lazily
+                self.lazy_values[(step.key, name)] = _gathered(step.key, value._meta,
+                                                               values[name])
             return
         check_meta(step, name, output_def.daskflow_type, value, resources, emitter)
         manager = getattr(resources, output_def.io_manager_key)
@@ -300,6 +303,17 @@ class LazyCompiler:
         self.graph[key] = Task(key, _finalize, DataNode(None, finalize),
                                DataNode(None, tuple(extra)), List(*(TaskRef(k) for k in keys)))
         return TaskRef(key)
+
+
+def _gathered(step_key: str, meta: Any, gather: TaskRef) -> Any:
+    import dask.dataframe as dd
+
+    return dd.from_map(_pass_frame, [gather], meta=meta, label=f"{step_key}_load",
+                       enforce_metadata=False)
+
+
+def _pass_frame(frame: Any, columns: list[str] | None = None) -> Any:
+    return frame if columns is None else frame[columns]
 
 
 def _finalize(finalize: Any, extra: tuple, parts: list[Any]) -> Any:

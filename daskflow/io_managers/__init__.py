@@ -3,9 +3,10 @@
 An IO manager is a resource (usually under the key ``io_manager``) whose value implements
 ``IOManager.handle_output`` / ``load_input``. Built in:
 
-- ``fs_io_manager``: parquet (pandas frames) or pickle files under
-  ``<base_dir>/<run_id>/<solid_name>/<output_name>/`` on any fsspec filesystem, committed
-  atomically with a ``_SUCCESS`` marker;
+- ``fs_io_manager``: parquet (pandas frames) or pickle files at
+  ``<base_dir>/<run_id>/<solid_name>/<output_name>`` on any fsspec filesystem: one file
+  published atomically (rename or PUT), or for partitioned Dask frames a directory of
+  parts committed by a ``_SUCCESS`` manifest;
 - ``mem_io_manager``: values in memory, for single-process runs and tests.
 
 >>> from daskflow.definitions.resource import build_resources

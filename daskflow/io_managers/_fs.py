@@ -271,11 +271,12 @@ class FilesystemIOManager(IOManager):
                 self._remove_parts(path)
         try:
             write(buffer)
+            fs.pipe_file(path, buffer.getvalue())
         except BaseException:  # a failed rewrite must not leave the old value readable
-            _discard_file(fs, path)
-            _discard(fs, f"{path}/{MARKER}")
+            with contextlib.suppress(Exception):  # keep the original error
+                _discard_file(fs, path)
+                _discard(fs, f"{path}/{MARKER}")
             raise
-        fs.pipe_file(path, buffer.getvalue())
         return buffer.tell()
 
     def _remove_parts(self, path: str) -> None:

@@ -1,5 +1,6 @@
 """`daskflow pipeline execute` and `daskflow run reexecute`: exit codes, streamed lines,
-summary, config errors, failures, re-execution from failure and Ctrl-C."""
+summary, config errors, failures, re-execution from failure and Ctrl-C (once: cancel and
+wait; twice: quit at once) for both commands."""
 
 import threading
 
@@ -10,7 +11,7 @@ from daskflow.cli.run_tracker import RunTracker
 from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.engine.events import DaskflowEventType, EventRecord
 
-from .helpers import CEREAL_FILE, CEREAL_YAML, invoke, run_ids
+from .helpers import CEREAL_FILE, CEREAL_YAML, invoke, record_shown, run_ids
 
 CEREAL_SOLIDS = ["add_sugar_per_cup", "compute_cutoff", "filter_below_cutoff",
                  "save_to_datalake"]
@@ -102,6 +103,51 @@ def test_ctrl_c_cancels_the_run(flaky, monkeypatch):
     assert "third: skipped" in result.output
     assert "was canceled." in result.output
     assert "CANCELED" in invoke("run", "list").output
+
+
+def failed_parent(flaky):
+    """The id of a run of the flaky pipeline whose step "second" failed."""
+    path, configs = flaky
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["fail"]).exit_code == 1
+    [parent] = run_ids("--status", "failure")
+    return parent
+
+
+def test_reexecute_streams_live_and_ctrl_c_cancels_the_new_run(flaky, monkeypatch):
+    path, configs = flaky
+    parent = failed_parent(flaky)
+    record_shown(monkeypatch)
+    monkeypatch.setenv("FLAKY_AWAIT_DISPLAY", "1")  # "second" waits until it is shown ...
+    monkeypatch.setenv("FLAKY_INTERRUPT", "1")  # ... then presses Ctrl-C
+    result = invoke("run", "reexecute", parent, "--from-failure", "-f", path,
+                    "-c", configs["ok"])
+    out = result.output
+    assert result.exit_code == 1, out
+    assert out.index("second: running") < out.index("Canceling run") \
+        < out.index("second: success in") < out.index("third: skipped")
+    assert "first: running" not in out  # first's output is read from the parent run
+    assert "was canceled." in out
+    [child] = run_ids("--status", "canceled")
+    assert child != parent
+    assert "PIPELINE_CANCELED" in invoke("run", "show", child).output
+
+
+@pytest.mark.parametrize("command", ["execute", "reexecute"])
+def test_ctrl_c_twice_quits_at_once_and_the_run_is_canceled(flaky, monkeypatch, command):
+    path, configs = flaky
+    args = ["pipeline", "execute", "-f", path, "-c", configs["ok"]]
+    if command == "reexecute":
+        args = ["run", "reexecute", failed_parent(flaky), "--from-failure", "-f", path,
+                "-c", configs["ok"]]
+    monkeypatch.setenv("FLAKY_INTERRUPT", "2")
+    result = invoke(*args)
+    out = result.output
+    assert result.exit_code == 1, out
+    assert "second: success" not in out  # quit while "second" still ran
+    assert "was canceled; steps still running were left to finish on their own." in out
+    [canceled] = run_ids("--status", "canceled")
+    events = invoke("run", "show", canceled, "--type", "PIPELINE_CANCELED").output
+    assert "was canceled: " in events
 
 
 class _Storage:

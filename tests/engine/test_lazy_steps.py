@@ -259,3 +259,29 @@ def test_a_pandas_output_without_declared_dtypes_cannot_feed_a_dask_solid():
     assert not result.success
     message = _failure_message(result, "dask_sum")
     assert 'comes from solid "untyped_readings"' in message and "dataframe_type" in message
+
+
+@solid
+def numbers(_) -> DaskDataFrame:
+    return dd.from_pandas(pd.DataFrame({"a": range(10)}), npartitions=2)
+
+
+@solid
+def top_three(_, df: DaskDataFrame) -> pd.DataFrame:
+    return df.nlargest(3, "a")  # gathered into one pandas frame by a task
+
+
+@solid
+def join_back(_, df: DaskDataFrame, top: DaskDataFrame) -> pd.DataFrame:
+    return df.merge(top, on="a")
+
+
+def test_a_dask_solid_reads_a_gathered_pandas_output_of_a_dask_solid():
+    @pipeline
+    def p():
+        frame = numbers()
+        join_back(frame, top_three(frame))
+
+    result = execute_pipeline(p, {"execution": THREADS})
+    assert result.success
+    assert sorted(result.output_for_solid("join_back").a) == [7, 8, 9]

@@ -1,12 +1,21 @@
-"""Re-execution from failure reuses stored outputs; cancellation stops new steps."""
+"""Re-execution from failure reuses stored outputs (also streamed live by
+``reexecute_pipeline_iterator``); cancellation stops new steps, whether requested from
+another thread or by interrupting (Ctrl-C) or closing the event stream."""
 
 import threading
 import time
 
 import pytest
 
-from daskflow import execute_pipeline, pipeline, solid
-from daskflow.engine.api import cancel_run, reexecute_pipeline
+from daskflow import (
+    cancel_run,
+    execute_pipeline,
+    execute_pipeline_iterator,
+    pipeline,
+    reexecute_pipeline,
+    reexecute_pipeline_iterator,
+    solid,
+)
 from daskflow.engine.events import DaskflowEventType as E
 from daskflow.engine.events import RunStatus
 from daskflow.errors import DaskflowInvalidDefinitionError
@@ -112,6 +121,115 @@ def test_cancel_from_another_thread_stops_new_steps(instance):
     assert result.event_types[-1] == E.PIPELINE_CANCELED
     assert result.step_results["after"].status == "canceled"
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
+
+
+GATE = threading.Event()
+
+
+@solid
+def gated(_, rows: list) -> list:
+    """Fails while CALLS["fail"]; then waits until the test opens the gate."""
+    if CALLS["fail"]:
+        raise RuntimeError("transient problem")
+    CALLS["released"] = GATE.wait(10)
+    return rows
+
+
+@pipeline
+def gated_etl():
+    report(gated(load()))
+
+
+def test_reexecute_iterator_yields_events_while_steps_run(instance):
+    CALLS.update(load=0, fail=True, released=None)
+    parent = execute_pipeline(gated_etl, {"execution": {"threads": {}}}, instance=instance,
+                              raise_on_error=False)
+    CALLS["fail"] = False
+    GATE.clear()
+    seen = []
+    for event in reexecute_pipeline_iterator(gated_etl, parent.run_id, instance):
+        seen.append(event)
+        if event.event_type == E.STEP_START and event.step_key == "gated":
+            GATE.set()  # the step is still waiting for this: the event came while it ran
+    assert CALLS["released"] is True
+    assert seen[0].event_type == E.PIPELINE_START and seen[-1].event_type == E.PIPELINE_SUCCESS
+    assert {e.step_key for e in seen if e.event_type == E.STEP_START} == {"gated", "report"}
+    assert CALLS["load"] == 1  # read from the parent's stored output
+    child = instance.run_storage.get_run(seen[0].run_id)
+    assert child.parent_run_id == parent.run_id and child.status == RunStatus.SUCCESS
+    stored = instance.event_storage.get_events(child.run_id)
+    assert [s.record.event_type for s in stored] == [e.event_type for e in seen]
+
+
+def test_reexecute_iterator_raises_preparation_errors_on_first_event(instance):
+    CALLS.update(load=0, fail=False)
+    done = execute_pipeline(etl, {"execution": {"in_process": {}}}, instance=instance)
+    events = reexecute_pipeline_iterator(etl, done.run_id, instance)  # nothing runs yet
+    with pytest.raises(DaskflowInvalidDefinitionError, match="no failed or skipped step"):
+        next(events)
+    assert len(instance.run_storage.get_runs()) == 1
+
+
+HOLD = threading.Event()
+
+
+@solid
+def held(_) -> int:
+    HOLD.wait(10)
+    return 1
+
+
+@solid
+def tail(_, x: int) -> int:
+    CALLS["tail"] += 1
+    return x
+
+
+@pipeline
+def held_chain():
+    tail(held())
+
+
+def iterate_until_held_starts(instance):
+    CALLS["tail"] = 0
+    HOLD.clear()
+    events = execute_pipeline_iterator(held_chain, {"execution": {"threads": {}}},
+                                       instance=instance)
+    for event in events:
+        if event.event_type == E.STEP_START and event.step_key == "held":
+            return events, event.run_id
+    raise AssertionError("held never started")
+
+
+def stored_records(instance, run_id):
+    return [s.record for s in instance.event_storage.get_events(run_id)]
+
+
+def test_keyboard_interrupt_while_iterating_cancels_the_run(instance):
+    events, run_id = iterate_until_held_starts(instance)
+    with pytest.raises(KeyboardInterrupt):
+        events.throw(KeyboardInterrupt)  # Ctrl-C while the consumer waits for an event
+    assert instance.run_storage.get_run(run_id).status == RunStatus.CANCELED
+    last = stored_records(instance, run_id)[-1]
+    assert last.event_type == E.PIPELINE_CANCELED and "KeyboardInterrupt" in last.message
+    HOLD.set()  # the abandoned step finishes; nothing after it starts
+    time.sleep(0.5)
+    assert CALLS["tail"] == 0
+
+
+@pytest.mark.parametrize("cancel_first, status", [(True, RunStatus.CANCELED),
+                                                  (False, RunStatus.FAILURE)])
+def test_closing_the_stream_cancels_the_run_only_after_a_cancel_request(instance,
+                                                                         cancel_first, status):
+    events, run_id = iterate_until_held_starts(instance)
+    if cancel_first:
+        assert cancel_run(instance, run_id)
+    events.close()
+    HOLD.set()
+    assert instance.run_storage.get_run(run_id).status == status
+    last = stored_records(instance, run_id)[-1]
+    expected = E.PIPELINE_CANCELED if cancel_first else E.PIPELINE_FAILURE
+    assert last.event_type == expected and "event stream was closed" in last.message
 
 
 def test_killed_coordinator_run_is_marked_failed_on_next_open(tmp_path):

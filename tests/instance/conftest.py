@@ -1,8 +1,18 @@
-"""Fixtures of the instance storage tests: a real SQLite home in ``tmp_path``."""
+"""Fixtures of the instance storage tests: a real SQLite home in ``tmp_path``, and a real
+PostgreSQL database for the whole session (``postgres_url``).
+
+``postgres_url`` uses ``DASKFLOW_TEST_POSTGRES_URL`` when it is set; otherwise it starts a
+throwaway server (``postgres_server.py``) on first use and stops it at the end of the
+session. Without PostgreSQL binaries or psycopg it skips with the reason, or fails when
+``DASKFLOW_REQUIRE_POSTGRES=1`` (CI, where Postgres must not be skipped silently).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
+from typing import NoReturn
 
 import pytest
 
@@ -10,6 +20,35 @@ from daskflow.engine.events import DaskflowEventType, EventRecord
 from daskflow.instance import DaskflowInstance
 
 T = DaskflowEventType
+POSTGRES_URL_ENV = "DASKFLOW_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "DASKFLOW_REQUIRE_POSTGRES"
+
+
+def _postgres_unavailable(reason: str) -> NoReturn:
+    if os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0"):
+        pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but Postgres is unavailable: {reason}",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A ``postgresql+psycopg://`` URL of a database the tests may fill."""
+    try:
+        import psycopg  # noqa: F401 - SQLAlchemy's postgresql+psycopg driver
+    except ImportError:
+        _postgres_unavailable("psycopg is not installed (pip install 'psycopg[binary]')")
+    if os.environ.get(POSTGRES_URL_ENV):
+        yield os.environ[POSTGRES_URL_ENV]
+        return
+    from tests.instance.postgres_server import PostgresUnavailable, throwaway_postgres
+
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(throwaway_postgres())
+        except PostgresUnavailable as exc:
+            _postgres_unavailable(f"no PostgreSQL server for the tests: {exc}")
+        yield url  # the server stops when the session ends
 
 
 @pytest.fixture

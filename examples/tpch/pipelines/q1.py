@@ -28,8 +28,8 @@ from .common import (
     frame_type,
     modes,
     presets,
+    revenue,
 )
-from .common import revenue as disc_price
 
 SHIP_CUTOFF = pd.Timestamp("1998-09-02")  # 1998-12-01 - 90 days
 GROUP = ["l_returnflag", "l_linestatus"]
@@ -64,7 +64,7 @@ def filter_shipped(_, lineitem: DaskDataFrame) -> ShippedLineitems:
 def price_lineitems(_, lineitems: ShippedLineitems) -> PricedLineitems:
     """``disc_price = price * (1 - discount)`` and ``charge = disc_price * (1 + tax)``."""
     priced = lineitems.drop(columns="l_shipdate")
-    priced = priced.assign(disc_price=disc_price(priced))
+    priced = priced.assign(disc_price=revenue(priced))
     return priced.assign(charge=priced.disc_price * (1 + priced.l_tax))
 
 
