@@ -18,7 +18,7 @@ from daskflow.engine.emitter import StepEmitter
 from daskflow.engine.errors import StepError
 from daskflow.engine.events import DaskflowEventType
 from daskflow.engine.partitions import check_partition, output_schema
-from daskflow.types import DaskDataFrame, DataFrameSchema, check_dataframe_partition
+from daskflow.types import DaskDataFrame, check_frame_structure
 
 __all__ = ["check_meta", "inline_checked", "is_dask_collection", "is_dask_frame",
            "is_dask_frame_type", "is_lazy_step", "schema_meta",
@@ -92,12 +92,7 @@ def check_meta(step: Any, name: str, daskflow_type: Any, value: Any, resources: 
         if daskflow_type is not DaskDataFrame and not is_dask_frame_type(daskflow_type):
             step_io.check_type(step, "output", name, daskflow_type, value, resources, emitter)
         return
-    structure = DataFrameSchema(schema.columns, (), schema.strict)
-    meta = value._meta if hasattr(value, "_meta") else value
-    if isinstance(meta, pd.Series):
-        meta = meta.to_frame()
-    failures = [f for f in check_dataframe_partition(structure, meta)
-                if f.rule in ("missing", "duplicate", "dtype", "strict")]
+    failures = check_frame_structure(schema, value._meta)
     if not failures:
         return
     message = "; ".join(f.message for f in failures)

@@ -26,6 +26,7 @@ from daskflow.types._columns import (
     ColumnFailure,
     DataFrameSchema,
     check_dataframe_partition,
+    check_frame_structure,
     merge_column_failures,
 )
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
@@ -64,6 +65,7 @@ __all__ = [
     "TypeLoader",
     "TypeMaterializer",
     "check_dataframe_partition",
+    "check_frame_structure",
     "dataframe_type",
     "failures_type_check",
     "merge_column_failures",

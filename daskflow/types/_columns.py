@@ -29,6 +29,7 @@ __all__ = [
     "ColumnFailure",
     "DataFrameSchema",
     "check_dataframe_partition",
+    "check_frame_structure",
     "merge_column_failures",
 ]
 
@@ -155,6 +156,22 @@ def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> lis
                 )
     failures.extend(_run_frame_checks(schema.checks, pdf))
     return failures
+
+
+_STRUCTURE_RULES = ("missing", "duplicate", "dtype", "strict")
+
+
+def check_frame_structure(schema: DataFrameSchema, frame: Any) -> list[ColumnFailure]:
+    """Only the column names and dtypes of ``frame`` (e.g. a lazy frame's empty ``_meta``).
+
+    >>> schema = DataFrameSchema({"x": int, "y": Column(float, min_value=0)})
+    >>> [f.message for f in check_frame_structure(schema, pd.DataFrame({"x": [1.5]}))]
+    ['column "x": dtype float64, expected int', 'missing column "y"']
+    """
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    structure = DataFrameSchema(schema.columns, (), schema.strict)
+    return [f for f in check_dataframe_partition(structure, frame) if f.rule in _STRUCTURE_RULES]
 
 
 def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFailure]:

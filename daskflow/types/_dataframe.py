@@ -27,6 +27,7 @@ from daskflow.types._columns import (
     ColumnFailure,
     DataFrameSchema,
     check_dataframe_partition,
+    check_frame_structure,
 )
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
 from daskflow.types._errors import DaskflowTypeLoadError
@@ -189,9 +190,7 @@ class DataFrameSchemaType(DaskflowType):
         if self.is_dask and hasattr(value, "_meta"):
             # A lazy frame: its columns and dtypes from metadata, never a compute. The
             # engine checks values inside each partition's task.
-            structure = DataFrameSchema(self.schema.columns, (), self.schema.strict)
-            failures = [f for f in check_dataframe_partition(structure, value._meta)
-                        if f.rule in ("missing", "duplicate", "dtype", "strict")]
+            failures = check_frame_structure(self.schema, value._meta)
             return failures_type_check(self.name, failures, 0, frame_metadata(value._meta)[1:])
         if not isinstance(value, pd.DataFrame):
             return TypeCheck(
