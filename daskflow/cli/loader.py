@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ def _load_module(python_file: str | None, module_name: str | None) -> Any:
     if bool(python_file) == bool(module_name):
         raise click.UsageError("give exactly one of -f/--python-file or -m/--module-name")
     if module_name:
-        return importlib.import_module(module_name)
+        return _import_module(module_name)
     path = Path(python_file).resolve()
     if not path.is_file():
         raise click.UsageError(f"no such Python file: {python_file}")
@@ -38,6 +39,26 @@ def _load_module(python_file: str | None, module_name: str | None) -> Any:
 
     cloudpickle.register_pickle_by_value(module)
     return module
+
+
+def _import_module(module_name: str) -> Any:
+    """Import ``module_name`` with the working directory first on ``sys.path``.
+
+    As ``python -m`` does: ``daskflow pipeline execute -m examples.tpch.pipelines.q1`` run
+    from the repository's root finds ``examples/`` there.
+    """
+    cwd = os.getcwd()
+    if not sys.path or sys.path[0] not in (cwd, ""):
+        if cwd in sys.path:
+            sys.path.remove(cwd)
+        sys.path.insert(0, cwd)
+        importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        raise click.UsageError(f"could not import module {module_name!r} (looked in the "
+                               f"current directory {cwd} and on sys.path): "
+                               f"{type(exc).__name__}: {exc}") from exc
 
 
 def load_pipelines(python_file: str | None, module_name: str | None) -> dict[str, Any]:

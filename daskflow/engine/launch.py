@@ -44,7 +44,8 @@ def prepare_run(pipeline: Any, run_config: Mapping[str, Any] | None, mode: str |
     mode_name = pipeline.get_mode(mode).name
     resolved = resolve_run_config(pipeline, run_config, mode_name, selected)
     plan = build_plan(pipeline, resolved, selected)
-    check_stores_fit_scheduler(pipeline, resolved, plan)
+    check_stores_fit_scheduler(pipeline, resolved, plan,
+                               getattr(instance, "storage_dir", None))
     owned = instance is None
     if owned:
         from daskflow.instance import DaskflowInstance
@@ -65,8 +66,14 @@ def create_coordinator(pipeline: Any, resolved: Any, plan: Any, run_id: str,
     return RunCoordinator(payload, instance)
 
 
-def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any) -> None:
-    """Reject IO managers that cannot serve worker processes before anything runs."""
+def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any,
+                               storage_dir: str | None = None) -> None:
+    """Reject IO managers that cannot serve worker processes before anything runs.
+
+    Applies to execution ``dask`` unless the cluster is a ``LocalCluster`` with
+    ``processes: false`` (its workers are threads of this process). ``storage_dir`` is the
+    instance's, which ``fs_io_manager`` defaults to.
+    """
     execution = resolved.execution
     if "dask" not in execution:
         return
@@ -78,11 +85,12 @@ def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any) -> None:
     resource_defs = pipeline.get_mode(resolved.mode).resource_defs
     for key in sorted({o.io_manager_key for s in plan.steps.values()
                        for o in s.definition.output_defs}):
-        reason = check_usable_on_distributed(resource_defs[key], resolved.resources.get(key))
+        reason = check_usable_on_distributed(resource_defs[key], resolved.resources.get(key),
+                                             storage_dir)
         if reason:
             raise DaskflowInvalidDefinitionError(
-                f'IO manager "{key}" cannot be used with execution "dask" (worker '
-                f"processes): {reason}")
+                f'IO manager "{key}" (resources.{key} of mode "{resolved.mode}") cannot be '
+                f'used with execution "dask", whose workers are separate processes: {reason}')
 
 
 def raise_for_failure(result: Any) -> None:

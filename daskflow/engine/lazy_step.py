@@ -241,7 +241,6 @@ class LazyCompiler:
             return
         check_meta(step, name, output_def.daskflow_type, value, resources, emitter)
         manager = getattr(resources, output_def.io_manager_key)
-        collection = value.optimize()
         if getattr(manager, "keeps_values_in_graph", False):
             self.lazy_values[(step.key, name)] = inline_checked(step.key, name, output_def,
                                                                 value)
@@ -251,10 +250,11 @@ class LazyCompiler:
                 step_io.check_type(step, "output", name, output_def.daskflow_type, value,
                                    resources, emitter)
                 return
-            parts[name] = self._partition_writes(step, name, collection)
+            parts[name] = self._partition_writes(step, name, value.optimize())
         elif hasattr(manager, "write_part"):
             context = step_io.output_context(self.payload, step.key, output_def)
             manager.begin_output(context)
+            collection = value.optimize()
             parts[name] = self._partition_writes(step, name, collection)
             self.lazy_values[(step.key, name)] = self._reader(step, name, output_def, manager,
                                                               collection, parts[name])

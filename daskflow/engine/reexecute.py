@@ -89,7 +89,7 @@ def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_f
             if inp.source == "missing":
                 raise DaskflowInvalidDefinitionError(
                     f'input "{inp.name}" of step "{step.key}" has no source in the re-execution')
-    check_stores_fit_scheduler(pipeline, resolved, plan)
+    check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
     record = instance.run_storage.create_run(
         pipeline.name, resolved.raw, parent.mode, tags={**parent.tags,
                                                          "daskflow/parent_run_id": parent.run_id},

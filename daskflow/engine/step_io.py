@@ -8,6 +8,7 @@ read by the consuming task.
 from __future__ import annotations
 
 import logging
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,7 +17,7 @@ from daskflow.engine.errors import StepError
 from daskflow.engine.events import DaskflowEventType
 from daskflow.engine.plan import CONFIG, DEFAULT, MISSING, NOTHING, PARENT
 from daskflow.io_managers import InputContext, OutputContext
-from daskflow.types import TypeCheckContext
+from daskflow.types import DaskflowTypeLoadError, TypeCheckContext
 
 __all__ = ["check_type", "handle_outputs", "io_manager_keys", "load_input_value", "load_inputs",
            "load_ref", "only_resources", "output_context", "upstream_output_def"]
@@ -74,11 +75,21 @@ def load_input_value(payload: Any, step: Any, inp: Any, input_def: Any, by_key: 
             return input_def.loader.load(_type_context(step, inp.name, resources), inp.config)
         except Exception as exc:
             raise StepError(f'Could not load input "{inp.name}" of solid "{step.key}" from run '
-                            f"config: {exc}", exc) from exc
+                            f"config{_loader_config_path(step, inp.name, exc)}: {exc}",
+                            exc) from exc
     parents = inp.parent_runs if inp.source == PARENT else ("",) * len(inp.refs)
     loaded = [load_ref(payload, step, inp.name, ref, parent, by_key, resources, emitter)
               for ref, parent in zip(inp.refs, parents, strict=True)]
     return loaded if inp.fan_in else loaded[0]
+
+
+def _loader_config_path(step: Any, input_name: str, exc: Exception) -> str:
+    """`` (at solids.<solid>.inputs.<input>.<key>)`` for a loader error naming its key."""
+    key = getattr(exc, "config_key", None)
+    if not isinstance(exc, DaskflowTypeLoadError) or not key:
+        return ""
+    solid = ".solids.".join(step.key.split("."))  # a composite's inner solid: comp.inner
+    return f" (at solids.{solid}.inputs.{input_name}.{key})"
 
 
 def load_ref(payload: Any, step: Any, input_name: str, ref: Any, parent_run: str,
@@ -92,6 +103,7 @@ def load_ref(payload: Any, step: Any, input_name: str, ref: Any, parent_run: str
     context = InputContext(input_name=input_name, solid_name=step.key,
                            upstream_output=up_context, daskflow_type=output_def.daskflow_type,
                            resource_config=up_context.resource_config)
+    started = time.perf_counter()
     try:
         value = manager.load_input(context)
     except Exception as exc:
@@ -102,7 +114,8 @@ def load_ref(payload: Any, step: Any, input_name: str, ref: Any, parent_run: str
                  f'"{output_def.io_manager_key}".',
                  data={"input_name": input_name, "upstream": str(ref),
                        "upstream_run_id": up_context.run_id,
-                       "io_manager_key": output_def.io_manager_key})
+                       "io_manager_key": output_def.io_manager_key,
+                       "load_seconds": time.perf_counter() - started})
     return value
 
 
@@ -113,17 +126,20 @@ def _type_context(step: Any, name: str, resources: Any) -> TypeCheckContext:
 
 def check_type(step: Any, kind: str, name: str, daskflow_type: Any, value: Any,
                 resources: Any, emitter: StepEmitter) -> None:
+    started = time.perf_counter()
     try:
         check = daskflow_type.type_check(_type_context(step, name, resources), value)
     except Exception as exc:
         raise StepError(f'The type check of {kind} "{name}" of solid "{step.key}" raised: '
                         f"{exc}", exc) from exc
+    seconds = time.perf_counter() - started
     verdict = "passed" if check.success else "failed"
     event = DaskflowEventType.STEP_INPUT if kind == "input" else DaskflowEventType.STEP_OUTPUT
     verb = "Got input" if kind == "input" else "Yielded output"
     emitter.emit(event, f'{verb} "{name}" of type "{daskflow_type.display_name}". '
                  f"(Type check {verdict}).", level=logging.DEBUG if check.success else
-                 logging.ERROR, data={f"{kind}_name": name, "type_check": check.to_dict()})
+                 logging.ERROR, data={f"{kind}_name": name, "type_check": check.to_dict(),
+                                        "check_seconds": seconds})
     if not check.success:
         raise StepError(f'Type check failed for {kind} "{name}" of solid "{step.key}" '
                         f'(expected type "{daskflow_type.display_name}"): '
@@ -144,6 +160,7 @@ def handle_outputs(payload: Any, step: Any, outputs: dict[str, Any], resources: 
             result.values[name] = output.value
             continue
         context = output_context(payload, step.key, output_def)
+        started = time.perf_counter()
         try:
             entries = list(manager.handle_output(context, output.value) or ())
         except Exception as exc:
@@ -154,4 +171,5 @@ def handle_outputs(payload: Any, step: Any, outputs: dict[str, Any], resources: 
         emitter.emit(DaskflowEventType.HANDLED_OUTPUT,
                      f'Handled output "{name}" using IO manager "{output_def.io_manager_key}".',
                      data={"output_name": name, "io_manager_key": output_def.io_manager_key,
-                           "metadata_entries": [e.to_dict() for e in entries]})
+                           "metadata_entries": [e.to_dict() for e in entries],
+                           "write_seconds": time.perf_counter() - started})

@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fsspec.core import split_protocol
-
-from daskflow.io_managers._fs import FilesystemIOManager, fs_io_manager, memory_url_problem
+from daskflow.io_managers._fs import (
+    FilesystemIOManager,
+    fs_io_manager,
+    is_process_local_url,
+    memory_url_problem,
+)
 from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
 
 __all__ = ["check_usable_on_distributed"]
@@ -44,7 +47,7 @@ def check_usable_on_distributed(io_manager: Any,
         if "base_dir" not in config and isinstance(config.get("config"), Mapping):
             config = config["config"]
         base_dir = config.get("base_dir") or storage_dir
-        if base_dir and split_protocol(base_dir)[0] == "memory":
+        if base_dir and is_process_local_url(base_dir):
             return memory_url_problem(base_dir)
         return None
     if isinstance(io_manager, FilesystemIOManager | InMemoryIOManager):

@@ -67,7 +67,7 @@ from daskflow.io_managers._formats import (
 )
 
 __all__ = ["DEFAULT_STORAGE_DIR", "MARKER", "FilesystemIOManager", "StoredPart",
-           "fs_io_manager", "memory_url_problem"]
+           "fs_io_manager", "is_process_local_url", "memory_url_problem"]
 
 MARKER = "_SUCCESS"
 DEFAULT_STORAGE_DIR = "./.daskflow/storage"
@@ -91,7 +91,24 @@ def memory_url_problem(base_dir: str) -> str:
     return (f"fs_io_manager with base_dir {base_dir!r} cannot be used with a distributed "
             "cluster: memory:// is private to each process, so workers could not read each "
             "other's outputs. Use a local directory shared by all workers or an object store "
-            "such as s3://bucket/prefix.")
+            "such as s3://bucket/prefix as base_dir, or mem_io_manager (Dask hands outputs "
+            "from task to task), or run on threads (execution: {threads: {}}, or a "
+            "LocalCluster with processes: false), where memory:// works.")
+
+
+def is_process_local_url(url: str) -> bool:
+    """True for URLs of in-process filesystems (``memory://`` and its subclasses)."""
+    from fsspec.core import split_protocol
+    from fsspec.implementations.memory import MemoryFileSystem
+    from fsspec.registry import get_filesystem_class
+
+    protocol = split_protocol(url)[0]
+    if protocol is None:
+        return False
+    try:
+        return issubclass(get_filesystem_class(protocol), MemoryFileSystem)
+    except (ImportError, ValueError):  # unknown protocol: fsspec reports it when used
+        return False
 
 
 def _part_name(index: int) -> str:
@@ -170,14 +187,11 @@ class FilesystemIOManager(IOManager):
         return {**self.__dict__, "_fs": None}
 
     @property
-    def _protocols(self) -> tuple[str, ...]:
-        protocol = self.fs.protocol
-        return (protocol,) if isinstance(protocol, str) else tuple(protocol)
-
-    @property
     def is_process_local(self) -> bool:
         """True for ``memory://``: each process sees its own, empty filesystem."""
-        return "memory" in self._protocols
+        from fsspec.implementations.memory import MemoryFileSystem
+
+        return isinstance(self.fs, MemoryFileSystem)
 
     @property
     def _renames(self) -> bool:

@@ -194,40 +194,27 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
 
 
 def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFailure]:
-    """min/max/allowed/unique: each guarded so incomparable data becomes a failure."""
+    """min/max/allowed/unique: each guarded so incomparable data becomes a failure.
+
+    Cheap summaries come first (min and max, the distinct values): offending rows are
+    counted only for a rule the summary shows broken, so a passing partition pays one
+    reduction per rule instead of a boolean mask per rule.
+    """
     rules: list[tuple[str, Callable[[], Any], str]] = []
-    if column.min_value is not None:
-        rules.append(
-            (
-                "min_value",
-                lambda: series < column.min_value,
-                f"below min_value {column.min_value!r}",
-            )
-        )
-    if column.max_value is not None:
-        rules.append(
-            (
-                "max_value",
-                lambda: series > column.max_value,
-                f"above max_value {column.max_value!r}",
-            )
-        )
-    if column.allowed_values is not None:
-        rules.append(
-            (
-                "allowed_values",
-                lambda: series.notna() & ~series.isin(column.allowed_values),
-                f"not in allowed_values {list(column.allowed_values)!r}",
-            )
-        )
+    low, high = _min_max(series, column)
+    if column.min_value is not None and not _holds(lambda: low >= column.min_value):
+        rules.append(("min_value", lambda: series < column.min_value,
+                      f"below min_value {column.min_value!r}"))
+    if column.max_value is not None and not _holds(lambda: high <= column.max_value):
+        rules.append(("max_value", lambda: series > column.max_value,
+                      f"above max_value {column.max_value!r}"))
+    if column.allowed_values is not None and not _only_allowed(series, column.allowed_values):
+        rules.append(("allowed_values",
+                      lambda: series.notna() & ~series.isin(column.allowed_values),
+                      f"not in allowed_values {list(column.allowed_values)!r}"))
     if column.unique:
-        rules.append(
-            (
-                "unique",
-                lambda: series[series.notna()].duplicated(keep=False),
-                "with duplicated values (unique)",
-            )
-        )
+        rules.append(("unique", lambda: series[series.notna()].duplicated(keep=False),
+                      "with duplicated values (unique)"))
     failures = []
     for rule, offending_mask, detail in rules:
         try:
@@ -239,6 +226,34 @@ def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFai
         if count:
             failures.append(_counted(name, rule, count, detail))
     return failures
+
+
+def _min_max(series: pd.Series, column: Column) -> tuple[Any, Any]:
+    """The column's smallest and largest values (None when not needed or not comparable)."""
+    if column.min_value is None and column.max_value is None:
+        return None, None
+    try:
+        return series.min(), series.max()
+    except (TypeError, ValueError):
+        return None, None
+
+
+def _holds(comparison: Callable[[], Any]) -> bool:
+    """Whether a summary comparison is certainly true (NaN, None or an error: not sure)."""
+    try:
+        result = comparison()
+    except (TypeError, ValueError):
+        return False
+    return result is True or result is np.True_
+
+
+def _only_allowed(series: pd.Series, allowed: Sequence[Any]) -> bool:
+    """Whether every non-null value is allowed, judged on the distinct values only."""
+    try:
+        distinct = pd.unique(series.dropna()) if series.hasnans else pd.unique(series)
+        return bool(pd.Index(distinct).isin(list(allowed)).all())
+    except (TypeError, ValueError):
+        return False
 
 
 def _run_frame_checks(checks: Sequence[FrameCheck], pdf: pd.DataFrame) -> list[ColumnFailure]:

@@ -20,6 +20,7 @@ from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
 from daskflow.types._dataframe import reader_kwargs, storage_options_field, wrap_missing_file
 from daskflow.types._errors import DaskflowTypeLoadError
 from daskflow.types._loaders import type_loader
+from daskflow.types._parquet_filters import parquet_schema, typed_filters
 
 __all__ = ["DaskDataFrame", "load_dask_dataframe"]
 
@@ -32,9 +33,30 @@ DASK_LOADER_SCHEMA = Selector(
                 "filters": Field(
                     _config.Any,
                     is_required=False,
-                    description='row filters, e.g. [["year", ">=", 2020]]',
+                    description='row filters, e.g. [["l_shipdate", "<=", "1998-09-02"]]; '
+                    "literals are converted to the column's type (dates, timestamps, "
+                    "decimals)",
                 ),
                 "storage_options": storage_options_field(),
+                "split_row_groups": Field(
+                    _config.Any,
+                    is_required=False,
+                    description='"infer" (default), "adaptive", true (one row group per '
+                    "partition), false (one file per partition) or an int (row groups per "
+                    "partition)",
+                ),
+                "blocksize": Field(
+                    _config.Any,
+                    is_required=False,
+                    description='target partition size with split_row_groups "infer" or '
+                    '"adaptive": an int or a string like "256MB"',
+                ),
+                "aggregate_files": Field(
+                    bool,
+                    is_required=False,
+                    description="let one partition combine row groups of several files "
+                    "(with split_row_groups/blocksize)",
+                ),
             }
         ),
         "csv": Shape(
@@ -52,32 +74,42 @@ DASK_LOADER_SCHEMA = Selector(
 )
 
 
-def _normalise_filters(filters: Any) -> Any:
-    """YAML gives lists; pyarrow wants ``[(col, op, value)]`` or a list of such lists."""
-    if not isinstance(filters, list | tuple):
+def _split_row_groups(params: Mapping[str, Any]) -> dict[str, Any]:
+    value = params.get("split_row_groups")
+    if value is None:
+        return {}
+    ok = value in ("infer", "adaptive") or isinstance(value, bool) or (
+        isinstance(value, int) and value > 0)
+    if not ok:
         raise DaskflowTypeLoadError(
-            f'DaskDataFrame loader: "parquet.filters" must be a list, got {filters!r}',
-            config_key="parquet.filters",
+            'DaskDataFrame loader: "parquet.split_row_groups" must be "infer", "adaptive", '
+            f"true, false or a positive int, got {value!r}",
+            config_key="parquet.split_row_groups",
         )
-
-    def is_predicate(item: Any) -> bool:
-        return isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[0], str)
-
-    if all(is_predicate(item) for item in filters):
-        return [tuple(item) for item in filters]
-    return [[tuple(p) for p in group] for group in filters]
+    return {"split_row_groups": value}
 
 
-def _csv_blocksize(params: Mapping[str, Any]) -> dict[str, Any]:
+def _blocksize(kind: str, params: Mapping[str, Any]) -> dict[str, Any]:
     blocksize = params.get("blocksize")
     if blocksize is None:
         return {}
     if isinstance(blocksize, bool) or not isinstance(blocksize, int | str):
         raise DaskflowTypeLoadError(
-            f'DaskDataFrame loader: "csv.blocksize" must be an int or a string like "64MB", '
+            f'DaskDataFrame loader: "{kind}.blocksize" must be an int or a string like "64MB", '
             f"got {blocksize!r}",
-            config_key="csv.blocksize",
+            config_key=f"{kind}.blocksize",
         )
+    if isinstance(blocksize, str):
+        from dask.utils import parse_bytes
+
+        try:
+            parse_bytes(blocksize)
+        except ValueError as exc:
+            raise DaskflowTypeLoadError(
+                f'DaskDataFrame loader: "{kind}.blocksize" {blocksize!r} is not a size such '
+                f'as "64MB": {exc}',
+                config_key=f"{kind}.blocksize",
+            ) from exc
     return {"blocksize": blocksize}
 
 
@@ -89,13 +121,22 @@ def load_dask_dataframe(_context: Any, config: Mapping[str, Any]) -> Any:
     ((kind, params),) = config.items()
     path = params["path"]
     if kind == "parquet":
-        kwargs = reader_kwargs(params, "columns", "storage_options")
-        if params.get("filters") is not None:
-            kwargs["filters"] = _normalise_filters(params["filters"])
-        return wrap_missing_file(
-            "DaskDataFrame", kind, path, lambda: dd.read_parquet(path, **kwargs)
-        )
-    kwargs = {**reader_kwargs(params, "storage_options"), **_csv_blocksize(params)}
+        kwargs = {
+            **reader_kwargs(params, "columns", "storage_options", "aggregate_files"),
+            **_split_row_groups(params),
+            **_blocksize(kind, params),
+        }
+
+        def read() -> Any:
+            if params.get("filters") is not None:
+                kwargs["filters"] = typed_filters(
+                    params["filters"],
+                    lambda: parquet_schema(path, params.get("storage_options")),
+                )
+            return dd.read_parquet(path, **kwargs)
+
+        return wrap_missing_file("DaskDataFrame", kind, path, read)
+    kwargs = {**reader_kwargs(params, "storage_options"), **_blocksize(kind, params)}
     return wrap_missing_file("DaskDataFrame", kind, path, lambda: dd.read_csv(path, **kwargs))
 
 

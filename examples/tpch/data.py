@@ -58,8 +58,10 @@ def tpchgen_executable() -> str:
     return found
 
 
-def is_complete(out_dir: str | os.PathLike, scale_factor: float, parts: int) -> bool:
-    """Whether ``out_dir`` holds a finished generation of this scale factor and parts."""
+def is_complete(
+    out_dir: str | os.PathLike, scale_factor: float, parts: int, tables: tuple[str, ...] = TABLES
+) -> bool:
+    """Whether ``out_dir`` holds a finished generation of these tables, scale factor and parts."""
     out = Path(out_dir)
     try:
         marker = json.loads((out / MARKER).read_text())
@@ -67,21 +69,33 @@ def is_complete(out_dir: str | os.PathLike, scale_factor: float, parts: int) -> 
         return False
     if marker.get("scale_factor") != scale_factor or marker.get("parts") != parts:
         return False
-    return all(any((out / table).glob("*.parquet")) for table in TABLES)
+    if not set(tables) <= set(marker.get("tables", TABLES)):
+        return False
+    return all(any((out / table).glob("*.parquet")) for table in tables)
 
 
-def generate(scale_factor: float, out_dir: str | os.PathLike, parts: int | None = None) -> Path:
-    """Write the 8 TPC-H tables as parquet directories under ``out_dir`` and return it.
+def generate(
+    scale_factor: float,
+    out_dir: str | os.PathLike,
+    parts: int | None = None,
+    tables: tuple[str, ...] = TABLES,
+) -> Path:
+    """Write TPC-H tables (all 8 by default) as parquet directories under ``out_dir``.
 
-    Does nothing if ``out_dir`` already holds this scale factor and number of parts (per
-    its marker file); otherwise removes the table directories and generates them again.
+    Does nothing if ``out_dir`` already holds these tables at this scale factor and number
+    of parts (per its marker file); otherwise removes the table directories and generates
+    them again. A subset (``tables=("lineitem",)``) is for large scale factors where
+    only Q1/Q6 are run.
     """
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown TPC-H tables {sorted(unknown)}; choose from {list(TABLES)}")
     scale_factor = float(scale_factor)
     parts = default_parts(scale_factor) if parts is None else int(parts)
     if parts < 1:
         raise ValueError(f"parts must be >= 1, got {parts}")
     out = Path(out_dir)
-    if is_complete(out, scale_factor, parts):
+    if is_complete(out, scale_factor, parts, tables):
         return out
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)
@@ -93,14 +107,14 @@ def generate(scale_factor: float, out_dir: str | os.PathLike, parts: int | None 
         f"--scale-factor={scale_factor}",
         f"--parts={parts}",
         f"--output-dir={out}",
-        "--tables=" + ",".join(TABLES),
+        "--tables=" + ",".join(tables),
         "--overwrite",
         "--quiet",
     ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
-    _write_marker(out, {"scale_factor": scale_factor, "parts": parts, "tables": list(TABLES)})
+    _write_marker(out, {"scale_factor": scale_factor, "parts": parts, "tables": list(tables)})
     return out
 
 
@@ -122,10 +136,20 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="files per table (default: 8 per scale factor, at least 1)",
     )
+    parser.add_argument(
+        "--tables",
+        "-t",
+        default=",".join(TABLES),
+        help="comma-separated tables to generate (default: all 8)",
+    )
     args = parser.parse_args(argv)
     if args.parts is not None and args.parts < 1:
         parser.error(f"--parts must be >= 1, got {args.parts}")
-    out = generate(args.scale_factor, args.out, args.parts)
+    tables = tuple(t.strip() for t in args.tables.split(",") if t.strip())
+    try:
+        out = generate(args.scale_factor, args.out, args.parts, tables)
+    except ValueError as err:
+        parser.error(str(err))
     print(f"TPC-H scale factor {args.scale_factor:g} in {out}")
     return 0
 

@@ -86,3 +86,45 @@ def test_module_option_loads_a_module(monkeypatch):
     result = run("pipeline", "list", "-m", "cereal")
     assert result.exit_code == 0
     assert "compute_top_quartile_pipeline" in result.output
+
+
+def test_module_option_finds_modules_under_the_working_directory(tmp_path, monkeypatch):
+    import sys
+
+    package = tmp_path / "cwd_pipes"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "pipes.py").write_text(
+        "from daskflow import pipeline, solid\n\n"
+        "@solid\ndef one(_) -> int:\n    return 1\n\n"
+        "@pipeline\ndef from_cwd():\n    one()\n")
+    (package / "broken.py").write_text("import no_such_module_for_daskflow_tests\n")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", os.getcwd())])
+    monkeypatch.chdir(tmp_path)
+    try:
+        result = run("pipeline", "list", "-m", "cwd_pipes.pipes")
+        assert result.exit_code == 0, result.output
+        assert "from_cwd" in result.output
+        assert sys.path[0] == str(tmp_path)  # as `python -m` does
+        broken = run("pipeline", "list", "-m", "cwd_pipes.broken")
+        assert broken.exit_code == 2  # a usage error, not a traceback
+        assert "could not import module 'cwd_pipes.broken'" in broken.output
+        assert "No module named 'no_such_module_for_daskflow_tests'" in broken.output
+        missing = run("pipeline", "list", "-m", "cwd_pipes.nope")
+        assert missing.exit_code == 2 and "cwd_pipes.nope" in missing.output
+    finally:
+        for name in [m for m in sys.modules if m.split(".")[0] == "cwd_pipes"]:
+            del sys.modules[name]
+
+
+def test_module_option_from_the_repository_root_in_a_fresh_process():
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(CEREAL_DIR))
+    daskflow = os.path.join(os.path.dirname(sys.executable), "daskflow")
+    done = subprocess.run([daskflow, "pipeline", "list", "-m", "examples.tpch.pipelines.q1"],
+                          cwd=root, capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert done.returncode == 0, done.stderr
+    assert "tpch_q1" in done.stdout

@@ -243,3 +243,34 @@ def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, 
     assert len(parts) == 8
     total_rows = sum(len(pd.read_parquet(p)) for p in parts)  # every part file is whole
     assert total_rows == 800
+
+
+def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance,
+                                                          external_scheduler):
+    """What the dashboard's progress bars and task stream show, read off the scheduler."""
+    import dask.dataframe as dd
+    import numpy as np
+    import pandas as pd
+    from dask.utils import key_split
+    from distributed import Client, get_task_stream
+
+    from .distributed_pipelines import measuring
+
+    frame = pd.DataFrame({"a": np.arange(400), "b": np.linspace(0, 1, 400)})
+    dd.from_pandas(frame, npartitions=4).to_parquet(str(tmp_path / "src"))
+    config = {"execution": {"dask": {"cluster": {"address": external_scheduler}}},
+              "solids": {"measure": {"inputs": {"src": {"parquet": {
+                  "path": str(tmp_path / "src")}}}}},
+              "resources": {"io_manager": {"config": {"base_dir": str(tmp_path / "store")}}}}
+    with Client(external_scheduler) as client, get_task_stream(client) as stream:
+        result = execute_pipeline(measuring, config, instance=instance)
+        prefixes = client.run_on_scheduler(
+            lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert result.success
+    streamed = {key_split(task["key"]) for task in stream.data}
+    expected = {"measure", "measure_write", "measure_commit", "sum_double", "count_rows"}
+    assert expected <= streamed, streamed
+    assert expected <= set(prefixes), prefixes
+    # Nothing else: no anonymous dask names (read-parquet-..., getitem-...) in the stream.
+    assert all(p.split("_")[0] in {"daskflow", "measure", "sum", "count"} for p in streamed), \
+        streamed
