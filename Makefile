@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+# The benchmark suite (benchmarks/suite.py): TPC-H data at scale factor SF, the overhead
+# benchmark, every TPC-H pipeline against hand-written Dask and DuckDB; writes
+# benchmarks/results/suite/ and the generated section of benchmarks/README.md.
+# LARGE_SF=50 adds the out-of-core Q1 run (generates ~13 GB of lineitem once).
+SF ?= 1
+LARGE_SF ?= 0
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.suite --sf $(SF) --large-sf $(LARGE_SF)
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,5 +1,6 @@
 """The ``daskflow`` command (click). Sub-command groups live in their own modules:
-``pipeline`` (pipeline_commands, execute_command), ``run``, ``asset`` and ``instance``.
+``pipeline`` (pipeline_commands, execute_command), ``run``, ``asset`` and ``instance``;
+``bench`` (bench_command) is a command of its own.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import click
 
 from daskflow.cli import execute_command  # noqa: F401  (adds `pipeline execute`)
 from daskflow.cli.asset_commands import asset_group
+from daskflow.cli.bench_command import bench
 from daskflow.cli.instance_commands import instance_group
 from daskflow.cli.pipeline_commands import pipeline_group
 from daskflow.cli.run_commands import run_group
@@ -25,6 +27,7 @@ cli.add_command(pipeline_group)
 cli.add_command(run_group)
 cli.add_command(asset_group)
 cli.add_command(instance_group)
+cli.add_command(bench)
 
 
 def main() -> None:

@@ -7,6 +7,11 @@ calls the solid on lazy inputs (config loaders read only metadata; upstream outp
 
 - persisted output (``fs_io_manager``): the optimized collection's tasks, one
   ``<solid>_write`` task per partition, and the step's ``<solid>_commit`` task;
+- persisted output that is an unmodified parquet read (``return lineitem`` for a
+  ``parquet:`` input, or ``return dd.read_parquet(...)``): recorded by reference, not
+  copied; ``<solid>_check`` tasks run the type's value rules per partition (none when it
+  has only columns and dtypes, already checked from the metadata), the commit writes the
+  manifest, and lazy consumers read the source directly;
 - in-memory output (``mem_io_manager``): the collection is handed on to lazy consumers
   (its schema checked inside each partition's task); it is computed here only for pandas
   consumers or when nothing reads it (then the commit gathers it);
@@ -42,7 +47,14 @@ from daskflow.engine.lazy_values import (
     schema_meta,
     wants_pandas,
 )
-from daskflow.engine.partitions import PartitionReader, TaskOutputReader, write_partition
+from daskflow.engine.partitions import (
+    PartitionReader,
+    TaskOutputReader,
+    check_only,
+    has_value_rules,
+    output_schema,
+    write_partition,
+)
 from daskflow.engine.plan import NOTHING, PARENT, UPSTREAM
 from daskflow.engine.resources import run_resources
 from daskflow.engine.step import CANCELED, FAILURE, SKIPPED, StepResult
@@ -84,6 +96,7 @@ class LazyCompiler:
         self.lazy_values: dict[tuple[str, str], Any] = {}
         self.handed_on: dict[tuple[str, str], Any] = {}  # lazy outputs nothing computes
         self._status: dict[str, str] = {}
+        self._references: dict[str, Any] = {}  # the step being built: outputs by reference
 
     def task_key(self, step_key: str) -> str:
         return f"{step_key}_commit-{tokenize(self.payload.run_id, step_key)}"
@@ -99,6 +112,7 @@ class LazyCompiler:
             status, message = blocked
             emitter.emit(DaskflowEventType.STEP_SKIPPED, message)
             return self._constant(key, StepResult(step.key, status, emitter.sent))
+        self._references = {}
         try:
             parts, values, handed_on = self._build(step, emitter)
         except StepError as exc:
@@ -106,7 +120,8 @@ class LazyCompiler:
             self._status[step.key] = FAILURE
             return self._constant(key, StepResult(step.key, FAILURE, emitter.sent,
                                                   error=picklable(exc.user_error or exc)))
-        spec = CommitSpec(emitter.sent, started, handed_on, emitter.deferred)
+        spec = CommitSpec(emitter.sent, started, handed_on, emitter.deferred,
+                          self._references)
         upstream = [TaskRef(self.step_task_keys[k]) for k in step.upstream_keys]
         self.graph[key] = Task(key, commit_step, TaskRef(self.payload_key), step.key,
                                DataNode(None, spec), List(*upstream),
@@ -219,6 +234,13 @@ class LazyCompiler:
         if not hasattr(manager, "part_urls"):
             return step_io.load_ref(self.payload, step, input_name, ref, parent_run, {},
                                     resources, emitter)
+        try:  # an output recorded by reference is read from its (unchanged) source
+            by_reference = manager.read_lazy(context) if hasattr(manager, "read_lazy") else None
+        except Exception as exc:
+            raise StepError(f'Could not load input "{input_name}" of solid "{step.key}" from '
+                            f'output "{ref}" of run {parent_run}: {exc}', exc) from exc
+        if by_reference is not None:
+            return by_reference
         urls = manager.part_urls(context)
         meta = manager.read_part(urls[0]).iloc[:0]
         reader = PartitionReader(ref.node, ref.output, output_def.io_manager_key)
@@ -254,12 +276,32 @@ class LazyCompiler:
         elif hasattr(manager, "write_part"):
             context = step_io.output_context(self.payload, step.key, output_def)
             manager.begin_output(context)
+            if self._by_reference(step, name, output_def, manager, value, parts):
+                return
             collection = value.optimize()
             parts[name] = self._partition_writes(step, name, collection)
             self.lazy_values[(step.key, name)] = self._reader(step, name, output_def, manager,
                                                               collection, parts[name])
         else:  # an IO manager without partition writes gets the computed pandas frame
             values[name] = self._materialize(step, name, value)
+
+    def _by_reference(self, step: Any, name: str, output_def: Any, manager: Any, value: Any,
+                      parts: dict) -> bool:
+        """Record an unmodified parquet read by reference (True) instead of copying it."""
+        if not hasattr(manager, "commit_reference"):
+            return False
+        from daskflow.io_managers._reference import SourceReference
+
+        reference = SourceReference.from_collection(value)
+        if reference is None:
+            return False
+        self._references[name] = reference
+        parts[name] = []
+        if has_value_rules(output_schema(output_def.daskflow_type)):
+            parts[name] = self._partition_writes(step, name, value.optimize(), check_only,
+                                                 "check")
+        self.lazy_values[(step.key, name)] = value  # consumers read the source directly
+        return True
 
     def _read_only_lazily(self, step_key: str, output_name: str) -> bool:
         """True when only lazy steps read the output (so nothing computes it here)."""
@@ -268,15 +310,16 @@ class LazyCompiler:
                      for ref in inp.refs if (ref.node, ref.output) == (step_key, output_name)]
         return bool(consumers) and all(is_lazy_step(s) for s in consumers)
 
-    def _partition_writes(self, step: Any, name: str, collection: Any) -> list[TaskRef]:
+    def _partition_writes(self, step: Any, name: str, collection: Any,
+                          task: Any = write_partition, kind: str = "write") -> list[TaskRef]:
         run_id = self.payload.run_id
         tasks, keys = collection_tasks(collection, step.key, run_id, optimize=False)
         self.graph.update(tasks)
-        write_name = f"{step.key}_write-{tokenize(run_id, step.key, name)}"
+        write_name = f"{step.key}_{kind}-{tokenize(run_id, step.key, name)}"
         refs = []
         for index, key in enumerate(keys):
             write_key = (write_name, index)
-            self.graph[write_key] = Task(write_key, write_partition, TaskRef(self.payload_key),
+            self.graph[write_key] = Task(write_key, task, TaskRef(self.payload_key),
                                          step.key, name, index, TaskRef(key))
             refs.append(TaskRef(write_key))
         return refs

@@ -27,7 +27,8 @@ from daskflow.engine.step_io import output_context
 from daskflow.types import ColumnFailure, check_dataframe_partition
 
 __all__ = ["PartResult", "PartitionReader", "TaskOutputReader", "UpstreamPartitionMissing",
-           "check_partition", "output_schema", "write_partition"]
+           "check_only", "check_partition", "has_value_rules", "output_schema",
+           "write_partition"]
 
 
 class UpstreamPartitionMissing(Exception):
@@ -70,8 +71,23 @@ def check_partition(step_key: str, output_name: str, index: int, schema: Any,
                            f"in partition {index}: {type(exc).__name__}: {exc}") from exc
 
 
+def has_value_rules(schema: Any) -> bool:
+    """Whether a schema has rules only the data can answer (not just columns and dtypes)."""
+    if schema is None:
+        return False
+    return bool(schema.checks) or any(
+        not c.nullable or c.unique or c.min_value is not None or c.max_value is not None
+        or c.allowed_values is not None for c in schema.columns.values())
+
+
+def check_only(payload: Any, step_key: str, output_name: str, index: int,
+               partition: Any) -> PartResult:
+    """``<solid>_check``: a partition of an output recorded by reference, checked, not kept."""
+    return write_partition(payload, step_key, output_name, index, partition, store=False)
+
+
 def write_partition(payload: Any, step_key: str, output_name: str, index: int,
-                    partition: Any) -> PartResult:
+                    partition: Any, store: bool = True) -> PartResult:
     """Check one partition and write it (or keep it, for in-memory IO managers)."""
     result = PartResult(output_name, index)
     if isinstance(partition, TaskFailure):
@@ -91,7 +107,8 @@ def write_partition(payload: Any, step_key: str, output_name: str, index: int,
             result.check_seconds = time.perf_counter() - start
             if result.failures:
                 return result  # a failing partition is never written
-        _store(payload, step_key, output_def, index, frame, result)
+        if store:
+            _store(payload, step_key, output_def, index, frame, result)
     except Exception as exc:
         result.error = TaskFailure(step_key, exc, f"partition {index} of output "
                                                   f'"{output_name}"')

@@ -24,6 +24,9 @@ share or nest paths. An output takes one of two forms, and readers accept both:
   ``.parquet``: dask's ``read_parquet`` reads every ``*.parquet`` below a directory,
   research pitfall 8) and PUT under their final names on object stores. ``begin_output``
   forgets an earlier write: a single file first, then the marker, then the old parts.
+- **Reference** (``commit_reference``: a Dask output that is an unmodified parquet read).
+  Nothing is copied: the ``_SUCCESS`` manifest (``"layout": "reference"``) records the
+  source files and read (``_reference.py``); readers check the files are unchanged first.
 
 A single file written over a directory of parts removes the marker, then the parts, before
 it is published. On object stores, where a file and a "directory" of the same name can
@@ -64,6 +67,11 @@ from daskflow.io_managers._formats import (
     read_pickle,
     write_pickle,
     write_table,
+)
+from daskflow.io_managers._reference import (
+    SourceReference,
+    read_reference,
+    reference_manifest,
 )
 
 __all__ = ["DEFAULT_STORAGE_DIR", "MARKER", "FilesystemIOManager", "StoredPart",
@@ -402,6 +410,19 @@ class FilesystemIOManager(IOManager):
         return self._entries(context, fmt, manifest["bytes"], manifest["rows"],
                              manifest["columns"])
 
+    def commit_reference(self, context: OutputContext, reference: SourceReference,
+                         parts: Sequence[Any] = ()) -> list[EventMetadataEntry]:
+        """Commit an output recorded by reference (``parts``: its checks' results, if any)."""
+        manifest = {**reference_manifest(context, reference, parts), "format": PARQUET,
+                    "written_at": datetime.now(UTC).isoformat()}
+        if not self._local:
+            _discard_file(self.fs, self.output_dir(context))
+        self._write_file(context, MARKER, lambda f: f.write(json.dumps(manifest).encode()))
+        return [*self._entries(context, "parquet (by reference)", 0, manifest["rows"],
+                               manifest["columns"]),
+                EventMetadataEntry.text(reference.source, "source"),
+                EventMetadataEntry.int(len(reference.files), "files")]
+
     def _entries(self, context: OutputContext, fmt: str, nbytes: int, rows: int | None,
                  columns: int | None) -> list[EventMetadataEntry]:
         entries = [EventMetadataEntry.path(self.describe_location(context) or "", "path"),
@@ -439,6 +460,9 @@ class FilesystemIOManager(IOManager):
             with single:
                 return _read_value(single)
         manifest = self._marker_manifest(upstream, path)
+        if manifest.get("layout") == "reference":
+            frame = read_reference(upstream, manifest, self.fs, self.storage_options)
+            return frame.compute(scheduler="sync")
         paths = self._part_paths(upstream, manifest)
         try:
             if manifest["format"] == PICKLE:
@@ -461,9 +485,24 @@ class FilesystemIOManager(IOManager):
         """Where ``write_part(context, index, ...)`` puts partition ``index``."""
         return self._url(f"{self.output_dir(context)}/{_part_name(index)}")
 
+    def read_lazy(self, context: OutputContext) -> Any:
+        """A Dask frame reading an output recorded by reference; None for other outputs."""
+        out_dir = self.output_dir(context)
+        self._check_process(context, out_dir)
+        if self.fs.isfile(out_dir):
+            return None
+        manifest = self._marker_manifest(context, out_dir)
+        if manifest.get("layout") != "reference":
+            return None
+        return read_reference(context, manifest, self.fs, self.storage_options)
+
     def part_urls(self, context: OutputContext) -> list[str]:
         """URLs of a committed frame output's parquet files, in partition order."""
         manifest = self.read_manifest(context)
+        if manifest.get("layout") == "reference":
+            raise self._error(context, "is recorded by reference to "
+                              f"{manifest['reference']['path']} and has no part files of its "
+                              "own; read it with read_lazy()")
         return [self._url(path) for path in self._part_paths(context, manifest)]
 
     def read_manifest(self, context: OutputContext) -> dict[str, Any]:

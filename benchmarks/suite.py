@@ -1,0 +1,225 @@
+"""The project's benchmark suite: one command (``make bench``) from raw data to the report.
+
+What it runs, in order (every timing interleaves the pipeline with its baseline on the
+same scheduler, so each ratio is a pair measured under the same noise):
+
+1. TPC-H data at ``--sf`` with ``tpchgen-cli`` (once per directory; ``data/tpch-sf<SF>``).
+2. The per-step overhead benchmark (``benchmarks/overhead.py``; ``--skip-overhead``).
+3. Per TPC-H query (1, 3, 5, 6, 10, 18), ``daskflow bench`` on the query's pipeline with the
+   hand-written ``dask.dataframe`` version (``examples/tpch/handwritten.py``) as baseline:
+   - ``parquet``: intermediates persisted as parquet parts (mode ``default``), on every
+     ``--cluster`` (threads vs local cluster);
+   - ``in-memory``: the lazy collections handed on (mode ``in_memory``), every cluster;
+   - ``parquet, no value checks``: as ``parquet`` with only the columns' dtype rules
+     (``DASKFLOW_TPCH_CHECKS=off``), on the first cluster (type checks on vs off).
+   DuckDB runs the same SQL on the same files ``--repeat`` times in this process.
+4. ``--large-sf N``: Q1 at scale factor N (lineitem only) on a 2-worker local cluster,
+   once, with the hand-written query: the out-of-core run and its peak memory.
+
+Each ``daskflow bench`` report (JSON, markdown, charts, Dask performance report) stays in
+``--out/sf<SF>/<case>/bench/`` with a ``case.json`` (query, variant, DuckDB times);
+``summary.{md,json}`` and ``ratios.png`` gather every case found under ``--out`` (so a
+later ``--only-large`` run keeps the SF 1 results), and the summary replaces the generated
+section of ``benchmarks/README.md``. Nothing here asserts on times.
+
+    make bench                      # SF 1, a few minutes per query on 2 cores
+    make bench SF=0.1               # quick
+    .venv/bin/python -m benchmarks.suite --sf 1 --queries 1,6 --repeat 2
+    .venv/bin/python -m benchmarks.suite --skip-overhead --queries 1 --large-sf 50 --only-large
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `python benchmarks/suite.py` as well as `-m benchmarks.suite`
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.suite_report import write_case, write_summary  # noqa: E402
+from examples.tpch import data as tpch_data  # noqa: E402
+from examples.tpch.pipelines import PIPELINES  # noqa: E402
+
+DEFAULT_QUERIES = (1, 3, 5, 6, 10, 18)
+DEFAULT_CLUSTERS = ("threads:2", "local:2x1")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One ``daskflow bench`` invocation: a query's pipeline in one variant."""
+
+    query: int
+    variant: str  # "parquet", "in-memory", "parquet, no value checks", "out-of-core"
+    mode: str
+    clusters: tuple[str, ...]
+    data_dir: Path
+    value_checks: bool = True
+    repeat: int = 3
+    warmup: int = 1
+
+    @property
+    def slug(self) -> str:
+        variant = self.variant.replace(", ", "-").replace(" ", "-")
+        return f"q{self.query}-{variant}"
+
+
+@dataclass
+class Settings:
+    """What the command line asked for."""
+
+    sf: float
+    queries: tuple[int, ...]
+    clusters: tuple[str, ...]
+    repeat: int
+    warmup: int
+    out: Path
+    large_sf: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def data_dir_for(sf: float) -> Path:
+    return ROOT / "data" / f"tpch-sf{sf:g}"
+
+
+def tpch_cases(settings: Settings, data_dir: Path) -> list[Case]:
+    """The per-query variants of step 3."""
+    cases = []
+    common = {"data_dir": data_dir, "repeat": settings.repeat, "warmup": settings.warmup}
+    for query in settings.queries:
+        cases += [
+            Case(query, "parquet", "default", settings.clusters, **common),
+            Case(query, "in-memory", "in_memory", settings.clusters, **common),
+            Case(query, "parquet, no value checks", "default", settings.clusters[:1],
+                 value_checks=False, **common),
+        ]
+    return cases
+
+
+def case_dir_for(case: Case, out: Path, sf: float) -> Path:
+    return out / f"sf{sf:g}" / case.slug
+
+
+def run_case(case: Case, case_dir: Path) -> Path:
+    """``daskflow bench`` for one case, in its own process (clean memory peaks)."""
+    case_dir.mkdir(parents=True, exist_ok=True)
+    config_file = case_dir / "run_config.yaml"
+    run_config = PIPELINES[case.query].run_config(str(case.data_dir))
+    config_file.write_text(yaml.safe_dump(run_config, sort_keys=False))
+    command = [
+        str(Path(sys.executable).parent / "daskflow"), "bench",
+        "-m", f"examples.tpch.pipelines.q{case.query}", "-c", str(config_file),
+        "--mode", case.mode, "--repeat", str(case.repeat), "--warmup", str(case.warmup),
+        "--baseline", f"examples.tpch.handwritten:q{case.query}({str(case.data_dir)!r})",
+        "--out", str(case_dir / "bench"),
+    ]
+    for cluster in case.clusters:
+        command += ["--cluster", cluster]
+    env = {**os.environ, "DASKFLOW_TPCH_CHECKS": "on" if case.value_checks else "off"}
+    print(f"\n== {case.slug}: {' '.join(command[1:])}", flush=True)
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    return case_dir / "bench"
+
+
+def time_duckdb(query: int, data_dir: Path, repeat: int, warmup: int) -> list[float]:
+    """Wall seconds of DuckDB answering the query (SQL on the same parquet files)."""
+    from examples.tpch.reference import duckdb_answer
+
+    times = []
+    for index in range(warmup + repeat):
+        start = time.perf_counter()
+        duckdb_answer(query, data_dir)
+        if index >= warmup:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def run_overhead(out: Path, quick: bool) -> None:
+    command = [sys.executable, str(ROOT / "benchmarks" / "overhead.py"), "--no-profile",
+               "--out", str(out / "overhead")]
+    if quick:
+        command.append("--quick")
+    print(f"\n== overhead: {' '.join(command[1:])}", flush=True)
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def run_suite(settings: Settings, skip_overhead: bool, only_large: bool, quick: bool,
+              readme: Path | None) -> Path:
+    settings.out.mkdir(parents=True, exist_ok=True)
+    if not only_large:
+        data_dir = tpch_data.generate(settings.sf, data_dir_for(settings.sf))
+        if not skip_overhead:
+            run_overhead(settings.out, quick)
+        for case in tpch_cases(settings, Path(data_dir)):
+            case_dir = case_dir_for(case, settings.out, settings.sf)
+            run_case(case, case_dir)
+            duckdb = time_duckdb(case.query, case.data_dir, case.repeat, case.warmup) \
+                if case.variant == "parquet" else []
+            write_case(case_dir, case.query, case.variant, settings.sf, duckdb)
+    if settings.large_sf:
+        run_large(settings)
+    return write_summary(settings.out, readme)
+
+
+def run_large(settings: Settings) -> None:
+    """Q1 at ``--large-sf`` on a 2-worker local cluster: the larger-than-memory run."""
+    data_dir = tpch_data.generate(settings.large_sf, data_dir_for(settings.large_sf),
+                                  tables=("lineitem",))
+    case = Case(1, "out-of-core", "default", ("local:2x1",), Path(data_dir), repeat=1,
+                warmup=0)
+    case_dir = case_dir_for(case, settings.out, settings.large_sf)
+    run_case(case, case_dir)
+    write_case(case_dir, case.query, case.variant, settings.large_sf, [])
+
+
+def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sf", type=float, default=1.0, help="TPC-H scale factor (1)")
+    parser.add_argument("--queries", default=",".join(map(str, DEFAULT_QUERIES)))
+    parser.add_argument("--clusters", default=",".join(DEFAULT_CLUSTERS),
+                        help="daskflow bench --cluster specs, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--large-sf", type=float, default=0.0,
+                        help="also run Q1 at this scale factor on local:2x1 (e.g. 50)")
+    parser.add_argument("--only-large", action="store_true",
+                        help="run only the --large-sf case (keeps the other results)")
+    parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: SF 0.1, one repetition, quick overhead")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "suite")
+    parser.add_argument("--no-readme", action="store_true",
+                        help="do not update benchmarks/README.md's generated section")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sf, args.repeat, args.warmup = 0.1, 1, 0
+    queries = tuple(int(q) for q in args.queries.split(",") if q.strip())
+    unknown = sorted(set(queries) - set(PIPELINES))
+    if unknown:
+        parser.error(f"no pipeline for queries {unknown}; choose from {sorted(PIPELINES)}")
+    if args.only_large and not args.large_sf:
+        parser.error("--only-large needs --large-sf")
+    clusters = tuple(c.strip() for c in args.clusters.split(",") if c.strip())
+    settings = Settings(args.sf, queries, clusters, args.repeat, args.warmup, args.out,
+                        args.large_sf)
+    return settings, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings, args = parse_args(argv)
+    readme = None if args.no_readme else ROOT / "benchmarks" / "README.md"
+    summary = run_suite(settings, args.skip_overhead, args.only_large, args.quick, readme)
+    print(f"\nSummary: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
