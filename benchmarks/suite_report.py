@@ -40,6 +40,10 @@ class Row:
     handwritten_peak_gib: float | None
     overhead_fraction: float
     report: str  # the case's report.md, relative to the results directory
+    coordinator_peak_gib: float = 0.0
+    worker_peaks_gib: list[float] | None = None
+    handwritten_coordinator_peak_gib: float | None = None
+    handwritten_worker_peaks_gib: list[float] | None = None
 
 
 def write_case(case_dir: Path, query: int, variant: str, sf: float,
@@ -68,6 +72,12 @@ def config_row(facts: dict[str, Any], config: ConfigReport, report_path: str) ->
                               if baseline else None),
         overhead_fraction=config.overhead.fraction,
         report=report_path,
+        coordinator_peak_gib=config.coordinator_peak_rss / GIB,
+        worker_peaks_gib=[v / GIB for v in config.worker_peak_rss.values()],
+        handwritten_coordinator_peak_gib=(baseline.coordinator_peak_rss / GIB
+                                          if baseline else None),
+        handwritten_worker_peaks_gib=([v / GIB for v in baseline.worker_peak_rss.values()]
+                                      if baseline else None),
     )
 
 
@@ -91,6 +101,28 @@ def _num(value: float | None, digits: int = 2, suffix: str = "") -> str:
     return "–" if value is None else f"{value:.{digits}f}{suffix}"
 
 
+def _gib_list(values: list[float] | None) -> str:
+    return ", ".join(f"{v:.2f}" for v in values or []) or "–"
+
+
+def memory_section(rows: list[Row]) -> list[str]:
+    """Per-process peaks of the distributed runs (the out-of-core run first)."""
+    chosen = sorted((r for r in rows if r.worker_peaks_gib),
+                    key=lambda r: (r.variant != "out-of-core", -r.sf, r.query, r.variant))
+    if not chosen:
+        return []
+    lines = ["Peak memory per process on the local cluster (GiB; sampled every 50 ms):", "",
+             "| SF | query | variant | pipeline coordinator | pipeline workers | "
+             "hand-written coordinator | hand-written workers |",
+             "|---:|---:|---|---:|---|---:|---|"]
+    for r in chosen:
+        lines.append(f"| {r.sf:g} | Q{r.query} | {r.variant} | {r.coordinator_peak_gib:.2f} | "
+                     f"{_gib_list(r.worker_peaks_gib)} | "
+                     f"{_num(r.handwritten_coordinator_peak_gib)} | "
+                     f"{_gib_list(r.handwritten_worker_peaks_gib)} |")
+    return [*lines, ""]
+
+
 def markdown(rows: list[Row], environment: dict[str, Any], results: Path,
              readme_dir: Path) -> str:
     """The summary table, the machine and versions, and the exact commands."""
@@ -112,10 +144,21 @@ def markdown(rows: list[Row], environment: dict[str, Any], results: Path,
         f"Machine and versions: {env}.", "",
         *lines, "",
         f"![pipeline / hand-written ratios]({link_base / 'ratios.png'})", "",
+        *memory_section(rows),
+        *overhead_section(results),
         "Peak memory is the largest resident set seen while the run lasted, coordinator plus "
         "every worker (sampled); \"overhead\" is the part of the pipeline's wall time in which "
         "no task ran (see each case's report).",
     ])
+
+
+def overhead_section(results: Path) -> list[str]:
+    """``overhead.py``'s table, when the suite ran it."""
+    table = results / "overhead" / "overhead.md"
+    if not table.is_file():
+        return []
+    return ["Per-step overhead (`benchmarks/overhead.py`, trivial solids, daskflow vs raw "
+            "`dask.delayed` on the same scheduler):", "", table.read_text().strip(), ""]
 
 
 def _relative(path: Path, start: Path) -> str:

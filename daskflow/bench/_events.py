@@ -63,6 +63,7 @@ def step_stats(events: Iterable[Any], inputs: Mapping[str, Sequence[str]] | None
         elif kind == "STEP_SUCCESS" and "partitions" in data:
             stat.lazy = True
             stat.partitions += int(data.get("partitions") or 0)
+            stat.build_seconds += float(data.get("build_seconds") or 0.0)
             stat.check_seconds += float(data.get("check_seconds") or 0.0)
             stat.write_seconds += float(data.get("write_seconds") or 0.0)
     for step_key, seconds in input_checks.items():

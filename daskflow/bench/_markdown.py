@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from daskflow.bench._model import BenchReport, ConfigReport, SolidRow
+from daskflow.bench._model import BenchReport, ConfigReport, Overhead, SolidRow
 
 __all__ = ["DEFINITIONS", "fmt_bytes", "fmt_ratio", "fmt_seconds", "solid_cells",
            "summary_cells", "SOLID_HEADERS", "SUMMARY_HEADERS", "to_markdown"]
@@ -37,6 +37,13 @@ SUMMARY_HEADERS = ["config", "threads", "wall median", "min-max", "CPU", "overhe
                    "baseline", "pipeline / baseline"]
 SOLID_HEADERS = ["solid", "tasks", "task s", "compute", "check", "write", "read",
                  "wall share", "rows", "bytes written", "bytes read"]
+
+
+def _built(overhead: Overhead) -> str:
+    """`` (building Dask DataFrame solids: 120ms)`` when some were built."""
+    if not overhead.build:
+        return ""
+    return f" (of which building Dask DataFrame solids {fmt_seconds(overhead.build)})"
 
 
 def fmt_seconds(value: float | None) -> str:
@@ -104,7 +111,7 @@ def _config_section(config: ConfigReport, number: int) -> list[str]:
              f"Breakdown of timed repetition {config.median_repetition + 1} "
              f"(wall {fmt_seconds(config.busy_seconds + overhead.seconds)}): busy "
              f"{fmt_seconds(config.busy_seconds)} + overhead {fmt_seconds(overhead.seconds)} "
-             f"({overhead.fraction:.0%}: lead {fmt_seconds(overhead.lead)}, gaps "
+             f"({overhead.fraction:.0%}: lead {fmt_seconds(overhead.lead)}{_built(overhead)}, gaps "
              f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)}). "
              f"Utilisation (task s / (wall x threads)): {config.utilisation:.0%}.", ""]
     lines += _table(SOLID_HEADERS, rows) + [""]

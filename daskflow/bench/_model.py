@@ -29,6 +29,7 @@ class StepStats:
     write_seconds: float = 0.0  # IO manager writes (partition writes for Dask solids)
     load_seconds: float = 0.0  # IO manager reads of eager inputs
     partitions: int = 0  # partitions written (Dask DataFrame solids)
+    build_seconds: float = 0.0  # building a Dask DataFrame solid's graph on the coordinator
     lazy: bool = False  # a Dask DataFrame solid
 
 
@@ -102,6 +103,7 @@ class Overhead:
     lead: float = 0.0
     gaps: float = 0.0
     tail: float = 0.0
+    build: float = 0.0  # part of lead: Dask DataFrame solids built on the coordinator
 
 
 @dataclass

@@ -133,6 +133,7 @@ def solid_rows(rep: Repetition, solids: Sequence[str],
     for name, row in rows.items():
         _fill_from_events(row, rep.steps.get(name))
     overhead = overhead_of(tasks, rep.started_at, rep.stopped_at, busy)
+    overhead.build = sum(s.build_seconds for s in rep.steps.values())
     return list(rows.values()), (other if other.tasks else None), busy, overhead
 
 

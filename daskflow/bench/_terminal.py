@@ -35,7 +35,8 @@ def _solids_table(report: BenchReport, config: ConfigReport) -> Table:
         table.add_row(*solid_cells(row))
     if config.other is not None:
         table.add_row(*solid_cells(config.other), style="dim")
-    table.add_row(f"overhead (lead {fmt_seconds(overhead.lead)}, gaps "
+    built = f", building {fmt_seconds(overhead.build)}" if overhead.build else ""
+    table.add_row(f"overhead (lead {fmt_seconds(overhead.lead)}{built}, gaps "
                   f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)})",
                   "", "", "", "", "", "", fmt_seconds(overhead.seconds), "", "", "",
                   style="yellow")

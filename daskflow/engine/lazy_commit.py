@@ -41,6 +41,7 @@ class CommitSpec:
     handed_on: dict[str, str] = field(default_factory=dict)  # lazy outputs without tasks
     deferred: list[tuple[Any, str, dict[str, Any]]] = field(default_factory=list)
     references: dict[str, Any] = field(default_factory=dict)  # output -> SourceReference
+    build_seconds: float = 0.0  # calling the solid and compiling its graph, on the coordinator
 
 
 def commit_step(payload: Any, step_key: str, spec: CommitSpec, upstream: list[StepResult],
@@ -99,7 +100,8 @@ def _commit(payload: Any, step_key: str, spec: CommitSpec, upstream: list[StepRe
     duration = time.time() - spec.started_at
     emitter.emit(DaskflowEventType.STEP_SUCCESS,
                  f'Finished step "{step_key}" in {duration * 1000:.1f} ms.',
-                 data={"duration_ms": duration * 1000, **stats})
+                 data={"duration_ms": duration * 1000, "build_seconds": spec.build_seconds,
+                       **stats})
 
 
 def _check_upstream(step_key: str, upstream: list[StepResult],

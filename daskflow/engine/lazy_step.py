@@ -121,7 +121,7 @@ class LazyCompiler:
             return self._constant(key, StepResult(step.key, FAILURE, emitter.sent,
                                                   error=picklable(exc.user_error or exc)))
         spec = CommitSpec(emitter.sent, started, handed_on, emitter.deferred,
-                          self._references)
+                          self._references, build_seconds=time.time() - started)
         upstream = [TaskRef(self.step_task_keys[k]) for k in step.upstream_keys]
         self.graph[key] = Task(key, commit_step, TaskRef(self.payload_key), step.key,
                                DataNode(None, spec), List(*upstream),

@@ -54,6 +54,8 @@ def _check_config(entry, walls_seen):
     score = entry["solids"][0]
     assert score["rows"] == 400 and score["bytes_written"] > 0 and score["write_seconds"] > 0
     assert entry["io_bytes_written"] > 0
+    # the Dask DataFrame solid was built on the coordinator, inside the lead overhead
+    assert 0 < entry["overhead"]["build"] <= entry["overhead"]["lead"]
     shares = sum(r["wall_share_seconds"] for r in entry["solids"])
     shares += entry["other"]["wall_share_seconds"] if entry["other"] else 0
     assert shares == pytest.approx(entry["busy_seconds"], rel=1e-6)

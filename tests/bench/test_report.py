@@ -186,7 +186,7 @@ def test_step_stats_from_events():
                type_check={"metadata_entries": [rows]}),
         _event(E.HANDLED_OUTPUT, "lazy", output_name="result", metadata_entries=[nbytes]),
         _event(E.STEP_SUCCESS, "lazy", partitions=2, rows=7, bytes_written=100,
-               check_seconds=0.1, write_seconds=0.2),
+               check_seconds=0.1, write_seconds=0.2, build_seconds=0.05),
         _event(E.LOADED_INPUT, "eager", load_seconds=0.3),
         _event(E.STEP_INPUT, "eager", check_seconds=0.01),
         _event(E.STEP_OUTPUT, "eager", check_seconds=0.02, type_check={}),
@@ -195,7 +195,8 @@ def test_step_stats_from_events():
     ]
     stats = step_stats(events, {"eager": ["lazy.result"], "lazy": []})
     assert stats["lazy"] == StepStats(rows=7, bytes_written=100, check_seconds=0.1,
-                                      write_seconds=0.2, partitions=2, lazy=True)
+                                      write_seconds=0.2, partitions=2, lazy=True,
+                                      build_seconds=0.05)
     eager = stats["eager"]
     assert eager.check_seconds == pytest.approx(0.03) and eager.write_seconds == 0.04
     assert eager.load_seconds == 0.3 and eager.bytes_read == 100 and eager.rows is None
