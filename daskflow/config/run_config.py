@@ -65,15 +65,17 @@ class RunConfigValidation:
 
 def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
                         mode: str | None = None, selected: set[str] | None = None,
-                        inputs_from_parent: bool = False) -> RunConfigValidation:
+                        executed: set[str] | None = None) -> RunConfigValidation:
     """Check ``run_config`` against the pipeline's schema for ``mode``; collect all errors.
 
-    ``selected`` restricts the run to those solids (see ``config_inputs``).
+    ``selected`` is a solid selection: the config of a sub-pipeline. ``executed`` is set by
+    re-execution: the steps that run; the config of the others is the parent run's, valid
+    (see ``build_run_config_schema``) and optional.
     """
     mode_def = pipeline.get_mode(mode)
     title = f'Invalid run config for pipeline "{pipeline.name}" (mode "{mode_def.name}")'
     raw = dict(run_config or {})
-    schema = build_run_config_schema(pipeline, mode_def, selected, inputs_from_parent)
+    schema = build_run_config_schema(pipeline, mode_def, selected, executed)
     result = validate_config(schema, raw)
     errors = list(result.errors)
     if errors:
@@ -91,10 +93,10 @@ def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = No
 
 def resolve_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
                        mode: str | None = None, selected: set[str] | None = None,
-                       inputs_from_parent: bool = False) -> ResolvedRunConfig:
+                       executed: set[str] | None = None) -> ResolvedRunConfig:
     """Like ``validate_run_config`` but raises ``DaskflowConfigError`` listing every error."""
     return validate_run_config(pipeline, run_config, mode, selected,
-                               inputs_from_parent).raise_if_invalid()
+                               executed).raise_if_invalid()
 
 
 def _flatten_solids(invocations: list[Any], block: Mapping[str, Any], prefix: tuple[str, ...],

@@ -23,12 +23,12 @@ from daskflow.config.execution_schema import DEFAULT_EXECUTION, EXECUTION_SCHEMA
 __all__ = ["build_run_config_schema", "config_inputs", "used_resource_keys"]
 
 
-def config_inputs(pipeline: Any, selected: set[str] | None = None,
-                  inputs_from_parent: bool = False) -> dict[str, list[Any] | None]:
+def config_inputs(pipeline: Any, selected: set[str] | None = None
+                  ) -> dict[str, list[Any] | None]:
     """Per solid, the inputs that run config must (or may) fill; None for unselected solids.
 
-    With a selection, an input whose upstream solids are all unselected is filled from
-    config too, unless a parent run's outputs provide it (re-execution).
+    With a solid selection (a sub-pipeline), an input whose upstream solids are all
+    unselected is filled from config too.
     """
     result: dict[str, list[Any] | None] = {}
     for node in pipeline.solids:
@@ -36,7 +36,7 @@ def config_inputs(pipeline: Any, selected: set[str] | None = None,
             result[node.name] = None
             continue
         inputs = node.unconnected_inputs()
-        if selected is not None and not inputs_from_parent:
+        if selected is not None:
             inputs += [i for i in node.definition.input_defs if i.name in node.inputs
                        and not any(ref.node in selected for ref in node.inputs[i.name])]
         result[node.name] = inputs
@@ -44,10 +44,19 @@ def config_inputs(pipeline: Any, selected: set[str] | None = None,
 
 
 def build_run_config_schema(pipeline: Any, mode: Any, selected: set[str] | None = None,
-                            inputs_from_parent: bool = False) -> Shape:
+                            executed: set[str] | None = None) -> Shape:
+    """The schema of the run config of ``pipeline`` in ``mode``.
+
+    ``selected``: a solid selection; the config describes that sub-pipeline (the blocks of
+    unselected solids are optional and take no ``inputs``). ``executed``: the steps a
+    re-execution runs; the config is the parent run's (the pipeline, or the sub-pipeline
+    ``selected`` it ran), so the blocks of the other solids keep their full schema, inputs
+    included, but become optional: they are validated when given, never used.
+    """
     fields: dict[str, Field] = {}
-    unconnected = config_inputs(pipeline, selected, inputs_from_parent)
-    solids = _solids_shape(pipeline.invocations, (), unconnected)
+    unconnected = config_inputs(pipeline, selected)
+    optional = frozenset() if executed is None else frozenset(unconnected) - executed
+    solids = _solids_shape(pipeline.invocations, (), unconnected, optional)
     if solids.fields:
         fields["solids"] = Field(solids, description="config and inputs of each solid")
     resources = _resources_shape(pipeline, mode)
@@ -59,20 +68,25 @@ def build_run_config_schema(pipeline: Any, mode: Any, selected: set[str] | None 
 
 
 def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
-                  unconnected: dict[str, list[Any] | None]) -> Shape:
+                  unconnected: dict[str, list[Any] | None],
+                  optional: frozenset[str] = frozenset()) -> Shape:
     fields = {}
     for inv in invocations:
         handle = (*prefix, inv.node_name)
         definition = inv.definition
         if hasattr(definition, "invocations"):  # a composite solid
-            fields[inv.node_name] = _composite_field(definition, handle, unconnected)
+            fields[inv.node_name] = _composite_field(definition, handle, unconnected, optional)
         else:
-            fields[inv.node_name] = _solid_field(definition, unconnected[".".join(handle)])
+            name = ".".join(handle)
+            fields[inv.node_name] = _solid_field(definition, unconnected[name],
+                                                 name in optional)
     return Shape(fields)
 
 
-def _solid_field(definition: Any, unconnected_inputs: list[Any] | None) -> Field:
-    """The solid's block; optional when the solid is not selected (``None`` inputs)."""
+def _solid_field(definition: Any, unconnected_inputs: list[Any] | None,
+                 optional: bool = False) -> Field:
+    """The solid's block; optional when the solid is not selected (``None`` inputs) or not
+    executed by a re-execution (``optional``)."""
     entries: dict[str, Field] = {}
     if definition.config_field is not None:
         entries["config"] = definition.config_field
@@ -85,17 +99,18 @@ def _solid_field(definition: Any, unconnected_inputs: list[Any] | None) -> Field
     if inputs:
         entries["inputs"] = Field(Shape(inputs),
                                   description="the solid's unconnected inputs, loaded from config")
-    if unconnected_inputs is None:
+    if unconnected_inputs is None or optional:
         return Field(Shape(entries), is_required=False, description=definition.description)
     return Field(Shape(entries), description=definition.description)
 
 
 def _composite_field(definition: Any, handle: tuple[str, ...],
-                     unconnected: dict[str, list[Any] | None]) -> Field:
+                     unconnected: dict[str, list[Any] | None],
+                     optional: frozenset[str] = frozenset()) -> Field:
     if definition.config_field is not None:
         return Field(Shape({"config": definition.config_field}),
                      description=definition.description)
-    inner = _solids_shape(definition.invocations, handle, unconnected)
+    inner = _solids_shape(definition.invocations, handle, unconnected, optional)
     return Field(Shape({"solids": Field(inner)}), description=definition.description)
 
 

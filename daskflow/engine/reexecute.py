@@ -5,10 +5,12 @@ them, instead of recomputing them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from daskflow.config.run_config import resolve_run_config
+from daskflow.definitions.graph import DependencyGraph
 from daskflow.engine.events import DaskflowEventType
 from daskflow.engine.execute import RunCoordinator
 from daskflow.engine.launch import check_stores_fit_scheduler, create_coordinator
@@ -36,6 +38,28 @@ def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
     if planned:
         rerun |= planned - done
     return rerun
+
+
+def solid_scope(instance: Any, parent: Any) -> set[str] | None:
+    """The solids of the run that started the parent's line of re-executions: its solid
+    selection, or None for the whole pipeline. Its run config, reused by every
+    re-execution, is validated against that (sub-)pipeline."""
+    root = parent
+    while root.parent_run_id:
+        root = _parent(instance, root.parent_run_id)
+    return set(root.solid_selection) if root.solid_selection else None
+
+
+def _scope_graph(graph: Any, scope: set[str]) -> Any:
+    """The dependency graph of the solids in ``scope``, for resolving a step selection."""
+    nodes = []
+    for name in graph.node_names:
+        if name in scope:
+            node = graph.node(name)
+            inputs = {k: kept for k, refs in node.inputs.items()
+                      if (kept := tuple(r for r in refs if r.node in scope))}
+            nodes.append(dataclasses.replace(node, inputs=inputs))
+    return DependencyGraph(nodes)
 
 
 def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
@@ -70,18 +94,21 @@ def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_f
     if parent.pipeline_name != pipeline.name:
         raise DaskflowInvalidDefinitionError(
             f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"')
+    scope = solid_scope(instance, parent)
     if step_selection:
-        selected = select_solids(pipeline.graph, step_selection)
+        graph = pipeline.graph if scope is None else _scope_graph(pipeline.graph, scope)
+        selected = select_solids(graph, step_selection)
     elif from_failure:
         selected = steps_to_rerun(instance, parent)
         if not selected:
             raise DaskflowInvalidDefinitionError(
                 f"run {parent.run_id} has no failed or skipped step to re-execute")
     else:
-        selected = set(pipeline.graph.node_names)
+        selected = set(pipeline.graph.node_names) if scope is None else set(scope)
     config = parent.run_config if run_config is None else run_config
-    resolved = resolve_run_config(pipeline, config, parent.mode, selected,
-                                  inputs_from_parent=True)
+    # The parent's config is valid for the (sub-)pipeline it ran: validate against that,
+    # the blocks of the steps not re-executed optional (checked when given, then unused).
+    resolved = resolve_run_config(pipeline, config, parent.mode, scope, executed=selected)
     plan = build_plan(pipeline, resolved, selected, parent.run_id,
                       output_origin_finder(instance, parent.run_id))
     for step in plan.steps.values():  # find every stored output now, before running

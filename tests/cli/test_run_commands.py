@@ -1,4 +1,4 @@
-"""`daskflow run list | show | cancel | delete` on a temporary DASKFLOW_HOME."""
+"""`daskflow run list | show | reexecute | cancel | delete` on a temporary DASKFLOW_HOME."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 
 from daskflow.instance import DaskflowInstance
 
-from .helpers import invoke, run_ids
+from .helpers import CEREAL_FILE, invoke, run_ids
 
 
 @pytest.fixture
@@ -91,3 +91,23 @@ def test_delete_asks_for_confirmation(two_runs):
     assert invoke("run", "delete", succeeded, "--yes").exit_code == 0
     assert "No runs yet." in invoke("run", "list").output
     assert invoke("run", "show", failed).exit_code == 2
+
+
+def test_reexecute_steps_reuses_the_config_of_steps_it_does_not_run(cereal_args, tmp_path):
+    """The parent's stored config has inputs for add_sugar_per_cup, which is not re-run."""
+    assert invoke("pipeline", "execute", *cereal_args).exit_code == 0
+    [parent] = run_ids()
+    again = invoke("run", "reexecute", parent, "-s", "compute_cutoff*", "-f", CEREAL_FILE)
+    assert again.exit_code == 0, again.output
+    child = run_ids()[0]
+    steps = invoke("run", "show", child).output.split("Steps", 1)[1].split("Events", 1)[0]
+    assert "compute_cutoff" in steps and "save_to_datalake" in steps
+    assert "add_sugar_per_cup" not in steps
+
+    bad = tmp_path / "bad.yaml"  # merged over the parent's config: bad for a step that runs
+    bad.write_text("solids: {add_sugar_per_cup: {inputs: {cereals: {csv: {path: 3}}}}}\n")
+    rejected = invoke("run", "reexecute", parent, "-s", "add_sugar_per_cup", "-f", CEREAL_FILE,
+                      "-c", bad)
+    assert rejected.exit_code == 2
+    assert "solids.add_sugar_per_cup.inputs.cereals.csv.path" in rejected.output
+    assert len(run_ids()) == 2

@@ -261,10 +261,9 @@ def test_reexecution_reads_the_source_and_fails_once_it_changed(source, tmp_path
     path, frame = source
     store = str(tmp_path / "store")
     with DaskflowInstance.from_home(tmp_path / "home") as instance:
-        parent = execute_pipeline(by_reference, _config(path, store), instance=instance)
+        config = _config(path, store)  # reused verbatim: "load" (not re-run) has inputs
+        parent = execute_pipeline(by_reference, config, instance=instance)
         assert parent.success
-        config = {"execution": THREADS,
-                  "resources": {"io_manager": {"config": {"base_dir": store}}}}
         child = reexecute_pipeline(by_reference, parent.run_id, instance, from_failure=False,
                                    step_selection=["total", "count"], run_config=config)
         assert child.success

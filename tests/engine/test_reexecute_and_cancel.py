@@ -8,6 +8,7 @@ import time
 import pytest
 
 from daskflow import (
+    DaskflowConfigError,
     cancel_run,
     execute_pipeline,
     execute_pipeline_iterator,
@@ -20,6 +21,7 @@ from daskflow.engine.events import DaskflowEventType as E
 from daskflow.engine.events import RunStatus
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance
+from daskflow.types import DataFrame
 
 CALLS = {"load": 0, "fail": True}
 
@@ -85,6 +87,93 @@ def test_reexecute_from_failure_runs_only_failed_and_skipped_steps(instance):
     # a chosen step selection re-runs from the grandparent's stored outputs too
     again = reexecute_pipeline(etl, child.run_id, instance, step_selection=["report"])
     assert again.output_for_solid("report") == 60
+
+
+@solid
+def read(_, frame: DataFrame) -> DataFrame:
+    CALLS["read"] += 1
+    return frame
+
+
+@solid
+def offset(_, x: int) -> int:
+    return x
+
+
+@solid
+def summed(_, frame: DataFrame, extra: int) -> int:
+    return int(frame["a"].sum()) + extra
+
+
+@pipeline
+def loaded():
+    """``read`` and ``offset`` take their inputs from run config (a pandas frame, an int)."""
+    summed(read(), offset())
+
+
+@pytest.fixture
+def csv_path(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("a\n1\n2\n3\n")
+    return str(path)
+
+
+def _loaded_config(csv_path, **solids):
+    return {"execution": {"in_process": {}},
+            "solids": {"read": {"inputs": {"frame": {"csv": {"path": csv_path}}}},
+                       "offset": {"inputs": {"x": 10}}, **solids}}
+
+
+def test_reexecution_accepts_the_parents_config_of_steps_it_does_not_run(instance, csv_path):
+    CALLS["read"] = 0
+    config = _loaded_config(csv_path)
+    parent = execute_pipeline(loaded, config, instance=instance)
+    assert parent.output_for_solid("summed") == 16
+    # the parent's config verbatim, the stored one, or one without the unused blocks
+    for run_config in (config, None, {"execution": {"in_process": {}}}):
+        child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
+                                   step_selection=["summed"], run_config=run_config)
+        assert list(child.step_results) == ["summed"]
+        assert child.output_for_solid("summed") == 16
+    assert CALLS["read"] == 1  # the frame came from the parent's stored output
+    child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
+                               step_selection=["read*"])
+    assert set(child.step_results) == {"read", "summed"} and CALLS["read"] == 2
+
+
+@pytest.mark.parametrize("selection, solids, expected", [
+    # a step that runs still needs its inputs, and they are checked
+    (["read"], {"read": {"inputs": {"frame": {"csv": {"path": 3}}}}},
+     r"solids\.read\.inputs\.frame\.csv\.path: expected a string"),
+    (["read"], {"read": {}}, r"solids\.read\.inputs: missing required key \"inputs\""),
+    # the config of steps that do not run is checked too, against the whole pipeline
+    (["summed"], {"offset": {"inputs": {"x": "ten"}}},
+     r"solids\.offset\.inputs\.x: expected an int"),
+    (["summed"], {"offset": {"inputs": {"y": 1}}}, r"solids\.offset\.inputs.*unknown key"),
+    # an input fed by an upstream step never comes from config
+    (["summed"], {"summed": {"inputs": {"extra": 1}}}, r"solids\.summed.*unknown key"),
+])
+def test_reexecution_rejects_bad_config_naming_its_path(instance, csv_path, selection, solids,
+                                                        expected):
+    parent = execute_pipeline(loaded, _loaded_config(csv_path), instance=instance)
+    with pytest.raises(DaskflowConfigError, match=expected):
+        reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
+                           step_selection=selection, run_config=_loaded_config(csv_path, **solids))
+    assert len(instance.run_storage.get_runs()) == 1
+
+
+def test_reexecuting_a_solid_selection_run_reuses_its_config(instance, csv_path):
+    config = {"execution": {"in_process": {}}, "solids": {"summed": {"inputs": {
+        "frame": {"csv": {"path": csv_path}}, "extra": 1}}}}
+    parent = execute_pipeline(loaded, config, instance=instance, solid_selection=["summed"])
+    assert parent.output_for_solid("summed") == 7
+    child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False)
+    assert list(child.step_results) == ["summed"] and child.output_for_solid("summed") == 7
+    grandchild = reexecute_pipeline(loaded, child.run_id, instance, from_failure=False,
+                                    step_selection=["*summed"])  # within the parent's solids
+    assert list(grandchild.step_results) == ["summed"]
+    with pytest.raises(DaskflowInvalidDefinitionError, match='no solid named "read"'):
+        reexecute_pipeline(loaded, child.run_id, instance, step_selection=["read"])
 
 
 @solid
