@@ -58,9 +58,10 @@ def _check_config(entry, walls_seen):
     assert 0 < entry["overhead"]["build"] <= entry["overhead"]["lead"]
     shares = sum(r["wall_share_seconds"] for r in entry["solids"])
     shares += entry["other"]["wall_share_seconds"] if entry["other"] else 0
-    assert shares == pytest.approx(entry["busy_seconds"], rel=1e-6)
+    assert shares == pytest.approx(entry["busy_seconds"], rel=1e-6, abs=1e-6)
     wall = entry["wall"]["values"][entry["median_repetition"]]
-    assert entry["busy_seconds"] + entry["overhead"]["seconds"] == pytest.approx(wall, rel=1e-6)
+    assert entry["busy_seconds"] + entry["overhead"]["seconds"] == pytest.approx(
+        wall, rel=1e-6, abs=1e-6)
     overhead = entry["overhead"]
     assert overhead["lead"] + overhead["gaps"] + overhead["tail"] == pytest.approx(
         overhead["seconds"], rel=1e-6, abs=1e-9)

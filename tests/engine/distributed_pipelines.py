@@ -18,9 +18,13 @@ def make_numbers(_) -> list:
 
 @solid(config_schema={"pid_file": str, "seconds": float})
 def slow_square(context, numbers: list) -> list:
+    context.log.info(f"squaring on process {os.getpid()}")
+    # A worker's events reach the scheduler through its batched stream a few ms after they
+    # are emitted; a SIGKILL before that loses them. Give STEP_START and the log time to
+    # arrive before the pid file tells the test it may kill this process.
+    time.sleep(0.5)
     with open(context.solid_config["pid_file"], "a") as f:
         f.write(f"{os.getpid()}\n")
-    context.log.info(f"squaring on process {os.getpid()}")
     time.sleep(context.solid_config["seconds"])
     return [n * n for n in numbers]
 
