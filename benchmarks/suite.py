@@ -10,8 +10,8 @@ same scheduler, so each ratio is a pair measured under the same noise):
    - ``parquet``: intermediates persisted as parquet parts (mode ``default``), on every
      ``--cluster`` (threads vs local cluster);
    - ``in-memory``: the lazy collections handed on (mode ``in_memory``), every cluster;
-   - ``parquet, no value checks``: as ``parquet`` with only the columns' dtype rules
-     (``DASKFLOW_TPCH_CHECKS=off``), on the first cluster (type checks on vs off).
+   - ``parquet, no value checks`` and ``in-memory, no value checks``: only the columns'
+     dtype rules (``DASKFLOW_TPCH_CHECKS=off``), on the first cluster (checks on vs off).
    DuckDB runs the same SQL on the same files ``--repeat`` times in this process.
 4. ``--large-sf N``: Q1 at scale factor N (lineitem only) on a 2-worker local cluster,
    once, with the hand-written query: the out-of-core run and its peak memory.
@@ -35,9 +35,8 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -84,7 +83,7 @@ class Settings:
     warmup: int
     out: Path
     large_sf: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    variants: tuple[str, ...] = ()  # only these variants (default: all)
 
 
 def data_dir_for(sf: float) -> Path:
@@ -101,7 +100,11 @@ def tpch_cases(settings: Settings, data_dir: Path) -> list[Case]:
             Case(query, "in-memory", "in_memory", settings.clusters, **common),
             Case(query, "parquet, no value checks", "default", settings.clusters[:1],
                  value_checks=False, **common),
+            Case(query, "in-memory, no value checks", "in_memory", settings.clusters[:1],
+                 value_checks=False, **common),
         ]
+    if settings.variants:
+        cases = [c for c in cases if c.variant in settings.variants]
     return cases
 
 
@@ -196,6 +199,9 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--only-large", action="store_true",
                         help="run only the --large-sf case (keeps the other results)")
     parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--variants", default="",
+                        help='only these variants, separated by ";" (e.g. "in-memory; '
+                             'in-memory, no value checks"); default: all')
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: SF 0.1, one repetition, quick overhead")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "suite")
@@ -211,8 +217,9 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     if args.only_large and not args.large_sf:
         parser.error("--only-large needs --large-sf")
     clusters = tuple(c.strip() for c in args.clusters.split(",") if c.strip())
+    variants = tuple(v.strip() for v in args.variants.split(";") if v.strip())
     settings = Settings(args.sf, queries, clusters, args.repeat, args.warmup, args.out,
-                        args.large_sf)
+                        args.large_sf, variants)
     return settings, args
 
 

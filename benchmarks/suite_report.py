@@ -157,8 +157,10 @@ def overhead_section(results: Path) -> list[str]:
     table = results / "overhead" / "overhead.md"
     if not table.is_file():
         return []
+    body = [line for line in table.read_text().strip().splitlines()
+            if not line.startswith("# ")]  # its own title would break this page's outline
     return ["Per-step overhead (`benchmarks/overhead.py`, trivial solids, daskflow vs raw "
-            "`dask.delayed` on the same scheduler):", "", table.read_text().strip(), ""]
+            "`dask.delayed` on the same scheduler):", "", *body, ""]
 
 
 def _relative(path: Path, start: Path) -> str:

@@ -17,7 +17,7 @@ from daskflow.engine import step_io
 from daskflow.engine.emitter import StepEmitter
 from daskflow.engine.errors import StepError
 from daskflow.engine.events import DaskflowEventType
-from daskflow.engine.partitions import check_partition, output_schema
+from daskflow.engine.partitions import check_partition, has_value_rules, output_schema
 from daskflow.types import DaskDataFrame, check_frame_structure
 
 __all__ = ["check_meta", "inline_checked", "is_dask_collection", "is_dask_frame",
@@ -107,9 +107,14 @@ def check_meta(step: Any, name: str, daskflow_type: Any, value: Any, resources: 
 
 
 def inline_checked(step_key: str, name: str, output_def: Any, value: Any) -> Any:
-    """The collection with its schema checked inside each partition's task (in memory)."""
+    """The collection with its schema checked inside each partition's task (in memory).
+
+    A schema of columns and dtypes only was already checked on the collection's ``_meta``
+    while building; wrapping it would only stop Dask from optimizing across the solids
+    (a ``map_partitions`` blocks column projection), so the collection is handed on as is.
+    """
     schema = output_schema(output_def.daskflow_type)
-    if schema is None:
+    if not has_value_rules(schema):
         return value
     return value.map_partitions(_check_or_raise, step_key, name, schema, meta=value._meta)
 
