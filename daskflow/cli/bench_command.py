@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from daskflow.cli.common import EXIT_FAILURE, EXIT_USAGE, fail, make_console, open_instance
+from daskflow.cli.common import EXIT_FAILURE, fail, make_console, open_instance
 from daskflow.cli.pipeline_commands import (
     RunRequest,
     definition_errors_exit,
@@ -32,19 +31,6 @@ from daskflow.cli.pipeline_commands import (
 )
 
 __all__ = ["bench"]
-
-def _check_config(request: RunRequest) -> None:
-    from daskflow.config import DaskflowConfigError
-    from daskflow.config.run_config import validate_run_config
-    from daskflow.engine.selection import select_solids
-
-    selected = (select_solids(request.pipeline.graph, request.solid_selection)
-                if request.solid_selection else None)
-    result = validate_run_config(request.pipeline, request.run_config, request.mode, selected)
-    if not result.success:
-        click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
-        sys.exit(EXIT_USAGE)
-
 
 def _clusters(specs: tuple[str, ...]) -> list[Any]:
     from daskflow.bench import BenchClusterError, parse_cluster
@@ -138,7 +124,7 @@ def bench(clusters: tuple[str, ...], repeat: int, warmup: int, baseline: str | N
     )
 
     request = RunRequest(**kwargs)
-    _check_config(request)
+    request.check_config()
     specs = _clusters(clusters)
     function = _baseline(baseline)
     out = Path(out_dir) if out_dir else _default_out(request.pipeline.name)

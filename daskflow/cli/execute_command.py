@@ -20,7 +20,6 @@ import click
 
 from daskflow.cli.common import (
     EXIT_FAILURE,
-    EXIT_USAGE,
     fail,
     find_run,
     make_console,
@@ -39,11 +38,9 @@ from daskflow.cli.run_display import open_display, print_summary
 from daskflow.cli.run_tracker import RunTracker
 from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.config import DaskflowConfigError
-from daskflow.config.run_config import validate_run_config
 from daskflow.definitions.mode import deep_merge, load_yaml_files
 from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline_iterator
 from daskflow.engine.events import RunStatus
-from daskflow.engine.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["execute", "parse_tags", "reexecute"]
@@ -70,18 +67,6 @@ def _quiet_engine_logger() -> None:
 
 def _target_args(python_file: str | None, module_name: str | None) -> str:
     return f"-f {shlex.quote(python_file)}" if python_file else f"-m {module_name}"
-
-
-def _check_config(request: RunRequest) -> list[str]:
-    """Validate the run config for the selected solids; print errors and exit 2."""
-    selected = (select_solids(request.pipeline.graph, request.solid_selection)
-                if request.solid_selection else None)
-    result = validate_run_config(request.pipeline, request.run_config, request.mode, selected)
-    if not result.success:
-        click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
-        sys.exit(EXIT_USAGE)
-    return [node.name for node in request.pipeline.solids
-            if selected is None or node.name in selected]
 
 
 def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) -> None:
@@ -155,7 +140,7 @@ def execute(tags: dict[str, str], **kwargs: Any) -> None:
     quit at once.
     """
     request = RunRequest(**kwargs)
-    planned = _check_config(request)
+    planned = request.check_config()
     if kwargs.get("preset"):
         tags = {**request.pipeline.get_preset(kwargs["preset"]).tags, **tags}
     _quiet_engine_logger()

@@ -77,6 +77,23 @@ class RunRequest:
         self.run_config = deep_merge(run_config, load_yaml_files(config_files))
         self.mode = self.pipeline.get_mode(mode).name
 
+    def check_config(self) -> list[str]:
+        """Validate the run config for the selected solids (errors printed, exit 2).
+
+        Returns the names of the solids that will run.
+        """
+        from daskflow.config import DaskflowConfigError
+        from daskflow.engine.selection import select_solids
+
+        selected = (select_solids(self.pipeline.graph, self.solid_selection)
+                    if self.solid_selection else None)
+        result = validate_run_config(self.pipeline, self.run_config, self.mode, selected)
+        if not result.success:
+            click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
+            sys.exit(EXIT_USAGE)
+        return [node.name for node in self.pipeline.solids
+                if selected is None or node.name in selected]
+
 
 @click.group("pipeline")
 def pipeline_group() -> None:
