@@ -56,7 +56,6 @@ from daskflow.engine.partitions import (
     write_partition,
 )
 from daskflow.engine.plan import NOTHING, PARENT, UPSTREAM
-from daskflow.engine.resources import run_resources
 from daskflow.engine.step import CANCELED, FAILURE, SKIPPED, StepResult
 
 __all__ = ["LazyCompiler", "is_lazy_step"]
@@ -147,12 +146,7 @@ class LazyCompiler:
     def _build(self, step: Any, emitter: _BuildEmitter) -> tuple[dict, dict, dict]:
         payload = self.payload
         definition = step.definition
-        keys = sorted(definition.required_resource_keys | step_io.io_manager_keys(payload, step))
-        try:
-            resources = run_resources(payload, keys)
-        except Exception as exc:
-            raise StepError(f'Step "{step.key}" could not initialise its resources: {exc}',
-                            exc) from exc
+        resources = step_io.step_resources(payload, step)
         emitter.emit(DaskflowEventType.STEP_START,
                      f'Started building the Dask graph of step "{step.key}".')
         inputs = self._inputs(step, resources, emitter)

@@ -19,7 +19,6 @@ from daskflow.engine.emitter import StepEmitter
 from daskflow.engine.errors import StepError, error_data, picklable
 from daskflow.engine.events import DaskflowEventType
 from daskflow.engine.invoke import run_compute_with_retries
-from daskflow.engine.resources import run_resources
 
 __all__ = ["StepResult", "run_step"]
 
@@ -92,12 +91,7 @@ def _blocked_reason(run_id: str, step: Any, by_key: dict[str, StepResult]
 def _execute(payload: Any, step: Any, by_key: dict[str, StepResult],
              emitter: StepEmitter) -> StepResult:
     definition = step.definition
-    keys = sorted(definition.required_resource_keys | step_io.io_manager_keys(payload, step))
-    try:
-        resources = run_resources(payload, keys)
-    except Exception as exc:
-        raise StepError(f'Step "{step.key}" could not initialise its resources: {exc}',
-                        exc) from exc
+    resources = step_io.step_resources(payload, step)
     emitter.emit(DaskflowEventType.STEP_START, f'Started execution of step "{step.key}".')
     inputs = step_io.load_inputs(payload, step, by_key, resources, emitter)
     solid_resources = step_io.only_resources(resources, definition.required_resource_keys)

@@ -20,7 +20,8 @@ from daskflow.io_managers import InputContext, OutputContext
 from daskflow.types import DaskflowTypeLoadError, TypeCheckContext
 
 __all__ = ["check_type", "handle_outputs", "io_manager_keys", "load_input_value", "load_inputs",
-           "load_ref", "only_resources", "output_context", "upstream_output_def"]
+           "load_ref", "only_resources", "output_context", "step_resources",
+           "upstream_output_def"]
 
 _LOG = logging.getLogger("daskflow.engine")
 
@@ -81,6 +82,18 @@ def load_input_value(payload: Any, step: Any, inp: Any, input_def: Any, by_key: 
     loaded = [load_ref(payload, step, inp.name, ref, parent, by_key, resources, emitter)
               for ref, parent in zip(inp.refs, parents, strict=True)]
     return loaded if inp.fan_in else loaded[0]
+
+
+def step_resources(payload: Any, step: Any) -> Any:
+    """The resources a step uses (its own and its IO managers'); a failure is a StepError."""
+    from daskflow.engine.resources import run_resources
+
+    keys = sorted(step.definition.required_resource_keys | io_manager_keys(payload, step))
+    try:
+        return run_resources(payload, keys)
+    except Exception as exc:
+        raise StepError(f'Step "{step.key}" could not initialise its resources: {exc}',
+                        exc) from exc
 
 
 def _loader_config_path(step: Any, input_name: str, exc: Exception) -> str:
