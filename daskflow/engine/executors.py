@@ -1,15 +1,22 @@
 """Choosing, starting or connecting to the Dask scheduler a run executes on.
 
 ``in_process`` runs Dask's synchronous scheduler and ``threads`` its threaded scheduler,
-both in a background thread of the coordinator so events stream live. ``dask`` runs on a
+both in a background thread of the coordinator so events stream live. Those threads live as
+long as the process and serve every run: Dask's threaded scheduler called off the main
+thread would start a new pool per run, and new threads start with cold allocator arenas,
+which made dataframe work 20-30% slower than the same graph on warm threads (measured on
+TPC-H Q5, see ``benchmarks/NOTES.md``). ``dask`` runs on a
 ``distributed`` cluster: a new ``LocalCluster``, an existing scheduler by address, or any
 cluster manager class; the graph is submitted once with ``client.get(..., sync=False)``.
 """
 
 from __future__ import annotations
 
+import atexit
+import concurrent.futures
 import contextlib
 import importlib
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,34 +32,49 @@ __all__ = ["open_executor"]
 EngineLog = Callable[[str, dict[str, Any]], None]
 
 
+_POOLS: dict[str, concurrent.futures.ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+_MAX_CONCURRENT_RUNS = 64  # runner threads are started on demand and reused
+
+
+def thread_pool(name: str, workers: int) -> concurrent.futures.ThreadPoolExecutor:
+    """The process's pool ``name`` of ``workers`` threads, started once and shared by runs.
+
+    Runs sharing a pool cannot deadlock: a Dask task never waits for another task.
+    """
+    key = f"{name}-{workers}"
+    with _POOLS_LOCK:
+        if key not in _POOLS:
+            _POOLS[key] = concurrent.futures.ThreadPoolExecutor(
+                workers, thread_name_prefix=f"daskflow-{name}")
+        return _POOLS[key]
+
+
+@atexit.register
+def _shutdown_pools() -> None:
+    with _POOLS_LOCK:
+        for pool in _POOLS.values():
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
 class LocalRun:
-    """A graph running on the sync or threaded scheduler in a background thread."""
+    """A graph running on the sync or threaded scheduler in a (reused) background thread."""
 
     def __init__(self, get: Callable[..., Any], graph: dict, keys: list[str], run_id: str):
         self.run_id = run_id
-        self._results: dict[str, Any] = {}
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(get, graph, keys), daemon=True,
-                                        name=f"daskflow-run-{run_id[:8]}")
-        self._thread.start()
-
-    def _run(self, get: Callable[..., Any], graph: dict, keys: list[str]) -> None:
-        try:
-            self._results = dict(zip(keys, get(graph, keys), strict=True))
-        except BaseException as exc:  # an engine bug or an interrupt: report it
-            self._error = exc
+        runners = thread_pool("run", _MAX_CONCURRENT_RUNS)
+        self._future = runners.submit(lambda: dict(zip(keys, get(graph, keys), strict=True)))
 
     def wait(self, timeout: float) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        done, _ = concurrent.futures.wait([self._future], timeout)
+        return bool(done)
 
     def cancel(self) -> None:
         set_canceled(self.run_id)
 
     def results(self) -> dict[str, Any]:
-        if self._error is not None:
-            raise self._error
-        return self._results
+        """Results by key; an engine bug or an interrupt inside the run is raised here."""
+        return self._future.result()
 
 
 class DistributedRun:
@@ -102,8 +124,8 @@ class LocalExecutor:
             return LocalRun(dask.get, graph, keys, run_id)
         from dask.threaded import get
 
-        workers = self.config.get("max_workers")
-        return LocalRun(lambda g, k: get(g, k, num_workers=workers), graph, keys, run_id)
+        pool = thread_pool("worker", self.config.get("max_workers") or os.cpu_count() or 1)
+        return LocalRun(lambda g, k: get(g, k, pool=pool), graph, keys, run_id)
 
     def teardown(self, run_id: str) -> list[str]:
         return teardown_run_resources(run_id)
