@@ -23,6 +23,7 @@ import pandas as pd
 from daskflow.config import DaskflowInvalidDefinitionError
 from daskflow.types._core import TypeCheck
 from daskflow.types._dtypes import DtypeRule, dtype_mismatch, dtype_rule
+from daskflow.types._summaries import Summary, distinct_values, summarize
 
 __all__ = [
     "Column",
@@ -184,16 +185,18 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
             failures.append(
                 ColumnFailure(name, "dtype", mismatch[0], f'column "{name}": {mismatch[1]}')
             )
-    if not column.nullable:
-        nulls = int(series.isna().sum())
-        if nulls:
-            failures.append(_counted(name, "nullable", nulls, "with a null value (not nullable)"))
+    extremes = dtype_ok and (column.min_value is not None or column.max_value is not None)
+    summary = summarize(series, extremes) if extremes or not column.nullable else None
+    if not column.nullable and summary.nulls:
+        failures.append(_counted(name, "nullable", summary.nulls,
+                                 "with a null value (not nullable)"))
     if dtype_ok:
-        failures.extend(_value_rules(name, column, series))
+        failures.extend(_value_rules(name, column, series, summary))
     return failures
 
 
-def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFailure]:
+def _value_rules(name: str, column: Column, series: pd.Series,
+                 summary: Summary | None) -> list[ColumnFailure]:
     """min/max/allowed/unique: each guarded so incomparable data becomes a failure.
 
     Cheap summaries come first (min and max, the distinct values): offending rows are
@@ -201,7 +204,7 @@ def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFai
     reduction per rule instead of a boolean mask per rule.
     """
     rules: list[tuple[str, Callable[[], Any], str]] = []
-    low, high = _min_max(series, column)
+    low, high = (summary.low, summary.high) if summary is not None else (None, None)
     if column.min_value is not None and not _holds(lambda: low >= column.min_value):
         rules.append(("min_value", lambda: series < column.min_value,
                       f"below min_value {column.min_value!r}"))
@@ -228,16 +231,6 @@ def _value_rules(name: str, column: Column, series: pd.Series) -> list[ColumnFai
     return failures
 
 
-def _min_max(series: pd.Series, column: Column) -> tuple[Any, Any]:
-    """The column's smallest and largest values (None when not needed or not comparable)."""
-    if column.min_value is None and column.max_value is None:
-        return None, None
-    try:
-        return series.min(), series.max()
-    except (TypeError, ValueError):
-        return None, None
-
-
 def _holds(comparison: Callable[[], Any]) -> bool:
     """Whether a summary comparison is certainly true (NaN, None or an error: not sure)."""
     try:
@@ -250,8 +243,7 @@ def _holds(comparison: Callable[[], Any]) -> bool:
 def _only_allowed(series: pd.Series, allowed: Sequence[Any]) -> bool:
     """Whether every non-null value is allowed, judged on the distinct values only."""
     try:
-        distinct = pd.unique(series.dropna()) if series.hasnans else pd.unique(series)
-        return bool(pd.Index(distinct).isin(list(allowed)).all())
+        return bool(pd.Index(distinct_values(series)).isin(list(allowed)).all())
     except (TypeError, ValueError):
         return False
 

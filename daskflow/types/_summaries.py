@@ -1,0 +1,126 @@
+"""Cheap per-partition summaries of a column: null count, min and max, distinct values.
+
+The column rules of ``_columns`` are judged from these summaries first; offending rows
+are counted only when a summary shows a rule broken. The fast paths here avoid pandas'
+general machinery on the common cases, and every one falls back to pandas when its
+preconditions do not hold, so the answers never differ:
+
+- numpy numbers and datetimes: one ``min`` and one ``max`` over the raw array give the
+  extremes, and, when neither is NaN/NaT, prove the column holds no nulls;
+- Arrow-backed strings whose values are all one or two bytes long (flags, status codes,
+  the usual targets of ``allowed_values``): distinct values from a histogram of the raw
+  bytes instead of hashing every string.
+
+>>> import pandas as pd
+>>> nulls, low, high = summarize(pd.Series([3.0, 1.0, 2.0]))
+>>> nulls, float(low), float(high)
+(0, 1.0, 3.0)
+>>> summarize(pd.Series([3.0, None, 2.0])).nulls
+1
+>>> sorted(distinct_values(pd.Series(["N", "A", "N", "R"], dtype="string[pyarrow]")))
+['A', 'N', 'R']
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Summary", "distinct_values", "summarize"]
+
+
+class Summary(NamedTuple):
+    """Null count and the smallest and largest non-null values (None: not comparable)."""
+
+    nulls: int
+    low: Any
+    high: Any
+
+
+def summarize(series: pd.Series, extremes: bool = True) -> Summary:
+    """The column's null count and, if ``extremes``, its min and max (skipping nulls)."""
+    fast = _numpy_summary(series) if extremes else None
+    if fast is not None:
+        return fast
+    if not extremes and _arrow_strings(series) is not None:  # Arrow keeps the count
+        return Summary(_arrow_strings(series).null_count, None, None)
+    nulls = int(series.isna().sum())
+    if not extremes or nulls == len(series):
+        return Summary(nulls, None, None)
+    try:
+        return Summary(nulls, series.min(), series.max())
+    except (TypeError, ValueError):
+        return Summary(nulls, None, None)
+
+
+def _numpy_summary(series: pd.Series) -> Summary | None:
+    """min/max straight from a numpy array; None when it holds nulls or isn't numeric."""
+    values = series.array
+    if not isinstance(values, np.ndarray | pd.arrays.NumpyExtensionArray |
+                      pd.arrays.DatetimeArray | pd.arrays.TimedeltaArray):
+        return None
+    array = np.asarray(values._ndarray if hasattr(values, "_ndarray") else values)
+    if array.size == 0 or array.dtype.kind not in "iufmMb":
+        return None
+    if array.dtype.kind in "mM":  # as int64: NaT is its smallest value
+        ticks = array.view(np.int64)
+        low, high = ticks.min(), ticks.max()
+        if low == np.iinfo(np.int64).min:
+            return None
+        low, high = np.array([low, high]).view(array.dtype)
+    else:
+        low, high = array.min(), array.max()  # NaN propagates: then take the slow path
+        if array.dtype.kind == "f" and (np.isnan(low) or np.isnan(high)):
+            return None
+    box = pd.Series([low, high], dtype=series.dtype)
+    return Summary(0, box.iloc[0], box.iloc[1])
+
+
+def distinct_values(series: pd.Series) -> list[Any]:
+    """The distinct non-null values of the column (order unspecified)."""
+    short = _short_strings(series)
+    if short is not None:
+        return short
+    values = series.dropna() if series.hasnans else series
+    return list(pd.unique(values))
+
+
+def _short_strings(series: pd.Series) -> list[str] | None:
+    """Distinct values of Arrow strings all 1 or 2 bytes long, from a byte histogram."""
+    chunks = _arrow_strings(series)
+    if chunks is None or len(series) == 0 or chunks.null_count:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lengths = pc.min_max(pc.binary_length(chunks))
+    width = lengths["min"].as_py()
+    if width not in (1, 2) or lengths["max"].as_py() != width:
+        return None
+    found: set[str] = set()
+    for chunk in chunks.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1],
+                                dtype=np.int64 if pa.types.is_large_string(chunk.type)
+                                else np.int32)
+        start, stop = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        raw = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[start:stop]
+        codes = raw if width == 1 else raw.view(np.uint16)
+        present = np.flatnonzero(np.bincount(codes, minlength=256 ** width))
+        found.update(code.astype(np.uint8 if width == 1 else np.uint16).tobytes()
+                     .decode("utf-8", errors="replace") for code in present)
+    return list(found)
+
+
+def _arrow_strings(series: pd.Series) -> Any:
+    """The column's Arrow chunks if it is an Arrow-backed string column, else None."""
+    chunks = getattr(series.array, "_pa_array", None)
+    if chunks is None:
+        return None
+    import pyarrow as pa
+
+    kind = chunks.type
+    return chunks if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
