@@ -16,7 +16,6 @@ import atexit
 import concurrent.futures
 import contextlib
 import importlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -122,9 +121,10 @@ class LocalExecutor:
     def submit(self, graph: dict, keys: list[str], run_id: str) -> LocalRun:
         if self.kind == "in_process":
             return LocalRun(dask.get, graph, keys, run_id)
+        from dask.system import CPU_COUNT  # what Dask's own pool uses (cgroup-aware)
         from dask.threaded import get
 
-        pool = thread_pool("worker", self.config.get("max_workers") or os.cpu_count() or 1)
+        pool = thread_pool("worker", self.config.get("max_workers") or CPU_COUNT)
         return LocalRun(lambda g, k: get(g, k, pool=pool), graph, keys, run_id)
 
     def teardown(self, run_id: str) -> list[str]:

@@ -1,0 +1,63 @@
+"""The local executors: runs on ``threads`` and ``in_process`` reuse the process's threads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from daskflow import execute_pipeline, pipeline, solid
+
+
+@solid
+def thread_name(_) -> str:
+    return threading.current_thread().name
+
+
+@solid
+def slow_sum(_, name: str) -> int:
+    time.sleep(0.05)  # long enough for concurrent runs to overlap
+    return len(name) + 1000
+
+
+@pipeline
+def named():
+    slow_sum(thread_name())
+
+
+def _thread_of_task(execution: dict) -> str:
+    result = execute_pipeline(named, {"execution": execution})
+    assert result.success
+    return result.output_for_solid("thread_name")
+
+
+def test_threaded_runs_use_the_same_worker_threads():
+    execution = {"threads": {"max_workers": 2}}
+    names = {_thread_of_task(execution) for _ in range(6)}
+    assert all(n.startswith("daskflow-worker") for n in names), names
+    assert len(names) <= 2  # one pool of two threads served all six runs
+
+
+def _runner_threads() -> set[str]:
+    return {t.name for t in threading.enumerate() if t.name.startswith("daskflow-run")}
+
+
+def test_in_process_runs_reuse_their_runner_threads():
+    existing = _runner_threads()  # earlier tests' concurrent runs may have left idle ones
+    names = {_thread_of_task({"in_process": {}}) for _ in range(4)}
+    assert all(n.startswith("daskflow-run") for n in names), names
+    assert len(names - existing) <= 1  # one after another: no new thread per run
+    assert len(_runner_threads() - existing) <= 1
+
+
+def test_concurrent_threaded_runs_share_a_pool_and_all_succeed():
+    execution = {"threads": {"max_workers": 2}}
+    with ThreadPoolExecutor(4) as launcher:
+        results = list(launcher.map(
+            lambda _: execute_pipeline(named, {"execution": execution}), range(8)))
+    assert all(r.success for r in results)
+    for result in results:
+        name = result.output_for_solid("thread_name")
+        assert name.startswith("daskflow-worker")
+        assert result.output_for_solid("slow_sum") == len(name) + 1000
+    assert len({r.run_id for r in results}) == 8
