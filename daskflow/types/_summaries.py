@@ -41,11 +41,12 @@ class Summary(NamedTuple):
 
 def summarize(series: pd.Series, extremes: bool = True) -> Summary:
     """The column's null count and, if ``extremes``, its min and max (skipping nulls)."""
-    fast = _numpy_summary(series) if extremes else None
+    fast = _numpy_summary(series)
     if fast is not None:
         return fast
-    if not extremes and _arrow_strings(series) is not None:  # Arrow keeps the count
-        return Summary(_arrow_strings(series).null_count, None, None)
+    strings = _arrow_strings(series)
+    if strings is not None and not extremes:  # Arrow keeps the count
+        return Summary(strings.null_count, None, None)
     nulls = int(series.isna().sum())
     if not extremes or nulls == len(series):
         return Summary(nulls, None, None)
@@ -64,18 +65,11 @@ def _numpy_summary(series: pd.Series) -> Summary | None:
     array = np.asarray(values._ndarray if hasattr(values, "_ndarray") else values)
     if array.size == 0 or array.dtype.kind not in "iufmMb":
         return None
-    if array.dtype.kind in "mM":  # as int64: NaT is its smallest value
-        ticks = array.view(np.int64)
-        low, high = ticks.min(), ticks.max()
-        if low == np.iinfo(np.int64).min:
-            return None
-        low, high = np.array([low, high]).view(array.dtype)
-    else:
-        low, high = array.min(), array.max()  # NaN propagates: then take the slow path
-        if array.dtype.kind == "f" and (np.isnan(low) or np.isnan(high)):
-            return None
-    box = pd.Series([low, high], dtype=series.dtype)
-    return Summary(0, box.iloc[0], box.iloc[1])
+    ticks = array.view(np.int64) if array.dtype.kind in "mM" else array  # NaT: smallest
+    low, high = series.iloc[int(ticks.argmin())], series.iloc[int(ticks.argmax())]
+    if pd.isna(low) or pd.isna(high):  # argmin/argmax point at a NaN: take the slow path
+        return None
+    return Summary(0, low, high)
 
 
 def distinct_values(series: pd.Series) -> list[Any]:

@@ -26,6 +26,7 @@ def _series_cases() -> dict[str, pd.Series]:
         "nullable Int64": pd.Series([1, None, 5], dtype="Int64"),
         "bool": pd.Series([True, False, True]),
         "datetime": pd.Series(STAMPS),
+        "datetime with time zone": pd.Series(STAMPS.tz_localize("US/Eastern")),
         "datetime with NaT": pd.Series(STAMPS).where(lambda s: s.index % 7 != 0),
         "timedelta": pd.Series(pd.to_timedelta(RNG.integers(0, 10**6, 50), unit="s")),
         "arrow float": pd.Series(FLOATS, dtype="float64[pyarrow]"),
