@@ -6,6 +6,12 @@ holding the run's payload, shipped once per worker, and on its upstream steps' t
 Dask DataFrame steps add their partition tasks (``<solid>-``, ``<solid>_write-``) and end
 in a ``<solid>_commit-`` task (see ``lazy_step``).
 
+Their collections are built and optimized with the shuffle method (joins, groupbys with
+``split_out``, ``set_index``, ``sort_values``) that works where the run executes
+(``shuffle_method``): Dask's P2P shuffle finds its barrier task by name, which solid-named
+keys change (distributed#7816), and its ``disk`` shuffle keeps partitions in files of one
+machine.
+
 >>> key = step_task_key("add_sugar_per_cup", "run1")
 >>> from dask.utils import key_split
 >>> key_split(key)
@@ -14,15 +20,17 @@ in a ``<solid>_commit-`` task (see ``lazy_step``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+import dask
 from dask._task_spec import DataNode, Task, TaskRef
 from dask.base import tokenize
 
 from daskflow.engine.lazy_step import LazyCompiler, is_lazy_step
 from daskflow.engine.step import run_step
 
-__all__ = ["CompiledRun", "compile_run", "step_task_key"]
+__all__ = ["CompiledRun", "compile_run", "shuffle_method", "step_task_key"]
 
 
 def step_task_key(step_key: str, run_id: str) -> str:
@@ -36,8 +44,10 @@ class CompiledRun:
     """
 
     def __init__(self, graph: dict[str, Any], step_keys: dict[str, str],
-                 handed_on: dict[tuple[str, str], Any] | None = None):
+                 handed_on: dict[tuple[str, str], Any] | None = None,
+                 shuffle: str | None = None):
         self.graph = graph
+        self.shuffle_method = shuffle  # what Dask DataFrame solids' shuffles were built with
         self.handed_on = handed_on or {}
         self.step_keys = step_keys  # step key -> Dask key
         self.dask_keys = list(step_keys.values())
@@ -47,7 +57,34 @@ class CompiledRun:
         return self._reverse[dask_key]
 
 
+def shuffle_method(execution: Mapping[str, Any]) -> str:
+    """The shuffle method Dask DataFrame solids are built with on this run's scheduler.
+
+    On a distributed cluster ``tasks`` (shuffles are ordinary tasks, so they keep working
+    renamed after their solid, on any number of machines); on the local schedulers the
+    user's ``dataframe.shuffle.method`` or Dask's local default, ``disk``. Never ``p2p``.
+
+    >>> shuffle_method({"threads": {"max_workers": 4}})
+    'disk'
+    >>> shuffle_method({"dask": {"cluster": {"address": "tcp://127.0.0.1:8786"}}})
+    'tasks'
+    """
+    if "dask" in execution:
+        return "tasks"
+    configured = dask.config.get("dataframe.shuffle.method", None)
+    return configured if configured in ("tasks", "disk") else "disk"
+
+
 def compile_run(payload: Any) -> CompiledRun:
+    """The run's graph; Dask DataFrame solids run here, on lazy inputs."""
+    shuffle = shuffle_method(payload.resolved.execution)
+    with dask.config.set({"dataframe.shuffle.method": shuffle}):
+        compiled = _compile(payload)
+    compiled.shuffle_method = shuffle
+    return compiled
+
+
+def _compile(payload: Any) -> CompiledRun:
     payload_key = f"daskflow_run-{tokenize(payload.run_id)}"
     graph: dict[str, Any] = {payload_key: DataNode(payload_key, payload)}
     keys: dict[str, str] = {}

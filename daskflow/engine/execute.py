@@ -118,6 +118,7 @@ class RunCoordinator:
     def _execute(self) -> Iterator[EventRecord]:
         compiled = compile_run(self.payload)
         engine_log = self.engine_log
+        _log_replaced_shuffle(compiled, engine_log)
         with open_executor(self.payload.resolved.execution, engine_log) as executor:
             if hasattr(executor, "subscribe"):
                 executor.subscribe(self.run_id, self._queue.put)
@@ -251,6 +252,18 @@ def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[
         yield
     coordinator.engine_log(f"Saved the Dask performance report to {path}.",
                             {"performance_report": path})
+
+
+def _log_replaced_shuffle(compiled: Any, engine_log: Any) -> None:
+    """Say so when Dask DataFrame solids could not shuffle the way Dask is configured to."""
+    import dask
+
+    configured = dask.config.get("dataframe.shuffle.method", None)
+    if configured and configured != compiled.shuffle_method:
+        engine_log(f'Dask DataFrame solids shuffle with "{compiled.shuffle_method}" in this '
+                   f'run, not the configured "{configured}" (P2P needs task keys Dask named '
+                   "itself; disk works on one machine only).",
+                   {"shuffle_method": compiled.shuffle_method, "configured": configured})
 
 
 def _log_to_python(record: EventRecord) -> None:

@@ -4,10 +4,11 @@ import io
 import os
 import time
 
+import dask.dataframe as dd
 import pandas as pd
 
 from daskflow import ModeDefinition, OutputDefinition, dataframe_type, pipeline, solid
-from daskflow.io_managers import FilesystemIOManager, io_manager
+from daskflow.io_managers import FilesystemIOManager, io_manager, mem_io_manager
 from daskflow.types import Column, DaskDataFrame
 
 
@@ -111,3 +112,42 @@ def measuring_with_a_stalled_write():
     measured = measure()
     sum_double(measured)
     count_rows(measured)
+
+
+# -- Dask DataFrame solids that shuffle (joins and groupbys with split_out) ----------------
+
+@solid(config_schema={"rows": int})
+def make_orders(context) -> DaskDataFrame:
+    rows = context.solid_config["rows"]
+    orders = pd.DataFrame({"customer": [i % 97 for i in range(rows)],
+                           "amount": [float(i % 1000) for i in range(rows)]})
+    return dd.from_pandas(orders, npartitions=16)
+
+
+@solid
+def make_customers(_) -> DaskDataFrame:
+    customers = pd.DataFrame({"customer": range(97), "region": [f"r{i % 7}" for i in range(97)]})
+    return dd.from_pandas(customers, npartitions=8)
+
+
+@solid
+def join_customers(_, orders: DaskDataFrame, customers: DaskDataFrame) -> DaskDataFrame:
+    """A hash join: both sides have several partitions, so Dask shuffles them."""
+    return orders.merge(customers, on="customer", how="inner", broadcast=False)
+
+
+@solid
+def region_totals(_, joined: DaskDataFrame) -> DaskDataFrame:
+    """A groupby whose result is spread over 4 partitions: a shuffle of partial sums."""
+    return joined.groupby("region").amount.sum(split_out=4).reset_index()
+
+
+@solid
+def sorted_totals(_, totals: pd.DataFrame) -> pd.DataFrame:
+    return totals.sort_values("region").reset_index(drop=True)
+
+
+@pipeline(mode_defs=[ModeDefinition("default"),
+                     ModeDefinition("in_memory", resource_defs={"io_manager": mem_io_manager})])
+def shuffling():
+    sorted_totals(region_totals(join_customers(make_orders(), make_customers())))
