@@ -14,7 +14,8 @@ same scheduler, so each ratio is a pair measured under the same noise):
      dtype rules (``DASKFLOW_TPCH_CHECKS=off``), on the first cluster (checks on vs off).
    DuckDB runs the same SQL on the same files ``--repeat`` times in this process.
 4. ``--large-sf N``: Q1 at scale factor N (lineitem only) on a 2-worker local cluster,
-   once, with the hand-written query: the out-of-core run and its peak memory.
+   with the hand-written query, ``--large-repeat`` pairs (3), the workers restarted
+   before every run: the out-of-core run and each run's peak memory from new processes.
 
 Each ``daskflow bench`` report (JSON, markdown, charts, Dask performance report) stays in
 ``--out/sf<SF>/<case>/bench/`` with a ``case.json`` (query, variant, DuckDB times);
@@ -65,6 +66,7 @@ class Case:
     repeat: int = 3
     warmup: int = 1
     performance_report: bool = True  # one extra untimed run on distributed configs
+    fresh_workers: bool = False  # restart the workers before every run (memory peaks)
 
     @property
     def slug(self) -> str:
@@ -83,6 +85,7 @@ class Settings:
     warmup: int
     out: Path
     large_sf: float = 0.0
+    large_repeat: int = 3
     variants: tuple[str, ...] = ()  # only these variants (default: all)
 
 
@@ -129,6 +132,8 @@ def run_case(case: Case, case_dir: Path) -> Path:
         command += ["--cluster", cluster]
     if not case.performance_report:
         command.append("--no-performance-report")
+    if case.fresh_workers:
+        command.append("--fresh-workers")
     env = {**os.environ, "DASKFLOW_TPCH_CHECKS": "on" if case.value_checks else "off"}
     print(f"\n== {case.slug}: {' '.join(command[1:])}", flush=True)
     subprocess.run(command, cwd=ROOT, env=env, check=True)
@@ -179,8 +184,9 @@ def run_large(settings: Settings) -> None:
     """Q1 at ``--large-sf`` on a 2-worker local cluster: the larger-than-memory run."""
     data_dir = tpch_data.generate(settings.large_sf, data_dir_for(settings.large_sf),
                                   tables=("lineitem",))
-    case = Case(1, "out-of-core", "default", ("local:2x1",), Path(data_dir), repeat=1,
-                warmup=0, performance_report=False)
+    case = Case(1, "out-of-core", "default", ("local:2x1",), Path(data_dir),
+                repeat=settings.large_repeat, warmup=0, performance_report=False,
+                fresh_workers=True)
     case_dir = case_dir_for(case, settings.out, settings.large_sf)
     run_case(case, case_dir)
     write_case(case_dir, case.query, case.variant, settings.large_sf, [])
@@ -196,6 +202,8 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--large-sf", type=float, default=0.0,
                         help="also run Q1 at this scale factor on local:2x1 (e.g. 50)")
+    parser.add_argument("--large-repeat", type=int, default=3,
+                        help="pipeline/hand-written pairs of the --large-sf run (3)")
     parser.add_argument("--only-large", action="store_true",
                         help="run only the --large-sf case (keeps the other results)")
     parser.add_argument("--skip-overhead", action="store_true")
@@ -219,7 +227,7 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     clusters = tuple(c.strip() for c in args.clusters.split(",") if c.strip())
     variants = tuple(v.strip() for v in args.variants.split(";") if v.strip())
     settings = Settings(args.sf, queries, clusters, args.repeat, args.warmup, args.out,
-                        args.large_sf, variants)
+                        args.large_sf, args.large_repeat, variants)
     return settings, args
 
 

@@ -44,6 +44,8 @@ class Row:
     worker_peaks_gib: list[float] | None = None
     handwritten_coordinator_peak_gib: float | None = None
     handwritten_worker_peaks_gib: list[float] | None = None
+    run_peaks_gib: list[float] | None = None  # per run: coordinator + workers
+    handwritten_run_peaks_gib: list[float] | None = None
 
 
 def write_case(case_dir: Path, query: int, variant: str, sf: float,
@@ -78,6 +80,9 @@ def config_row(facts: dict[str, Any], config: ConfigReport, report_path: str) ->
                                           if baseline else None),
         handwritten_worker_peaks_gib=([v / GIB for v in baseline.worker_peak_rss.values()]
                                       if baseline else None),
+        run_peaks_gib=[v / GIB for v in config.peak_rss_per_run],
+        handwritten_run_peaks_gib=([v / GIB for v in baseline.peak_rss_per_run]
+                                   if baseline else None),
     )
 
 
@@ -111,15 +116,18 @@ def memory_section(rows: list[Row]) -> list[str]:
                     key=lambda r: (r.variant != "out-of-core", -r.sf, r.query, r.variant))
     if not chosen:
         return []
-    lines = ["Peak memory per process on the local cluster (GiB; sampled every 50 ms):", "",
+    lines = ["Peak memory per process on the local cluster (GiB; sampled every 50 ms; the "
+             "largest over the timed runs), and each run's total over all processes:", "",
              "| SF | query | variant | pipeline coordinator | pipeline workers | "
-             "hand-written coordinator | hand-written workers |",
-             "|---:|---:|---|---:|---|---:|---|"]
+             "hand-written coordinator | hand-written workers | pipeline total per run | "
+             "hand-written total per run |",
+             "|---:|---:|---|---:|---|---:|---|---|---|"]
     for r in chosen:
         lines.append(f"| {r.sf:g} | Q{r.query} | {r.variant} | {r.coordinator_peak_gib:.2f} | "
                      f"{_gib_list(r.worker_peaks_gib)} | "
                      f"{_num(r.handwritten_coordinator_peak_gib)} | "
-                     f"{_gib_list(r.handwritten_worker_peaks_gib)} |")
+                     f"{_gib_list(r.handwritten_worker_peaks_gib)} | "
+                     f"{_gib_list(r.run_peaks_gib)} | {_gib_list(r.handwritten_run_peaks_gib)} |")
     return [*lines, ""]
 
 

@@ -115,9 +115,10 @@ def _config_section(config: ConfigReport, number: int) -> list[str]:
              f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)}). "
              f"Utilisation (task s / (wall x threads)): {config.utilisation:.0%}.", ""]
     lines += _table(SOLID_HEADERS, rows) + [""]
-    lines += [f"Peak memory: coordinator {fmt_bytes(config.coordinator_peak_rss)}"
-              + "".join(f"; {w} {fmt_bytes(v)}" for w, v in config.worker_peak_rss.items())
-              + ". Process IO (all processes, median repetition): read "
+    peaks = (f"Peak memory: coordinator {fmt_bytes(config.coordinator_peak_rss)}"
+             + "".join(f"; {w} {fmt_bytes(v)}" for w, v in config.worker_peak_rss.items())
+             + _per_run(config.peak_rss_per_run))
+    lines += [f"{peaks}. Process IO (all processes, median repetition): read "
               f"{fmt_bytes(config.process_bytes_read)}, written "
               f"{fmt_bytes(config.process_bytes_written)}.", ""]
     lines += _baseline_lines(config) + _report_lines(config)
@@ -132,8 +133,17 @@ def _baseline_lines(config: ConfigReport) -> list[str]:
     return [f"Baseline: wall {fmt_seconds(baseline.wall.median)} "
             f"({fmt_seconds(baseline.wall.min)}-{fmt_seconds(baseline.wall.max)}), CPU "
             f"{fmt_seconds(baseline.cpu.median)}, coordinator peak "
-            f"{fmt_bytes(baseline.coordinator_peak_rss)}; pipeline / baseline per pair: "
-            f"{ratios}.", ""]
+            f"{fmt_bytes(baseline.coordinator_peak_rss)}"
+            + "".join(f"; {w} {fmt_bytes(v)}" for w, v in baseline.worker_peak_rss.items())
+            + _per_run(baseline.peak_rss_per_run)
+            + f"; pipeline / baseline per pair: {ratios}.", ""]
+
+
+def _per_run(totals: Sequence[int]) -> str:
+    """Each run's total peak (coordinator + workers), where there is more than one run."""
+    if len(totals) < 2:
+        return ""
+    return f" (all processes, per run: {', '.join(fmt_bytes(t) for t in totals)})"
 
 
 def _report_lines(config: ConfigReport) -> list[str]:
@@ -149,7 +159,8 @@ def to_markdown(report: BenchReport) -> str:
     lines = [f"# Benchmark of pipeline `{report.pipeline}`", "",
              f"Mode `{report.mode}`; {report.repeat} timed repetitions after {report.warmup} "
              f"warm-up(s) per config" + (f"; baseline `{report.baseline}`, interleaved"
-                                         if report.baseline else "") + ". "
+                                         if report.baseline else "")
+             + ("; workers restarted before every run" if report.fresh_workers else "") + ". "
              f"{report.created}; Python {env.get('python')}, dask {env.get('dask')}, "
              f"daskflow {env.get('daskflow')}, {env.get('cpu_count')} CPUs.", "",
              "## Summary", ""]

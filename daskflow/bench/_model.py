@@ -115,6 +115,7 @@ class BaselineReport:
     coordinator_peak_rss: int = 0
     worker_peak_rss: dict[str, int] = field(default_factory=dict)
     ratio: Stat | None = None  # pipeline wall / baseline wall, per interleaved pair
+    peak_rss_per_run: list[int] = field(default_factory=list)  # coordinator + workers
 
 
 @dataclass
@@ -133,6 +134,7 @@ class ConfigReport:
     median_repetition: int = 0  # index (0-based, among timed runs) the breakdown is of
     coordinator_peak_rss: int = 0  # max over repetitions
     worker_peak_rss: dict[str, int] = field(default_factory=dict)  # max over repetitions
+    peak_rss_per_run: list[int] = field(default_factory=list)  # coordinator + workers, each run
     io_bytes_written: int = 0  # by IO managers (median repetition)
     io_bytes_read: int = 0  # stored outputs loaded by downstream solids (an upper bound)
     process_bytes_read: int = 0  # read() characters, coordinator + workers
@@ -161,6 +163,7 @@ class BenchReport:
     created: str = ""
     environment: dict[str, Any] = field(default_factory=dict)
     charts: list[str] = field(default_factory=list)
+    fresh_workers: bool = False  # distributed workers restarted before every run
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

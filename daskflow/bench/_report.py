@@ -166,26 +166,41 @@ def pair_ratios(pipeline: Sequence[float], baseline: Sequence[float]) -> Stat | 
     return Stat.of(ratios) if ratios else None
 
 
-def _peaks(reps: Sequence[Repetition]) -> tuple[int, dict[str, int]]:
+def _peaks(reps: Sequence[Repetition], restarted: bool = False) -> tuple[int, dict[str, int]]:
+    """The coordinator's and each worker's peak over ``reps``.
+
+    Workers are named by address, or, when they were ``restarted`` before every run (new
+    addresses each time), ``worker 1``, ``worker 2``... in address order within each run.
+    """
     coordinator = max((r.usage.coordinator.peak_rss for r in reps), default=0)
     workers: dict[str, int] = {}
     for rep in reps:
-        for worker, usage in rep.usage.workers.items():
-            workers[worker] = max(workers.get(worker, 0), usage.peak_rss)
+        for rank, address in enumerate(sorted(rep.usage.workers), start=1):
+            label = f"worker {rank}" if restarted else address
+            workers[label] = max(workers.get(label, 0), rep.usage.workers[address].peak_rss)
     return coordinator, workers
 
 
-def _baseline(runs: Sequence[Repetition], baseline: Sequence[Repetition]) -> BaselineReport:
-    coordinator, workers = _peaks(baseline)
+def _run_totals(reps: Sequence[Repetition]) -> list[int]:
+    """Per repetition: the coordinator's peak plus every worker's (one sample per run)."""
+    return [r.usage.coordinator.peak_rss + sum(w.peak_rss for w in r.usage.workers.values())
+            for r in reps]
+
+
+def _baseline(runs: Sequence[Repetition], baseline: Sequence[Repetition],
+              restarted: bool) -> BaselineReport:
+    coordinator, workers = _peaks(baseline, restarted)
     walls = [r.wall_seconds for r in baseline]
     return BaselineReport(Stat.of(walls), Stat.of([r.cpu_seconds for r in baseline]),
                           coordinator, workers,
-                          pair_ratios([r.wall_seconds for r in runs], walls))
+                          pair_ratios([r.wall_seconds for r in runs], walls),
+                          _run_totals(baseline))
 
 
 def build_config_report(label: str, kind: str, parallelism: int, runs: Sequence[Repetition],
                         solids: Sequence[str], baseline: Sequence[Repetition] | None = None,
-                        performance_report: str | None = None) -> ConfigReport:
+                        performance_report: str | None = None,
+                        workers_restarted: bool = False) -> ConfigReport:
     """Aggregate one config's timed repetitions (and the baseline's, paired by index)."""
     if not runs:
         raise ValueError(f"no repetitions for {label}")
@@ -194,7 +209,7 @@ def build_config_report(label: str, kind: str, parallelism: int, runs: Sequence[
     rep = runs[middle]
     rows, other, busy, overhead = solid_rows(rep, solids)
     task_seconds = sum(r.task_seconds for r in rows) + (other.task_seconds if other else 0.0)
-    coordinator, workers = _peaks(runs)
+    coordinator, workers = _peaks(runs, workers_restarted)
     processes = [rep.usage.coordinator, *rep.usage.workers.values()]
     return ConfigReport(
         label=label, kind=kind, parallelism=parallelism, wall=Stat.of(walls),
@@ -202,12 +217,13 @@ def build_config_report(label: str, kind: str, parallelism: int, runs: Sequence[
         task_seconds=task_seconds,
         utilisation=task_seconds / (rep.wall_seconds * parallelism) if rep.wall_seconds else 0,
         overhead=overhead, median_repetition=middle, coordinator_peak_rss=coordinator,
-        worker_peak_rss=workers, io_bytes_written=sum(s.bytes_written for s in rep.steps.values()),
+        worker_peak_rss=workers, peak_rss_per_run=_run_totals(runs),
+        io_bytes_written=sum(s.bytes_written for s in rep.steps.values()),
         io_bytes_read=sum(s.bytes_read for s in rep.steps.values()),
         process_bytes_read=sum(p.read_bytes for p in processes),
         process_bytes_written=sum(p.write_bytes for p in processes),
         solids=rows, other=other,
-        baseline=_baseline(runs, baseline) if baseline else None,
+        baseline=_baseline(runs, baseline, workers_restarted) if baseline else None,
         performance_report=performance_report,
         run_ids=[r.run_id for r in runs if r.run_id])
 

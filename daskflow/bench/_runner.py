@@ -73,7 +73,7 @@ def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
                   warmup: int = 1, baseline: Callable[[], Any] | None = None,
                   baseline_name: str | None = None, instance: Any = None,
                   performance_report: bool = True, artifacts_dir: str | Path | None = None,
-                  progress: Progress | None = None) -> BenchReport:
+                  progress: Progress | None = None, fresh_workers: bool = False) -> BenchReport:
     """Benchmark ``pipeline`` on each of ``clusters`` and return the report.
 
     ``clusters`` are specs such as ``"threads:4"``, ``"local:2x1"`` or
@@ -82,7 +82,9 @@ def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
     with the pipeline's runs, on the same scheduler (Dask's default scheduler is set to it).
     Without ``instance`` runs go to a throwaway instance and each run's stored outputs are
     deleted after it. Performance reports (distributed configs) are copied to
-    ``artifacts_dir`` (default: a new temporary directory).
+    ``artifacts_dir`` (default: a new temporary directory). ``fresh_workers`` restarts a
+    distributed config's workers before every run (untimed), so each run's worker peak
+    memory is measured from new processes, whatever ran before it.
     """
     if repeat < 1 or warmup < 0:
         raise ValueError("repeat must be >= 1 and warmup >= 0")
@@ -95,12 +97,14 @@ def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
     counter = _Counter(total, progress)
     with _instance(instance) as (chosen, owned):
         target = _Target(pipeline, run_config, mode, solid_selection, chosen, owned)
-        configs = [_bench_config(target, spec, repeat, warmup, baseline, performance_report,
-                                 artifacts, counter) for spec in specs]
+        configs = [_bench_config(target, spec, _Plan(repeat, warmup, fresh_workers), baseline,
+                                 performance_report, artifacts, counter) for spec in specs]
     counter.finish()
     mode_name = pipeline.get_mode(mode).name
-    return build_report(pipeline.name, mode_name, repeat, warmup, configs,
-                        baseline_name or _callable_name(baseline))
+    report = build_report(pipeline.name, mode_name, repeat, warmup, configs,
+                          baseline_name or _callable_name(baseline))
+    report.fresh_workers = fresh_workers
+    return report
 
 
 @contextlib.contextmanager
@@ -120,17 +124,29 @@ def _callable_name(fn: Callable[..., Any] | None) -> str | None:
     return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', repr(fn))}"
 
 
-def _bench_config(target: _Target, spec: ClusterSpec, repeat: int, warmup: int,
+@dataclass(frozen=True)
+class _Plan:
+    """How many runs per config, and whether each starts on new worker processes."""
+
+    repeat: int
+    warmup: int
+    fresh_workers: bool = False
+
+
+def _bench_config(target: _Target, spec: ClusterSpec, plan: _Plan,
                   baseline: Callable[[], Any] | None, performance_report: bool,
                   artifacts: Path, counter: _Counter) -> ConfigReport:
     runs: list[Repetition] = []
     baseline_runs: list[Repetition] = []
+    repeat, warmup = plan.repeat, plan.warmup
     with open_cluster(spec) as cluster:
         for index in range(warmup + repeat):
             timed = index >= warmup
             what = f"rep {index - warmup + 1}/{repeat}" if timed else f"warm-up {index + 1}"
             for kind in _pair_order(index - warmup if timed else index, baseline is not None):
                 counter.step(f"{spec.label}: {kind} {what}")
+                if plan.fresh_workers and cluster.client is not None:
+                    cluster.client.restart()
                 rep = (_pipeline_once(target, cluster) if kind == "pipeline"
                        else _baseline_once(baseline, cluster))
                 if timed:
@@ -141,7 +157,8 @@ def _bench_config(target: _Target, spec: ClusterSpec, repeat: int, warmup: int,
             report_path = _performance_report(target, cluster, artifacts)
         solids = _solid_order(target, runs)
     return build_config_report(spec.label, spec.kind, cluster.parallelism, runs, solids,
-                               baseline_runs or None, report_path)
+                               baseline_runs or None, report_path,
+                               plan.fresh_workers and cluster.client is not None)
 
 
 def _pair_order(index: int, with_baseline: bool) -> list[str]:

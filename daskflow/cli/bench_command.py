@@ -101,12 +101,15 @@ def _default_out(pipeline_name: str) -> Path:
 @click.option("--no-charts", is_flag=True, help="Skip the PNG charts (no matplotlib needed).")
 @click.option("--no-performance-report", is_flag=True,
               help="Skip the extra run collecting Dask's performance report.")
+@click.option("--fresh-workers", is_flag=True,
+              help="Restart a cluster's workers before every run (untimed), so each run's "
+                   "worker peak memory is measured from new processes.")
 @click.option("--keep-runs", is_flag=True,
               help="Store the runs in DASKFLOW_HOME instead of a throwaway instance.")
 @definition_errors_exit
 def bench(clusters: tuple[str, ...], repeat: int, warmup: int, baseline: str | None,
           out_dir: str | None, no_charts: bool, no_performance_report: bool, keep_runs: bool,
-          **kwargs: Any) -> None:
+          fresh_workers: bool, **kwargs: Any) -> None:
     """Time a pipeline on one or more execution configs and write a report.
 
     Prints wall time (median, min, max), CPU, peak memory of the coordinator and workers,
@@ -136,7 +139,7 @@ def bench(clusters: tuple[str, ...], repeat: int, warmup: int, baseline: str | N
                 solid_selection=request.solid_selection, clusters=specs or None,
                 repeat=repeat, warmup=warmup, baseline=function, baseline_name=baseline,
                 instance=instance, performance_report=not no_performance_report,
-                artifacts_dir=out, progress=progress)
+                artifacts_dir=out, progress=progress, fresh_workers=fresh_workers)
     except BenchRunError as exc:
         fail(str(exc), EXIT_FAILURE)
     except BenchClusterError as exc:  # the run config's execution block is a cluster class

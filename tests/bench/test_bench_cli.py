@@ -111,6 +111,31 @@ def test_bench_on_a_local_cluster_saves_the_performance_report(config, tmp_path)
     assert report["charts"] == [] and not list(out.glob("*.png"))
 
 
+def test_fresh_workers_restart_the_cluster_before_every_run(config, tmp_path, monkeypatch):
+    path, source = config
+    monkeypatch.syspath_prepend(os.path.dirname(os.path.dirname(HERE)))
+    out = tmp_path / "out"
+    result = invoke("bench", "-f", PIPELINE, "-c", path, "--cluster", "local:1x1",
+                    "--repeat", 2, "--warmup", 0, "--out", out, "--no-charts",
+                    "--no-performance-report", "--fresh-workers", "--keep-runs",
+                    "--baseline", f"tests.bench.tiny_pipeline:baseline({source!r})")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    (entry,) = report["configs"]
+    assert report["fresh_workers"] is True
+    assert list(entry["worker_peak_rss"]) == ["worker 1"]
+    assert list(entry["baseline"]["worker_peak_rss"]) == ["worker 1"]
+    assert len(entry["peak_rss_per_run"]) == len(entry["baseline"]["peak_rss_per_run"]) == 2
+    assert all(t > entry["worker_peak_rss"]["worker 1"] / 2 for t in entry["peak_rss_per_run"])
+    assert "workers restarted before every run" in (out / "report.md").read_text()
+    from daskflow.instance import DaskflowInstance
+
+    with DaskflowInstance.from_home(tmp_path / "home") as instance:
+        workers = [{e.record.data.get("worker") for e in instance.event_storage.get_events(run)}
+                   - {None} for run in entry["run_ids"]]
+    assert all(workers) and not workers[0] & workers[1]  # a new worker process each run
+
+
 @pytest.mark.parametrize("args, message", [
     (["--cluster", "gpus:4"], 'unknown cluster "gpus:4"'),
     (["--cluster", "local:2"], "local:WxT"),

@@ -122,6 +122,17 @@ def test_config_report_breaks_down_the_median_repetition():
     assert config.baseline.ratio.median == 3.5
     assert config.baseline.wall.median == 1.0
     assert config.run_ids == ["run-4.0", "run-3.5", "run-9.0"]
+    assert config.peak_rss_per_run == [500 + 7, 900 + 5 + 6, 800]
+    assert config.baseline.peak_rss_per_run == [1000, 1000, 1000]
+
+
+def test_workers_restarted_before_every_run_are_named_by_rank():
+    runs = [_rep(1.0, workers={"tcp://a:1": 7, "tcp://a:2": 3}),
+            _rep(1.0, workers={"tcp://a:4": 5, "tcp://a:3": 9})]
+    config = build_config_report("local:2x1", "local", 2, runs, SOLIDS,
+                                 workers_restarted=True)
+    assert config.worker_peak_rss == {"worker 1": 9, "worker 2": 5}
+    assert config.workers_peak_rss_total == 14
 
 
 def _report():
