@@ -243,8 +243,9 @@ def environment() -> dict[str, Any]:
 
 
 def build_report(pipeline: str, mode: str, repeat: int, warmup: int,
-                 configs: Sequence[ConfigReport], baseline: str | None = None) -> BenchReport:
+                 configs: Sequence[ConfigReport], baseline: str | None = None,
+                 fresh_workers: bool = False) -> BenchReport:
     """The whole report (creation time and environment filled in)."""
     created = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     return BenchReport(pipeline, mode, repeat, warmup, list(configs), baseline, created,
-                       environment())
+                       environment(), fresh_workers=fresh_workers)

@@ -101,10 +101,8 @@ def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
                                  performance_report, artifacts, counter) for spec in specs]
     counter.finish()
     mode_name = pipeline.get_mode(mode).name
-    report = build_report(pipeline.name, mode_name, repeat, warmup, configs,
-                          baseline_name or _callable_name(baseline))
-    report.fresh_workers = fresh_workers
-    return report
+    return build_report(pipeline.name, mode_name, repeat, warmup, configs,
+                        baseline_name or _callable_name(baseline), fresh_workers)
 
 
 @contextlib.contextmanager

@@ -45,9 +45,10 @@ class CompiledRun:
 
     def __init__(self, graph: dict[str, Any], step_keys: dict[str, str],
                  handed_on: dict[tuple[str, str], Any] | None = None,
-                 shuffle: str | None = None):
+                 shuffle_method: str | None = None):
         self.graph = graph
-        self.shuffle_method = shuffle  # what Dask DataFrame solids' shuffles were built with
+        # what Dask DataFrame solids' shuffles were built with (None: the run has none)
+        self.shuffle_method = shuffle_method
         self.handed_on = handed_on or {}
         self.step_keys = step_keys  # step key -> Dask key
         self.dask_keys = list(step_keys.values())
@@ -79,22 +80,22 @@ def compile_run(payload: Any) -> CompiledRun:
     """The run's graph; Dask DataFrame solids run here, on lazy inputs."""
     shuffle = shuffle_method(payload.resolved.execution)
     with dask.config.set({"dataframe.shuffle.method": shuffle}):
-        compiled = _compile(payload)
-    compiled.shuffle_method = shuffle
-    return compiled
+        return _compile(payload, shuffle)
 
 
-def _compile(payload: Any) -> CompiledRun:
+def _compile(payload: Any, shuffle: str) -> CompiledRun:
     payload_key = f"daskflow_run-{tokenize(payload.run_id)}"
     graph: dict[str, Any] = {payload_key: DataNode(payload_key, payload)}
     keys: dict[str, str] = {}
     lazy = LazyCompiler(payload, payload_key, graph, keys)
+    any_lazy = False
     for step in payload.plan.steps.values():
         if is_lazy_step(step):
             keys[step.key] = lazy.add(step)
+            any_lazy = True
             continue
         key = step_task_key(step.key, payload.run_id)
         upstream = [TaskRef(keys[k]) for k in step.upstream_keys]
         graph[key] = Task(key, run_step, TaskRef(payload_key), step.key, *upstream)
         keys[step.key] = key
-    return CompiledRun(graph, keys, lazy.handed_on)
+    return CompiledRun(graph, keys, lazy.handed_on, shuffle if any_lazy else None)

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dask
+
 from daskflow.engine.cancel import clear_canceled
 from daskflow.engine.compile import compile_run
 from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
@@ -256,10 +258,8 @@ def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[
 
 def _log_replaced_shuffle(compiled: Any, engine_log: Any) -> None:
     """Say so when Dask DataFrame solids could not shuffle the way Dask is configured to."""
-    import dask
-
     configured = dask.config.get("dataframe.shuffle.method", None)
-    if configured and configured != compiled.shuffle_method:
+    if compiled.shuffle_method and configured and configured != compiled.shuffle_method:
         engine_log(f'Dask DataFrame solids shuffle with "{compiled.shuffle_method}" in this '
                    f'run, not the configured "{configured}" (P2P needs task keys Dask named '
                    "itself; disk works on one machine only).",

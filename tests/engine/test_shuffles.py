@@ -3,6 +3,7 @@ scheduler, including while the user's own ``distributed.Client`` is the default 
 then picks its P2P shuffle, which needs its barrier task under its own name)."""
 
 import logging
+import os
 
 import dask
 import pandas as pd
@@ -88,3 +89,14 @@ def test_a_configured_p2p_shuffle_is_replaced_and_said_so(user_client, instance)
     said = [e.data for e in result.events if e.event_type == E.ENGINE_EVENT
             and "shuffle_method" in e.data]
     assert said == [{"shuffle_method": "tasks", "configured": "p2p"}]
+
+
+def test_runs_without_dask_dataframe_solids_say_nothing_of_shuffles(instance):
+    from .distributed_pipelines import squares
+
+    with dask.config.set({"dataframe.shuffle.method": "p2p"}):
+        result = execute_pipeline(squares, {"execution": {"threads": {}}, "solids": {
+            "slow_square": {"config": {"pid_file": os.devnull, "seconds": 0.0}}}},
+            instance=instance)
+    assert result.success and result.output_for_solid("total") == 285
+    assert not [e for e in result.events if "shuffle_method" in (e.data or {})]
