@@ -49,12 +49,22 @@ HERE = Path(__file__).resolve().parent
 
 # -- switches (each also runs inside worker processes through client.run) -------------------
 
-def _emit_built_not_sent(self: Any, event_type: Any, message: str = "", level: Any = None,
-                         data: Any = None) -> None:
-    from daskflow.engine.events import EventRecord
 
-    EventRecord.create(self.run_id, event_type, self.pipeline_name, message, self.step_key,
-                       self.step_key, level, data).to_dict()
+def _emit_built_not_sent(
+    self: Any, event_type: Any, message: str = "", level: Any = None, data: Any = None
+) -> None:
+    from daskflow.events import EventRecord
+
+    EventRecord.create(
+        self.run_id,
+        event_type,
+        self.pipeline_name,
+        message,
+        self.step_key,
+        self.step_key,
+        level,
+        data,
+    ).to_dict()
 
 
 def _emit_nothing(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -63,12 +73,15 @@ def _emit_nothing(self: Any, *args: Any, **kwargs: Any) -> None:
 
 def set_emit(mode: str) -> bool:
     """``mode``: original, built, none. Returns True (so ``client.run`` has a result)."""
-    from daskflow.engine.emitter import StepEmitter
+    from daskflow.engine.step.emitter import StepEmitter
 
     if not hasattr(StepEmitter, "_benchmark_original_emit"):
         StepEmitter._benchmark_original_emit = StepEmitter.emit
-    StepEmitter.emit = {"original": StepEmitter._benchmark_original_emit,
-                        "built": _emit_built_not_sent, "none": _emit_nothing}[mode]
+    StepEmitter.emit = {
+        "original": StepEmitter._benchmark_original_emit,
+        "built": _emit_built_not_sent,
+        "none": _emit_nothing,
+    }[mode]
     return True
 
 
@@ -86,7 +99,7 @@ def _cheap_wait(self: Any, timeout: float) -> bool:
 @contextlib.contextmanager
 def cheap_wait() -> Any:
     """Swap ``DistributedRun.wait`` for ``_cheap_wait`` for one run, then restore it."""
-    from daskflow.engine.executors import DistributedRun
+    from daskflow.engine.run.executors import DistributedRun
 
     original = DistributedRun.wait
     DistributedRun.wait = _cheap_wait
@@ -118,12 +131,13 @@ def raw_in_daskflow_shape(runner: ob.Runner, shape: ob.Shape) -> float:
     """Time the graph ``compile_run`` would build for a run, with trivial tasks."""
     from dask._task_spec import DataNode, Task, TaskRef
 
-    from daskflow.engine.compile import step_task_key
-    from daskflow.engine.launch import prepare_run
+    from daskflow.engine.run.compile import step_task_key
+    from daskflow.engine.run.launch import prepare_run
 
     gc.collect()
-    coordinator, _, _ = prepare_run(shape.pipeline, {"execution": runner.execution}, "mem",
-                                    None, None, runner.instance, None)
+    coordinator, _, _ = prepare_run(
+        shape.pipeline, {"execution": runner.execution}, "mem", None, None, runner.instance, None
+    )
     payload = coordinator.payload
     start = time.perf_counter()  # from compiling on, like overhead.py's raw timing
     payload_key = f"daskflow_run-{payload.run_id}"
@@ -131,8 +145,13 @@ def raw_in_daskflow_shape(runner: ob.Runner, shape: ob.Shape) -> float:
     keys: dict[str, str] = {}
     for step in payload.plan.steps.values():
         key = step_task_key(step.key, payload.run_id)
-        graph[key] = Task(key, shaped_step, TaskRef(payload_key), step.key,
-                          *[TaskRef(keys[k]) for k in step.upstream_keys])
+        graph[key] = Task(
+            key,
+            shaped_step,
+            TaskRef(payload_key),
+            step.key,
+            *[TaskRef(keys[k]) for k in step.upstream_keys],
+        )
         keys[step.key] = key
     futures = runner.client.get(graph, list(keys.values()), sync=False)
     runner.client.gather(futures)
@@ -149,6 +168,7 @@ def variants(runner: ob.Runner, shape: ob.Shape) -> dict[str, Callable[[], float
         def run() -> float:
             with emit_mode(mode, client):
                 return daskflow()
+
         return run
 
     def patched(*patches: Callable[[], Any]) -> Callable[[], float]:
@@ -157,10 +177,15 @@ def variants(runner: ob.Runner, shape: ob.Shape) -> dict[str, Callable[[], float
                 for patch in patches:
                     stack.enter_context(patch())
                 return daskflow()
+
         return run
 
-    out = {"raw": lambda: runner.run(shape, "raw")["wall"], "daskflow-mem": daskflow,
-           "events built, not sent": with_emit("built"), "no step events": with_emit("none")}
+    out = {
+        "raw": lambda: runner.run(shape, "raw")["wall"],
+        "daskflow-mem": daskflow,
+        "events built, not sent": with_emit("built"),
+        "no step events": with_emit("none"),
+    }
     if runner.scheduler == "cluster":
         out["cheap completion poll"] = patched(cheap_wait)
         # "one gather for all results" and "payload token = run id" were variants here;
@@ -177,28 +202,33 @@ def measure(runner: ob.Runner, shape: ob.Shape, repeat: int) -> list[dict[str, A
     for rep in range(repeat):
         for name, run in runs.items():
             walls[name].append(run())
-        print(f"  [{runner.scheduler}] rep {rep + 1}/{repeat} done", file=sys.stderr,
-              flush=True)
+        print(f"  [{runner.scheduler}] rep {rep + 1}/{repeat} done", file=sys.stderr, flush=True)
     raw = walls["raw"]
     rows = []
     for name, values in walls.items():
         ratios = [w / r for w, r in zip(values, raw, strict=True)]
-        rows.append({"scheduler": runner.scheduler, "shape": shape.name, "steps": shape.steps,
-                     "variant": name, "walls_s": values,
-                     "wall_median_s": statistics.median(values),
-                     "ms_per_step_median": statistics.median(values) / shape.steps * 1000,
-                     "ratio_median": statistics.median(ratios),
-                     "extra_ms_per_step_median": statistics.median(
-                         [(w - r) / shape.steps * 1000 for w, r in zip(values, raw,
-                                                                          strict=True)])})
+        rows.append(
+            {
+                "scheduler": runner.scheduler,
+                "shape": shape.name,
+                "steps": shape.steps,
+                "variant": name,
+                "walls_s": values,
+                "wall_median_s": statistics.median(values),
+                "ms_per_step_median": statistics.median(values) / shape.steps * 1000,
+                "ratio_median": statistics.median(ratios),
+                "extra_ms_per_step_median": statistics.median(
+                    [(w - r) / shape.steps * 1000 for w, r in zip(values, raw, strict=True)]
+                ),
+            }
+        )
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shape", choices=("chain", "fan"), default="chain")
-    parser.add_argument("--n", type=int, default=None, help="chain length / fan width "
-                        "(200 / 500)")
+    parser.add_argument("--n", type=int, default=None, help="chain length / fan width (200 / 500)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--schedulers", default="threads,cluster")
     parser.add_argument("--out", type=Path, default=HERE / "results")
@@ -214,24 +244,40 @@ def main(argv: list[str] | None = None) -> int:
         if "cluster" in schedulers:
             from distributed import Client, LocalCluster
 
-            with LocalCluster(n_workers=2, threads_per_worker=1,
-                              dashboard_address="127.0.0.1:0") as cluster, \
-                    Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=2, threads_per_worker=1, dashboard_address="127.0.0.1:0"
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 runner = ob.Runner("cluster", instance, client, cluster.scheduler_address)
                 rows += measure(runner, shape, args.repeat)
-    lines = ["| scheduler | shape | variant | wall median (s) | ms/step | x raw | "
-             "extra ms/step |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| scheduler | shape | variant | wall median (s) | ms/step | x raw | extra ms/step |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['scheduler']} | {r['shape']} | {r['variant']} | "
-                     f"{r['wall_median_s']:.3f} | {r['ms_per_step_median']:.3f} | "
-                     f"{r['ratio_median']:.2f} | {r['extra_ms_per_step_median']:.2f} |")
+        lines.append(
+            f"| {r['scheduler']} | {r['shape']} | {r['variant']} | "
+            f"{r['wall_median_s']:.3f} | {r['ms_per_step_median']:.3f} | "
+            f"{r['ratio_median']:.2f} | {r['extra_ms_per_step_median']:.2f} |"
+        )
     table = "\n".join(lines)
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
     stem = f"breakdown_{shape.name}"
-    (args.out / f"{stem}.json").write_text(json.dumps(
-        {"command": " ".join([".venv/bin/python", "benchmarks/breakdown.py", *sys.argv[1:]]),
-         "machine": ob.machine_info(), "repeat": args.repeat, "rows": rows}, indent=2) + "\n")
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(
+            {
+                "command": " ".join([".venv/bin/python", "benchmarks/breakdown.py", *sys.argv[1:]]),
+                "machine": ob.machine_info(),
+                "repeat": args.repeat,
+                "rows": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     (args.out / f"{stem}.md").write_text(table + "\n")
     return 0
 

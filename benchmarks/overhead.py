@@ -62,7 +62,7 @@ from dask import delayed
 
 import daskflow
 from daskflow import ModeDefinition, execute_pipeline, pipeline, solid
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 from daskflow.instance import DaskflowInstance
 from daskflow.io_managers import mem_io_manager
 
@@ -74,6 +74,7 @@ MODE_OF = {"daskflow-mem": "mem", "daskflow-fs": "fs"}
 
 
 # -- the solids and their raw twins ------------------------------------------------------
+
 
 @solid
 def source(_) -> int:
@@ -102,8 +103,10 @@ def raw_total(xs: list) -> int:
     return sum(xs)
 
 
-MODES = [ModeDefinition("mem", resource_defs={"io_manager": mem_io_manager}),
-         ModeDefinition("fs")]  # no io_manager given: the default fs_io_manager
+MODES = [
+    ModeDefinition("mem", resource_defs={"io_manager": mem_io_manager}),
+    ModeDefinition("fs"),
+]  # no io_manager given: the default fs_io_manager
 
 
 def chain_pipeline(n: int) -> Any:
@@ -135,7 +138,8 @@ def raw_chain(n: int) -> Any:
 def raw_fan(n: int) -> Any:
     start = delayed(raw_source, pure=False)()
     return delayed(raw_total, pure=False)(
-        [delayed(raw_add_one, pure=False)(start) for _ in range(n)])
+        [delayed(raw_add_one, pure=False)(start) for _ in range(n)]
+    )
 
 
 class Shape:
@@ -160,7 +164,7 @@ def install_phase_hooks() -> bool:
     """Wrap ``compile_run`` and ``open_executor`` as the coordinator sees them, to split a
     run into prepare (config, plan, run record, PIPELINE_START), compile, connect and run.
     Returns False (totals only) when the engine no longer has these names."""
-    import daskflow.engine.execute as execute
+    import daskflow.engine.run.coordinator as execute
 
     compile_run = getattr(execute, "compile_run", None)
     open_executor = getattr(execute, "open_executor", None)
@@ -206,9 +210,11 @@ def time_event_storage(instance: Any) -> None:
 
 # -- one run of each variant ------------------------------------------------------------
 
+
 class Runner:
-    def __init__(self, scheduler: str, instance: Any, client: Any = None,
-                 address: str | None = None):
+    def __init__(
+        self, scheduler: str, instance: Any, client: Any = None, address: str | None = None
+    ):
         self.scheduler = scheduler
         self.instance = instance
         self.client = client
@@ -235,8 +241,9 @@ class Runner:
         _STORE.update(seconds=0.0, calls=0, events=0)
         config = {"execution": self.execution}
         start = time.perf_counter()
-        result = execute_pipeline(shape.pipeline, config, mode=MODE_OF[variant],
-                                  instance=self.instance)
+        result = execute_pipeline(
+            shape.pipeline, config, mode=MODE_OF[variant], instance=self.instance
+        )
         end = time.perf_counter()
         if not result.success:
             raise AssertionError(f"daskflow {shape.name} {variant} did not succeed")
@@ -244,8 +251,11 @@ class Runner:
             raise AssertionError(f"daskflow {shape.name} {variant}: wrong result")
         step_events = sum(1 for e in result.events if e.step_key is not None)
         row: dict[str, Any] = {
-            "wall": end - start, "events": len(result.events), "step_events": step_events,
-            "store_seconds": _STORE["seconds"], "store_calls": _STORE["calls"],
+            "wall": end - start,
+            "events": len(result.events),
+            "step_events": step_events,
+            "store_seconds": _STORE["seconds"],
+            "store_calls": _STORE["calls"],
             "step_body_seconds": sum(r.duration for r in result.step_results.values()),
         }
         if {"compile_start", "compile_end", "open_start", "open_end"} <= set(_MARKS):
@@ -262,8 +272,9 @@ class Runner:
         return self.raw(shape) if variant == "raw" else self.daskflow(shape, variant)
 
 
-def measure(runner: Runner, shapes: list[Shape], repeat: int, warmup: bool,
-            log: Callable[[str], None]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def measure(
+    runner: Runner, shapes: list[Shape], repeat: int, warmup: bool, log: Callable[[str], None]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
     if warmup:  # one untimed round: imports, thread pools, worker caches
         for shape in shapes:
@@ -276,19 +287,20 @@ def measure(runner: Runner, shapes: list[Shape], repeat: int, warmup: bool,
                 row = runner.run(shape, variant)
                 runs.setdefault((shape.name, variant), []).append(row)
                 walls.append(f"{variant} {row['wall']:.3f}s")
-            log(f"  [{runner.scheduler}] rep {rep + 1}/{repeat} {shape.name}: "
-                + ", ".join(walls))
+            log(f"  [{runner.scheduler}] rep {rep + 1}/{repeat} {shape.name}: " + ", ".join(walls))
     return runs
 
 
 # -- summarising ----------------------------------------------------------------------------
 
+
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def summarise(scheduler: str, shapes: list[Shape],
-              runs: dict[tuple[str, str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def summarise(
+    scheduler: str, shapes: list[Shape], runs: dict[tuple[str, str], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     rows = []
     for shape in shapes:
         raw_walls = [r["wall"] for r in runs[(shape.name, "raw")]]
@@ -300,12 +312,17 @@ def summarise(scheduler: str, shapes: list[Shape],
             compute_ratios = [w / r for w, r in zip(walls, raw_computes, strict=True)]
             extra = [(w - r) / shape.steps * 1000 for w, r in zip(walls, raw_walls, strict=True)]
             row: dict[str, Any] = {
-                "shape": shape.name, "steps": shape.steps, "scheduler": scheduler,
-                "variant": variant, "walls_s": walls,
-                "wall_median_s": _median(walls), "wall_min_s": min(walls),
+                "shape": shape.name,
+                "steps": shape.steps,
+                "scheduler": scheduler,
+                "variant": variant,
+                "walls_s": walls,
+                "wall_median_s": _median(walls),
+                "wall_min_s": min(walls),
                 "ms_per_step_median": _median(walls) / shape.steps * 1000,
                 "ms_per_step_min": min(walls) / shape.steps * 1000,
-                "ratios_vs_raw": ratios, "ratio_median": _median(ratios),
+                "ratios_vs_raw": ratios,
+                "ratio_median": _median(ratios),
                 "ratio_min": min(ratios),
                 "ratios_vs_raw_compute_only": compute_ratios,
                 "ratio_compute_only_median": _median(compute_ratios),
@@ -314,27 +331,34 @@ def summarise(scheduler: str, shapes: list[Shape],
             }
             if variant == "raw":
                 row["phases_median_s"] = {
-                    k: _median([r["phases"][k] for r in reps]) for k in ("build", "compute")}
+                    k: _median([r["phases"][k] for r in reps]) for k in ("build", "compute")
+                }
             else:
                 row["meets_target"] = row["ratio_median"] <= TARGETS[scheduler]
-                row["meets_target_vs_compute_only"] = \
+                row["meets_target_vs_compute_only"] = (
                     row["ratio_compute_only_median"] <= TARGETS[scheduler]
+                )
                 row["events_per_step"] = reps[0]["step_events"] / shape.steps
-                row["store_ms_per_step_median"] = _median(
-                    [r["store_seconds"] for r in reps]) / shape.steps * 1000
-                row["step_body_ms_per_step_median"] = _median(
-                    [r["step_body_seconds"] for r in reps]) / shape.steps * 1000
+                row["store_ms_per_step_median"] = (
+                    _median([r["store_seconds"] for r in reps]) / shape.steps * 1000
+                )
+                row["step_body_ms_per_step_median"] = (
+                    _median([r["step_body_seconds"] for r in reps]) / shape.steps * 1000
+                )
                 if all("phases" in r for r in reps):
                     row["phases_median_s"] = {
-                        k: _median([r["phases"][k] for r in reps]) for k in reps[0]["phases"]}
+                        k: _median([r["phases"][k] for r in reps]) for k in reps[0]["phases"]
+                    }
             rows.append(row)
     return rows
 
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
-    head = ("| shape | steps | scheduler | variant | wall median (s) | wall min (s) | "
-            "ms/step | x raw (median, min) | x raw compute only | target | extra ms/step | "
-            "phases (ms) | events/step | SQLite ms/step | in-step ms/step |")
+    head = (
+        "| shape | steps | scheduler | variant | wall median (s) | wall min (s) | "
+        "ms/step | x raw (median, min) | x raw compute only | target | extra ms/step | "
+        "phases (ms) | events/step | SQLite ms/step | in-step ms/step |"
+    )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
     for r in rows:
         if r["variant"] == "raw":
@@ -350,8 +374,13 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             target = f"<= {r['target_ratio']:g}: {verdict} ({strict} vs compute only)"
             extra = f"{r['extra_ms_per_step_median']:.2f}"
             p = r.get("phases_median_s")
-            phases = ("prepare {:.0f} / compile {:.0f} / connect {:.0f} / run {:.0f}".format(
-                *(p[k] * 1000 for k in ("prepare", "compile", "connect", "run"))) if p else "")
+            phases = (
+                "prepare {:.0f} / compile {:.0f} / connect {:.0f} / run {:.0f}".format(
+                    *(p[k] * 1000 for k in ("prepare", "compile", "connect", "run"))
+                )
+                if p
+                else ""
+            )
             events = f"{r['events_per_step']:.1f}"
             store = f"{r['store_ms_per_step_median']:.3f}"
             body = f"{r['step_body_ms_per_step_median']:.3f}"
@@ -359,22 +388,33 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             f"| {r['shape']} | {r['steps']} | {r['scheduler']} | {r['variant']} | "
             f"{r['wall_median_s']:.3f} | {r['wall_min_s']:.3f} | "
             f"{r['ms_per_step_median']:.3f} | {ratio} | {compute_only} | {target} | "
-            f"{extra} | {phases} | {events} | {store} | {body} |")
+            f"{extra} | {phases} | {events} | {store} | {body} |"
+        )
     return "\n".join(lines)
 
 
 # -- components: what one event costs, outside a run -------------------------------------
 
+
 def event_costs(instance: Any, n: int = 2000) -> dict[str, float]:
     """Microseconds per event to build + serialise it (the task side), to decode it (the
     coordinator side) and to store it in SQLite (in batches of 500, as the coordinator)."""
-    data = {"input_name": "x", "type_check": {"success": True, "description": None,
-                                              "metadata_entries": []}}
+    data = {
+        "input_name": "x",
+        "type_check": {"success": True, "description": None, "metadata_entries": []},
+    }
 
     def build() -> dict[str, Any]:
-        return EventRecord.create("bench-run", DaskflowEventType.STEP_INPUT, "bench",
-                                  'Got input "x" of type "Int". (Type check passed).',
-                                  "step_1", "step_1", None, data).to_dict()
+        return EventRecord.create(
+            "bench-run",
+            DaskflowEventType.STEP_INPUT,
+            "bench",
+            'Got input "x" of type "Int". (Type check passed).',
+            "step_1",
+            "step_1",
+            None,
+            data,
+        ).to_dict()
 
     start = time.perf_counter()
     dicts = [build() for _ in range(n)]
@@ -386,13 +426,17 @@ def event_costs(instance: Any, n: int = 2000) -> dict[str, float]:
     records = [dataclasses.replace(r, run_id=run.run_id) for r in records]
     start = time.perf_counter()
     for i in range(0, n, 500):
-        instance.event_storage.store_events(records[i:i + 500])
+        instance.event_storage.store_events(records[i : i + 500])
     stored = time.perf_counter() - start
-    return {"build_and_to_dict_us": built / n * 1e6, "from_dict_us": decoded / n * 1e6,
-            "sqlite_store_us_batch_500": stored / n * 1e6}
+    return {
+        "build_and_to_dict_us": built / n * 1e6,
+        "from_dict_us": decoded / n * 1e6,
+        "sqlite_store_us_batch_500": stored / n * 1e6,
+    }
 
 
 # -- profiling every thread of one run ------------------------------------------------------
+
 
 def profile_run(runner: Runner, shape: Shape, variant: str, top: int = 25) -> dict[str, Any]:
     """cProfile one run in every thread (coordinator, the scheduler's thread, the pool's
@@ -430,18 +474,22 @@ def profile_run(runner: Runner, shape: Shape, variant: str, top: int = 25) -> di
         stats.stream = out
         stats.sort_stats(order).print_stats(top)
         report[order] = out.getvalue()
-    return {"wall_s_under_profile": row["wall"], "threads_profiled": len(profilers) + 1,
-            "report": report}
+    return {
+        "wall_s_under_profile": row["wall"],
+        "threads_profiled": len(profilers) + 1,
+        "report": report,
+    }
 
 
 # -- the machine --------------------------------------------------------------------------
+
 
 def machine_info() -> dict[str, Any]:
     mem_gib = None
     with contextlib.suppress(OSError, ValueError, IndexError):
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
-                mem_gib = round(int(line.split()[1]) / 1024 ** 2, 1)
+                mem_gib = round(int(line.split()[1]) / 1024**2, 1)
     cpu = platform.processor() or None
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -450,30 +498,54 @@ def machine_info() -> dict[str, Any]:
                 break
     commit = None
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-    return {"cores": os.cpu_count(), "memory_gib": mem_gib, "cpu": cpu,
-            "platform": platform.platform(), "python": platform.python_version(),
-            "dask": dask.__version__, "distributed": distributed.__version__,
-            "daskflow": getattr(daskflow, "__version__", None), "git_commit": commit}
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": mem_gib,
+        "cpu": cpu,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "dask": dask.__version__,
+        "distributed": distributed.__version__,
+        "daskflow": getattr(daskflow, "__version__", None),
+        "git_commit": commit,
+    }
 
 
 # -- main ----------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 50-chain, 100 fan-out, 1 repeat, no warm-up")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 50-chain, 100 fan-out, 1 repeat, no warm-up",
+    )
     parser.add_argument("--repeat", type=int, default=None, help="timed repetitions (3)")
     parser.add_argument("--chain", type=int, default=None, help="solids in the chain (200)")
     parser.add_argument("--fan", type=int, default=None, help="fan-out width (500)")
-    parser.add_argument("--schedulers", default="threads,cluster",
-                        help="comma-separated: threads, cluster (default both)")
+    parser.add_argument(
+        "--schedulers",
+        default="threads,cluster",
+        help="comma-separated: threads, cluster (default both)",
+    )
     parser.add_argument("--no-warmup", action="store_true", help="skip the untimed round")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
-    parser.add_argument("--out", type=Path, default=HERE / "results",
-                        help="directory for overhead.json/.md (default benchmarks/results)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "results",
+        help="directory for overhead.json/.md (default benchmarks/results)",
+    )
     args = parser.parse_args(argv)
 
     repeat = args.repeat or (1 if args.quick else 3)
@@ -492,9 +564,11 @@ def main(argv: list[str] | None = None) -> int:
     phases_hooked = install_phase_hooks()
     shapes = [Shape("chain", chain_n), Shape("fan", fan_n)]
     machine = machine_info()
-    log(f"daskflow overhead benchmark: {machine['cores']} cores, Python {machine['python']}, "
+    log(
+        f"daskflow overhead benchmark: {machine['cores']} cores, Python {machine['python']}, "
         f"dask {machine['dask']}, distributed {machine['distributed']}; shapes "
-        f"{', '.join(s.name for s in shapes)}; repeat {repeat}")
+        f"{', '.join(s.name for s in shapes)}; repeat {repeat}"
+    )
     rows: list[dict[str, Any]] = []
     extra: dict[str, Any] = {}
     with DaskflowInstance.ephemeral() as instance:
@@ -505,12 +579,14 @@ def main(argv: list[str] | None = None) -> int:
         if "cluster" in schedulers:
             from distributed import Client, LocalCluster
 
-            with LocalCluster(n_workers=2, threads_per_worker=1,
-                              dashboard_address="127.0.0.1:0") as cluster, \
-                    Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=2, threads_per_worker=1, dashboard_address="127.0.0.1:0"
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 runner = Runner("cluster", instance, client, cluster.scheduler_address)
-                rows += summarise("cluster", shapes,
-                                  measure(runner, shapes, repeat, warmup, log))
+                rows += summarise("cluster", shapes, measure(runner, shapes, repeat, warmup, log))
         extra["event_costs"] = event_costs(instance)
         if not args.no_profile:
             runner = Runner("threads", instance)
@@ -526,11 +602,17 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "daskflow per-step overhead vs raw dask.delayed",
         "command": " ".join([".venv/bin/python", "benchmarks/overhead.py", *sys.argv[1:]]),
         "machine": machine,
-        "settings": {"repeat": repeat, "chain": chain_n, "fan": fan_n, "warmup": warmup,
-                     "schedulers": schedulers, "quick": args.quick,
-                     "threads": {"max_workers": 2},
-                     "cluster": {"n_workers": 2, "threads_per_worker": 1},
-                     "phases_measured": phases_hooked},
+        "settings": {
+            "repeat": repeat,
+            "chain": chain_n,
+            "fan": fan_n,
+            "warmup": warmup,
+            "schedulers": schedulers,
+            "quick": args.quick,
+            "threads": {"max_workers": 2},
+            "cluster": {"n_workers": 2, "threads_per_worker": 1},
+            "phases_measured": phases_hooked,
+        },
         "targets": TARGETS,
         "rows": rows,
         "event_costs_us": extra.get("event_costs"),
@@ -540,8 +622,10 @@ def main(argv: list[str] | None = None) -> int:
     result["profiles"] = {}
     for variant, profile in (extra.get("profiles") or {}).items():
         name = f"profile_chain_threads_{MODE_OF[variant]}.txt"
-        result["profiles"][variant] = {**{k: v for k, v in profile.items() if k != "report"},
-                                       "file": name}
+        result["profiles"][variant] = {
+            **{k: v for k, v in profile.items() if k != "report"},
+            "file": name,
+        }
         (args.out / name).write_text(
             f"cProfile of one threads run of {shapes[0].name}, {variant}, all threads "
             f"merged ({profile['threads_profiled']} threads); wall under profile "
@@ -551,33 +635,42 @@ def main(argv: list[str] | None = None) -> int:
             + "\n== daskflow's own functions, by cumulative time ==\n"
             + profile["report"]["cumulative_daskflow"]
             + "\n== all functions, by own (tottime) time ==\n"
-            + profile["report"]["tottime"])
+            + profile["report"]["tottime"]
+        )
     (args.out / "overhead.json").write_text(json.dumps(result, indent=2) + "\n")
     costs = extra.get("event_costs") or {}
-    md = [f"# daskflow per-step overhead ({time.strftime('%Y-%m-%d %H:%M')})", "",
-          f"`{result['command']}` on {machine['cores']} cores, {machine['memory_gib']} GiB, "
-          f"{machine['cpu']}; Python {machine['python']}, dask {machine['dask']}, "
-          f"distributed {machine['distributed']}; commit {machine['git_commit']}; "
-          f"{repeat} interleaved repetitions; {elapsed:.0f} s in all.", "",
-          "Ratios are daskflow / raw dask of the same repetition (median, min); \"compute "
-          "only\" divides by raw dask.compute alone, leaving out building the delayed graph "
-          "(for raw rows: its share of the raw wall); extra "
-          "ms/step = (daskflow - raw) / steps. Phases (medians): raw build = the "
-          "dask.delayed graph, compute = dask.compute; daskflow prepare = config, plan, run "
-          "record and PIPELINE_START, compile = the Dask graph, connect = scheduler client, "
-          "run = submit to the last stored event. SQLite ms/step = the coordinator writing "
-          "event batches; in-step ms/step = time inside the step tasks (resources, inputs, "
-          "type checks, solid, outputs, their events), summed over threads/workers.",
-          "", table, ""]
+    md = [
+        f"# daskflow per-step overhead ({time.strftime('%Y-%m-%d %H:%M')})",
+        "",
+        f"`{result['command']}` on {machine['cores']} cores, {machine['memory_gib']} GiB, "
+        f"{machine['cpu']}; Python {machine['python']}, dask {machine['dask']}, "
+        f"distributed {machine['distributed']}; commit {machine['git_commit']}; "
+        f"{repeat} interleaved repetitions; {elapsed:.0f} s in all.",
+        "",
+        'Ratios are daskflow / raw dask of the same repetition (median, min); "compute '
+        'only" divides by raw dask.compute alone, leaving out building the delayed graph '
+        "(for raw rows: its share of the raw wall); extra "
+        "ms/step = (daskflow - raw) / steps. Phases (medians): raw build = the "
+        "dask.delayed graph, compute = dask.compute; daskflow prepare = config, plan, run "
+        "record and PIPELINE_START, compile = the Dask graph, connect = scheduler client, "
+        "run = submit to the last stored event. SQLite ms/step = the coordinator writing "
+        "event batches; in-step ms/step = time inside the step tasks (resources, inputs, "
+        "type checks, solid, outputs, their events), summed over threads/workers.",
+        "",
+        table,
+        "",
+    ]
     if costs:
-        md += ["Per event, outside a run: "
-               f"build + to_dict {costs['build_and_to_dict_us']:.1f} us, "
-               f"from_dict {costs['from_dict_us']:.1f} us, SQLite store "
-               f"{costs['sqlite_store_us_batch_500']:.1f} us (batches of 500).", ""]
+        md += [
+            "Per event, outside a run: "
+            f"build + to_dict {costs['build_and_to_dict_us']:.1f} us, "
+            f"from_dict {costs['from_dict_us']:.1f} us, SQLite store "
+            f"{costs['sqlite_store_us_batch_500']:.1f} us (batches of 500).",
+            "",
+        ]
     (args.out / "overhead.md").write_text("\n".join(md))
     print(table)
-    log(f"wrote {args.out / 'overhead.json'} and {args.out / 'overhead.md'} "
-        f"in {elapsed:.0f} s")
+    log(f"wrote {args.out / 'overhead.json'} and {args.out / 'overhead.md'} in {elapsed:.0f} s")
     return 0
 
 

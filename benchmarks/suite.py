@@ -101,10 +101,22 @@ def tpch_cases(settings: Settings, data_dir: Path) -> list[Case]:
         cases += [
             Case(query, "parquet", "default", settings.clusters, **common),
             Case(query, "in-memory", "in_memory", settings.clusters, **common),
-            Case(query, "parquet, no value checks", "default", settings.clusters[:1],
-                 value_checks=False, **common),
-            Case(query, "in-memory, no value checks", "in_memory", settings.clusters[:1],
-                 value_checks=False, **common),
+            Case(
+                query,
+                "parquet, no value checks",
+                "default",
+                settings.clusters[:1],
+                value_checks=False,
+                **common,
+            ),
+            Case(
+                query,
+                "in-memory, no value checks",
+                "in_memory",
+                settings.clusters[:1],
+                value_checks=False,
+                **common,
+            ),
         ]
     if settings.variants:
         cases = [c for c in cases if c.variant in settings.variants]
@@ -122,11 +134,22 @@ def run_case(case: Case, case_dir: Path) -> Path:
     run_config = PIPELINES[case.query].run_config(str(case.data_dir))
     config_file.write_text(yaml.safe_dump(run_config, sort_keys=False))
     command = [
-        str(Path(sys.executable).parent / "daskflow"), "bench",
-        "-m", f"examples.tpch.pipelines.q{case.query}", "-c", str(config_file),
-        "--mode", case.mode, "--repeat", str(case.repeat), "--warmup", str(case.warmup),
-        "--baseline", f"examples.tpch.handwritten:q{case.query}({str(case.data_dir)!r})",
-        "--out", str(case_dir / "bench"),
+        str(Path(sys.executable).parent / "daskflow"),
+        "bench",
+        "-m",
+        f"examples.tpch.pipelines.q{case.query}",
+        "-c",
+        str(config_file),
+        "--mode",
+        case.mode,
+        "--repeat",
+        str(case.repeat),
+        "--warmup",
+        str(case.warmup),
+        "--baseline",
+        f"examples.tpch.handwritten:q{case.query}({str(case.data_dir)!r})",
+        "--out",
+        str(case_dir / "bench"),
     ]
     for cluster in case.clusters:
         command += ["--cluster", cluster]
@@ -154,16 +177,22 @@ def time_duckdb(query: int, data_dir: Path, repeat: int, warmup: int) -> list[fl
 
 
 def run_overhead(out: Path, quick: bool) -> None:
-    command = [sys.executable, str(ROOT / "benchmarks" / "overhead.py"), "--no-profile",
-               "--out", str(out / "overhead")]
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "overhead.py"),
+        "--no-profile",
+        "--out",
+        str(out / "overhead"),
+    ]
     if quick:
         command.append("--quick")
     print(f"\n== overhead: {' '.join(command[1:])}", flush=True)
     subprocess.run(command, cwd=ROOT, check=True)
 
 
-def run_suite(settings: Settings, skip_overhead: bool, only_large: bool, quick: bool,
-              readme: Path | None) -> Path:
+def run_suite(
+    settings: Settings, skip_overhead: bool, only_large: bool, quick: bool, readme: Path | None
+) -> Path:
     settings.out.mkdir(parents=True, exist_ok=True)
     if not only_large:
         data_dir = tpch_data.generate(settings.sf, data_dir_for(settings.sf))
@@ -172,8 +201,11 @@ def run_suite(settings: Settings, skip_overhead: bool, only_large: bool, quick: 
         for case in tpch_cases(settings, Path(data_dir)):
             case_dir = case_dir_for(case, settings.out, settings.sf)
             run_case(case, case_dir)
-            duckdb = time_duckdb(case.query, case.data_dir, case.repeat, case.warmup) \
-                if case.variant == "parquet" else []
+            duckdb = (
+                time_duckdb(case.query, case.data_dir, case.repeat, case.warmup)
+                if case.variant == "parquet"
+                else []
+            )
             write_case(case_dir, case.query, case.variant, settings.sf, duckdb)
     if settings.large_sf:
         run_large(settings)
@@ -182,11 +214,20 @@ def run_suite(settings: Settings, skip_overhead: bool, only_large: bool, quick: 
 
 def run_large(settings: Settings) -> None:
     """Q1 at ``--large-sf`` on a 2-worker local cluster: the larger-than-memory run."""
-    data_dir = tpch_data.generate(settings.large_sf, data_dir_for(settings.large_sf),
-                                  tables=("lineitem",))
-    case = Case(1, "out-of-core", "default", ("local:2x1",), Path(data_dir),
-                repeat=settings.large_repeat, warmup=0, performance_report=False,
-                fresh_workers=True)
+    data_dir = tpch_data.generate(
+        settings.large_sf, data_dir_for(settings.large_sf), tables=("lineitem",)
+    )
+    case = Case(
+        1,
+        "out-of-core",
+        "default",
+        ("local:2x1",),
+        Path(data_dir),
+        repeat=settings.large_repeat,
+        warmup=0,
+        performance_report=False,
+        fresh_workers=True,
+    )
     case_dir = case_dir_for(case, settings.out, settings.large_sf)
     run_case(case, case_dir)
     write_case(case_dir, case.query, case.variant, settings.large_sf, [])
@@ -196,25 +237,46 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sf", type=float, default=1.0, help="TPC-H scale factor (1)")
     parser.add_argument("--queries", default=",".join(map(str, DEFAULT_QUERIES)))
-    parser.add_argument("--clusters", default=",".join(DEFAULT_CLUSTERS),
-                        help="daskflow bench --cluster specs, comma-separated")
+    parser.add_argument(
+        "--clusters",
+        default=",".join(DEFAULT_CLUSTERS),
+        help="daskflow bench --cluster specs, comma-separated",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--large-sf", type=float, default=0.0,
-                        help="also run Q1 at this scale factor on local:2x1 (e.g. 50)")
-    parser.add_argument("--large-repeat", type=int, default=3,
-                        help="pipeline/hand-written pairs of the --large-sf run (3)")
-    parser.add_argument("--only-large", action="store_true",
-                        help="run only the --large-sf case (keeps the other results)")
+    parser.add_argument(
+        "--large-sf",
+        type=float,
+        default=0.0,
+        help="also run Q1 at this scale factor on local:2x1 (e.g. 50)",
+    )
+    parser.add_argument(
+        "--large-repeat",
+        type=int,
+        default=3,
+        help="pipeline/hand-written pairs of the --large-sf run (3)",
+    )
+    parser.add_argument(
+        "--only-large",
+        action="store_true",
+        help="run only the --large-sf case (keeps the other results)",
+    )
     parser.add_argument("--skip-overhead", action="store_true")
-    parser.add_argument("--variants", default="",
-                        help='only these variants, separated by ";" (e.g. "in-memory; '
-                             'in-memory, no value checks"); default: all')
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: SF 0.1, one repetition, quick overhead")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help='only these variants, separated by ";" (e.g. "in-memory; '
+        'in-memory, no value checks"); default: all',
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: SF 0.1, one repetition, quick overhead"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "suite")
-    parser.add_argument("--no-readme", action="store_true",
-                        help="do not update benchmarks/README.md's generated section")
+    parser.add_argument(
+        "--no-readme",
+        action="store_true",
+        help="do not update benchmarks/README.md's generated section",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sf, args.repeat, args.warmup = 0.1, 1, 0
@@ -226,8 +288,17 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
         parser.error("--only-large needs --large-sf")
     clusters = tuple(c.strip() for c in args.clusters.split(",") if c.strip())
     variants = tuple(v.strip() for v in args.variants.split(";") if v.strip())
-    settings = Settings(args.sf, queries, clusters, args.repeat, args.warmup, args.out,
-                        args.large_sf, args.large_repeat, variants)
+    settings = Settings(
+        args.sf,
+        queries,
+        clusters,
+        args.repeat,
+        args.warmup,
+        args.out,
+        args.large_sf,
+        args.large_repeat,
+        variants,
+    )
     return settings, args
 
 

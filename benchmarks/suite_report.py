@@ -48,8 +48,9 @@ class Row:
     handwritten_run_peaks_gib: list[float] | None = None
 
 
-def write_case(case_dir: Path, query: int, variant: str, sf: float,
-               duckdb_seconds: list[float]) -> None:
+def write_case(
+    case_dir: Path, query: int, variant: str, sf: float, duckdb_seconds: list[float]
+) -> None:
     """Say what ``case_dir/bench`` measured (read back by ``write_summary``)."""
     facts = {"query": query, "variant": variant, "sf": sf, "duckdb_seconds": duckdb_seconds}
     (case_dir / CASE_FILE).write_text(json.dumps(facts, indent=1) + "\n")
@@ -63,26 +64,33 @@ def config_row(facts: dict[str, Any], config: ConfigReport, report_path: str) ->
     baseline = config.baseline
     duckdb = facts.get("duckdb_seconds") or []
     return Row(
-        sf=facts["sf"], query=facts["query"], variant=facts["variant"], config=config.label,
+        sf=facts["sf"],
+        query=facts["query"],
+        variant=facts["variant"],
+        config=config.label,
         pipeline_s=config.wall.median,
         handwritten_s=baseline.wall.median if baseline else None,
         ratio=baseline.ratio.median if baseline and baseline.ratio else None,
         ratio_min=baseline.ratio.min if baseline and baseline.ratio else None,
         duckdb_s=statistics.median(duckdb) if duckdb else None,
         peak_gib=_peak(config.coordinator_peak_rss, config.worker_peak_rss),
-        handwritten_peak_gib=(_peak(baseline.coordinator_peak_rss, baseline.worker_peak_rss)
-                              if baseline else None),
+        handwritten_peak_gib=(
+            _peak(baseline.coordinator_peak_rss, baseline.worker_peak_rss) if baseline else None
+        ),
         overhead_fraction=config.overhead.fraction,
         report=report_path,
         coordinator_peak_gib=config.coordinator_peak_rss / GIB,
         worker_peaks_gib=[v / GIB for v in config.worker_peak_rss.values()],
-        handwritten_coordinator_peak_gib=(baseline.coordinator_peak_rss / GIB
-                                          if baseline else None),
-        handwritten_worker_peaks_gib=([v / GIB for v in baseline.worker_peak_rss.values()]
-                                      if baseline else None),
+        handwritten_coordinator_peak_gib=(
+            baseline.coordinator_peak_rss / GIB if baseline else None
+        ),
+        handwritten_worker_peaks_gib=(
+            [v / GIB for v in baseline.worker_peak_rss.values()] if baseline else None
+        ),
         run_peaks_gib=[v / GIB for v in config.peak_rss_per_run],
-        handwritten_run_peaks_gib=([v / GIB for v in baseline.peak_rss_per_run]
-                                   if baseline else None),
+        handwritten_run_peaks_gib=(
+            [v / GIB for v in baseline.peak_rss_per_run] if baseline else None
+        ),
     )
 
 
@@ -112,27 +120,33 @@ def _gib_list(values: list[float] | None) -> str:
 
 def memory_section(rows: list[Row]) -> list[str]:
     """Per-process peaks of the distributed runs (the out-of-core run first)."""
-    chosen = sorted((r for r in rows if r.worker_peaks_gib),
-                    key=lambda r: (r.variant != "out-of-core", -r.sf, r.query, r.variant))
+    chosen = sorted(
+        (r for r in rows if r.worker_peaks_gib),
+        key=lambda r: (r.variant != "out-of-core", -r.sf, r.query, r.variant),
+    )
     if not chosen:
         return []
-    lines = ["Peak memory per process on the local cluster (GiB; sampled every 50 ms; the "
-             "largest over the timed runs), and each run's total over all processes:", "",
-             "| SF | query | variant | pipeline coordinator | pipeline workers | "
-             "hand-written coordinator | hand-written workers | pipeline total per run | "
-             "hand-written total per run |",
-             "|---:|---:|---|---:|---|---:|---|---|---|"]
+    lines = [
+        "Peak memory per process on the local cluster (GiB; sampled every 50 ms; the "
+        "largest over the timed runs), and each run's total over all processes:",
+        "",
+        "| SF | query | variant | pipeline coordinator | pipeline workers | "
+        "hand-written coordinator | hand-written workers | pipeline total per run | "
+        "hand-written total per run |",
+        "|---:|---:|---|---:|---|---:|---|---|---|",
+    ]
     for r in chosen:
-        lines.append(f"| {r.sf:g} | Q{r.query} | {r.variant} | {r.coordinator_peak_gib:.2f} | "
-                     f"{_gib_list(r.worker_peaks_gib)} | "
-                     f"{_num(r.handwritten_coordinator_peak_gib)} | "
-                     f"{_gib_list(r.handwritten_worker_peaks_gib)} | "
-                     f"{_gib_list(r.run_peaks_gib)} | {_gib_list(r.handwritten_run_peaks_gib)} |")
+        lines.append(
+            f"| {r.sf:g} | Q{r.query} | {r.variant} | {r.coordinator_peak_gib:.2f} | "
+            f"{_gib_list(r.worker_peaks_gib)} | "
+            f"{_num(r.handwritten_coordinator_peak_gib)} | "
+            f"{_gib_list(r.handwritten_worker_peaks_gib)} | "
+            f"{_gib_list(r.run_peaks_gib)} | {_gib_list(r.handwritten_run_peaks_gib)} |"
+        )
     return [*lines, ""]
 
 
-def markdown(rows: list[Row], environment: dict[str, Any], results: Path,
-             readme_dir: Path) -> str:
+def markdown(rows: list[Row], environment: dict[str, Any], results: Path, readme_dir: Path) -> str:
     """The summary table, the machine and versions, and the exact commands."""
     link_base = Path(_relative(results, readme_dir))
     lines = [
@@ -146,18 +160,24 @@ def markdown(rows: list[Row], environment: dict[str, Any], results: Path,
             f"| {r.sf:g} | Q{r.query} | [{r.variant}]({link_base / r.report}) | {r.config} | "
             f"{r.pipeline_s:.2f} | {_num(r.handwritten_s)} | {_num(r.ratio, suffix='x')} | "
             f"{_num(r.ratio_min, suffix='x')} | {_num(r.duckdb_s)} | {peaks} | "
-            f"{r.overhead_fraction:.0%} |")
+            f"{r.overhead_fraction:.0%} |"
+        )
     env = ", ".join(f"{k} {v}" for k, v in environment.items() if v is not None)
-    return "\n".join([
-        f"Machine and versions: {env}.", "",
-        *lines, "",
-        f"![pipeline / hand-written ratios]({link_base / 'ratios.png'})", "",
-        *memory_section(rows),
-        *overhead_section(results),
-        "Peak memory is the largest resident set seen while the run lasted, coordinator plus "
-        "every worker (sampled); \"overhead\" is the part of the pipeline's wall time in which "
-        "no task ran (see each case's report).",
-    ])
+    return "\n".join(
+        [
+            f"Machine and versions: {env}.",
+            "",
+            *lines,
+            "",
+            f"![pipeline / hand-written ratios]({link_base / 'ratios.png'})",
+            "",
+            *memory_section(rows),
+            *overhead_section(results),
+            "Peak memory is the largest resident set seen while the run lasted, coordinator plus "
+            'every worker (sampled); "overhead" is the part of the pipeline\'s wall time in which '
+            "no task ran (see each case's report).",
+        ]
+    )
 
 
 def overhead_section(results: Path) -> list[str]:
@@ -165,10 +185,16 @@ def overhead_section(results: Path) -> list[str]:
     table = results / "overhead" / "overhead.md"
     if not table.is_file():
         return []
-    body = [line for line in table.read_text().strip().splitlines()
-            if not line.startswith("# ")]  # its own title would break this page's outline
-    return ["Per-step overhead (`benchmarks/overhead.py`, trivial solids, daskflow vs raw "
-            "`dask.delayed` on the same scheduler):", "", *body, ""]
+    body = [
+        line for line in table.read_text().strip().splitlines() if not line.startswith("# ")
+    ]  # its own title would break this page's outline
+    return [
+        "Per-step overhead (`benchmarks/overhead.py`, trivial solids, daskflow vs raw "
+        "`dask.delayed` on the same scheduler):",
+        "",
+        *body,
+        "",
+    ]
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -193,8 +219,9 @@ def ratio_chart(rows: list[Row], path: Path) -> None:
     width = 0.8 / max(len(series), 1)
     fig, ax = plt.subplots(figsize=(max(6.0, 1.4 * len(groups) + 3), 4.5))
     for i, (variant, config) in enumerate(series):
-        values = {(r.sf, r.query): r.ratio for r in rows
-                  if (r.variant, r.config) == (variant, config)}
+        values = {
+            (r.sf, r.query): r.ratio for r in rows if (r.variant, r.config) == (variant, config)
+        }
         xs = [g + i * width for g in range(len(groups))]
         ax.bar(xs, [values.get(g, 0.0) for g in groups], width, label=f"{variant}, {config}")
     ax.axhline(1.0, color="black", linewidth=0.8)
@@ -224,8 +251,9 @@ def write_summary(results: Path, readme: Path | None = None) -> Path:
     """``summary.md``/``summary.json``/``ratios.png`` under ``results``; update ``readme``."""
     rows, last = collect_rows(results)
     environment = last.environment if last else {}
-    (results / "summary.json").write_text(json.dumps(
-        {"environment": environment, "rows": [asdict(r) for r in rows]}, indent=1) + "\n")
+    (results / "summary.json").write_text(
+        json.dumps({"environment": environment, "rows": [asdict(r) for r in rows]}, indent=1) + "\n"
+    )
     ratio_chart(rows, results / "ratios.png")
     summary = results / "summary.md"
     summary.write_text(markdown(rows, environment, results, results) + "\n")

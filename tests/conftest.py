@@ -39,8 +39,12 @@ def s3_server():
     pytest.importorskip("s3fs")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request
     with pytest.MonkeyPatch.context() as mp:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN",
-                     "AWS_SESSION_TOKEN"):
+        for name in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SECURITY_TOKEN",
+            "AWS_SESSION_TOKEN",
+        ):
             mp.setenv(name, "testing")
         mp.delenv("AWS_PROFILE", raising=False)
         mp.delenv("AWS_DEFAULT_REGION", raising=False)

@@ -26,7 +26,23 @@ from daskflow.bench._runner import BenchRunError, run_benchmark
 from daskflow.bench._terminal import print_report
 from daskflow.bench._write import WrittenReport, load_report, write_report
 
-__all__ = ["BaselineError", "BaselineReport", "BenchClusterError", "BenchReport",
-           "BenchRunError", "ClusterSpec", "ConfigReport", "Overhead", "Repetition",
-           "SolidRow", "Stat", "WrittenReport", "load_baseline", "load_report", "parse_cluster",
-           "print_report", "run_benchmark", "write_report"]
+__all__ = [
+    "BaselineError",
+    "BaselineReport",
+    "BenchClusterError",
+    "BenchReport",
+    "BenchRunError",
+    "ClusterSpec",
+    "ConfigReport",
+    "Overhead",
+    "Repetition",
+    "SolidRow",
+    "Stat",
+    "WrittenReport",
+    "load_baseline",
+    "load_report",
+    "parse_cluster",
+    "print_report",
+    "run_benchmark",
+    "write_report",
+]

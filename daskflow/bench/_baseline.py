@@ -29,8 +29,9 @@ from typing import Any
 __all__ = ["BaselineError", "load_baseline"]
 
 _SPEC = re.compile(r"^(?P<module>[^:]+):(?P<call>[A-Za-z_][\w.]*\s*(\(.*\))?)\s*$", re.S)
-_EXPECTED = ("expected MODULE:FUNCTION, MODULE:FUNCTION(ARGS) with literal arguments, or "
-             "FILE.py:FUNCTION")
+_EXPECTED = (
+    "expected MODULE:FUNCTION, MODULE:FUNCTION(ARGS) with literal arguments, or FILE.py:FUNCTION"
+)
 
 
 class BaselineError(ValueError):
@@ -44,7 +45,8 @@ def _import(spec: str, module_name: str) -> Any:
             if not path.is_file():
                 raise BaselineError(f'bad baseline "{spec}": no such file {module_name}')
             loader_spec = importlib.util.spec_from_file_location(
-                f"daskflow_baseline_{path.stem}", path)
+                f"daskflow_baseline_{path.stem}", path
+            )
             module = importlib.util.module_from_spec(loader_spec)
             loader_spec.loader.exec_module(module)
             return module
@@ -52,10 +54,15 @@ def _import(spec: str, module_name: str) -> Any:
     except BaselineError:
         raise
     except Exception as exc:
-        hint = (" (is its directory on PYTHONPATH? e.g. PYTHONPATH=.)"
-                if isinstance(exc, ModuleNotFoundError) else "")
-        raise BaselineError(f'bad baseline "{spec}": importing {module_name} failed: '
-                            f"{type(exc).__name__}: {exc}{hint}") from exc
+        hint = (
+            " (is its directory on PYTHONPATH? e.g. PYTHONPATH=.)"
+            if isinstance(exc, ModuleNotFoundError)
+            else ""
+        )
+        raise BaselineError(
+            f'bad baseline "{spec}": importing {module_name} failed: '
+            f"{type(exc).__name__}: {exc}{hint}"
+        ) from exc
 
 
 def _arguments(spec: str, call: str) -> tuple[str, list[Any], dict[str, Any]]:
@@ -68,8 +75,9 @@ def _arguments(spec: str, call: str) -> tuple[str, list[Any], dict[str, Any]]:
             return name, args, kwargs
         return ast.unparse(node), [], {}
     except (SyntaxError, ValueError) as exc:
-        raise BaselineError(f'bad baseline "{spec}": arguments must be Python literals '
-                            f"({exc})") from exc
+        raise BaselineError(
+            f'bad baseline "{spec}": arguments must be Python literals ({exc})'
+        ) from exc
 
 
 def load_baseline(spec: str) -> Callable[[], Any]:
@@ -82,8 +90,9 @@ def load_baseline(spec: str) -> Callable[[], Any]:
     target: Any = module
     for part in name.split("."):
         if not hasattr(target, part):
-            raise BaselineError(f'bad baseline "{spec}": {match["module"]} has no '
-                                f'attribute "{name}"')
+            raise BaselineError(
+                f'bad baseline "{spec}": {match["module"]} has no attribute "{name}"'
+            )
         target = getattr(target, part)
     if not callable(target):
         raise BaselineError(f'bad baseline "{spec}": {name} is not callable')

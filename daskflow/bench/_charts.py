@@ -21,8 +21,12 @@ from daskflow.bench._model import BenchReport, ConfigReport
 __all__ = ["CHART_NAMES", "draw_charts"]
 
 CHART_NAMES = ("solids.png", "breakdown.png", "scaling.png")
-_PARTS = [("compute_seconds", "compute", "#4C72B0"), ("check_seconds", "type checks", "#DD8452"),
-          ("write_seconds", "writes", "#55A868"), ("load_seconds", "reads", "#8172B3")]
+_PARTS = [
+    ("compute_seconds", "compute", "#4C72B0"),
+    ("check_seconds", "type checks", "#DD8452"),
+    ("write_seconds", "writes", "#55A868"),
+    ("load_seconds", "reads", "#8172B3"),
+]
 _OVERHEAD_COLOUR = "#BBBBBB"
 
 
@@ -31,9 +35,11 @@ def _figure(width: float, height: float) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:
-        raise ImportError("daskflow bench draws its charts with matplotlib, which is not "
-                          "installed: pip install 'daskflow[bench]' (or skip charts with "
-                          "--no-charts / charts=False)") from exc
+        raise ImportError(
+            "daskflow bench draws its charts with matplotlib, which is not "
+            "installed: pip install 'daskflow[bench]' (or skip charts with "
+            "--no-charts / charts=False)"
+        ) from exc
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
@@ -66,9 +72,12 @@ def _solids_chart(report: BenchReport) -> Any:
             widths = [getattr(r, attr) for r in rows]
             ax.barh(names, widths, left=left, label=label, color=colour)
             left = [a + b for a, b in zip(left, widths, strict=True)]
-        ax.set_title(f"{report.pipeline} on {config.label}: task time per solid "
-                     f"(repetition {config.median_repetition + 1}, wall "
-                     f"{config.wall.values[config.median_repetition]:.3g} s)", fontsize=10)
+        ax.set_title(
+            f"{report.pipeline} on {config.label}: task time per solid "
+            f"(repetition {config.median_repetition + 1}, wall "
+            f"{config.wall.values[config.median_repetition]:.3g} s)",
+            fontsize=10,
+        )
         ax.set_xlabel("seconds (sum over the solid's tasks)")
         ax.legend(loc="lower right", fontsize=8)
     return figure
@@ -93,15 +102,31 @@ def _breakdown_chart(report: BenchReport) -> Any:
     for y, config in enumerate(report.configs):
         left = 0.0
         for row in _rows(config):
-            ax.barh(y, row.wall_share_seconds, left=left, color=colours[row.solid],
-                    label=None if row.solid in drawn else row.solid)
+            ax.barh(
+                y,
+                row.wall_share_seconds,
+                left=left,
+                color=colours[row.solid],
+                label=None if row.solid in drawn else row.solid,
+            )
             drawn.add(row.solid)
             left += row.wall_share_seconds
-        ax.barh(y, config.overhead.seconds, left=left, color=_OVERHEAD_COLOUR, hatch="//",
-                label=None if "overhead" in drawn else "overhead (no task running)")
+        ax.barh(
+            y,
+            config.overhead.seconds,
+            left=left,
+            color=_OVERHEAD_COLOUR,
+            hatch="//",
+            label=None if "overhead" in drawn else "overhead (no task running)",
+        )
         drawn.add("overhead")
-        ax.text(left + config.overhead.seconds, y, f" {config.overhead.fraction:.0%} overhead",
-                va="center", fontsize=8)
+        ax.text(
+            left + config.overhead.seconds,
+            y,
+            f" {config.overhead.fraction:.0%} overhead",
+            va="center",
+            fontsize=8,
+        )
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("seconds of the median repetition's wall time")
@@ -118,20 +143,33 @@ def _scaling_chart(report: BenchReport) -> Any:
     has_baseline = any(c.baseline for c in report.configs)
     width = 0.38 if has_baseline else 0.6
     shift = width / 2 if has_baseline else 0.0
-    _bars(ax, [p - shift for p in positions], [c.wall for c in report.configs], width,
-          "pipeline", "#4C72B0")
+    _bars(
+        ax,
+        [p - shift for p in positions],
+        [c.wall for c in report.configs],
+        width,
+        "pipeline",
+        "#4C72B0",
+    )
     if has_baseline:
         walls = [c.baseline.wall if c.baseline else None for c in report.configs]
         _bars(ax, [p + shift for p in positions], walls, width, "baseline", "#C44E52")
         name = report.baseline or "?"
-        ax.set_xlabel(f"baseline: {name if len(name) <= 80 else name[:77] + '...'}\n"
-                      "above the bars: median of per-pair pipeline / baseline ratios",
-                      fontsize=8)
+        ax.set_xlabel(
+            f"baseline: {name if len(name) <= 80 else name[:77] + '...'}\n"
+            "above the bars: median of per-pair pipeline / baseline ratios",
+            fontsize=8,
+        )
         for p, config in zip(positions, report.configs, strict=True):
             if config.baseline and config.baseline.ratio:
                 top = max(config.wall.max, config.baseline.wall.max)
-                ax.annotate(f"{config.baseline.ratio.median:.2f}x", (p, top * 1.02),
-                            ha="center", va="bottom", fontsize=9)
+                ax.annotate(
+                    f"{config.baseline.ratio.median:.2f}x",
+                    (p, top * 1.02),
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                )
     ax.set_xticks(positions, [f"{c.label}\n({_threads(c.parallelism)})" for c in report.configs])
     ax.set_ylabel("wall seconds (median; whiskers min-max)")
     tops = [c.wall.max for c in report.configs]
@@ -142,13 +180,15 @@ def _scaling_chart(report: BenchReport) -> Any:
     return figure
 
 
-def _bars(ax: Any, xs: list[float], stats: list[Any], width: float, label: str,
-          colour: str) -> None:
+def _bars(
+    ax: Any, xs: list[float], stats: list[Any], width: float, label: str, colour: str
+) -> None:
     points = [(x, s) for x, s in zip(xs, stats, strict=True) if s is not None]
     heights = [s.median for _, s in points]
     errors = [[s.median - s.min for _, s in points], [s.max - s.median for _, s in points]]
-    ax.bar([x for x, _ in points], heights, width, yerr=errors, capsize=4, label=label,
-           color=colour)
+    ax.bar(
+        [x for x, _ in points], heights, width, yerr=errors, capsize=4, label=label, color=colour
+    )
 
 
 def _threads(count: int) -> str:

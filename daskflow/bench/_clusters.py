@@ -26,11 +26,20 @@ from typing import Any
 
 import dask
 
-__all__ = ["CLUSTER_HELP", "BenchClusterError", "ClusterSpec", "OpenCluster", "open_cluster",
-           "parse_cluster", "spec_from_execution"]
+__all__ = [
+    "CLUSTER_HELP",
+    "BenchClusterError",
+    "ClusterSpec",
+    "OpenCluster",
+    "open_cluster",
+    "parse_cluster",
+    "spec_from_execution",
+]
 
-CLUSTER_HELP = ("in_process, threads, threads:N, local:WxT (a LocalCluster of W workers x T "
-                "threads) or address:tcp://host:port")
+CLUSTER_HELP = (
+    "in_process, threads, threads:N, local:WxT (a LocalCluster of W workers x T "
+    "threads) or address:tcp://host:port"
+)
 _LOCAL = re.compile(r"^local:(\d+)x(\d+)$")
 
 
@@ -52,8 +61,9 @@ class ClusterSpec:
     def distributed(self) -> bool:
         return self.kind in ("local", "address")
 
-    def execution(self, address: str | None = None,
-                  performance_report: bool = False) -> dict[str, Any]:
+    def execution(
+        self, address: str | None = None, performance_report: bool = False
+    ) -> dict[str, Any]:
         """The run config's ``execution:`` block (a distributed one connects to ``address``)."""
         if self.kind == "in_process":
             return {"in_process": {}}
@@ -75,15 +85,17 @@ def parse_cluster(spec: str) -> ClusterSpec:
     if text.startswith("threads:"):
         count = text.split(":", 1)[1]
         if not count.isdigit() or int(count) < 1:
-            raise BenchClusterError(f'bad cluster "{spec}": N must be a positive integer; '
-                                    f"expected {CLUSTER_HELP}")
+            raise BenchClusterError(
+                f'bad cluster "{spec}": N must be a positive integer; expected {CLUSTER_HELP}'
+            )
         return ClusterSpec(text, "threads", threads=int(count))
     match = _LOCAL.match(text)
     if match:
         workers, threads = int(match[1]), int(match[2])
         if workers < 1 or threads < 1:
-            raise BenchClusterError(f'bad cluster "{spec}": W and T must be >= 1; '
-                                    f"expected {CLUSTER_HELP}")
+            raise BenchClusterError(
+                f'bad cluster "{spec}": W and T must be >= 1; expected {CLUSTER_HELP}'
+            )
         return ClusterSpec(text, "local", workers=workers, threads=threads)
     address = text.removeprefix("address:")
     if "://" in address:
@@ -105,12 +117,15 @@ def spec_from_execution(execution: Mapping[str, Any] | None) -> ClusterSpec:
     cluster = config.get("cluster") or {}
     if "local" in cluster:
         local = cluster["local"] or {}
-        return parse_cluster(f"local:{local.get('n_workers', 1)}x"
-                             f"{local.get('threads_per_worker', 1)}")
+        return parse_cluster(
+            f"local:{local.get('n_workers', 1)}x{local.get('threads_per_worker', 1)}"
+        )
     if "address" in cluster:
         return parse_cluster(f"address:{cluster['address']}")
-    raise BenchClusterError("the run config's execution block starts a cluster class; give "
-                            f"--cluster ({CLUSTER_HELP}) instead")
+    raise BenchClusterError(
+        "the run config's execution block starts a cluster class; give "
+        f"--cluster ({CLUSTER_HELP}) instead"
+    )
 
 
 @dataclass
@@ -162,9 +177,15 @@ def open_cluster(spec: ClusterSpec) -> Iterator[OpenCluster]:
 
     with contextlib.ExitStack() as stack:
         if spec.kind == "local":
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=spec.workers, threads_per_worker=spec.threads, processes=True,
-                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR))
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=spec.workers,
+                    threads_per_worker=spec.threads,
+                    processes=True,
+                    dashboard_address="127.0.0.1:0",
+                    silence_logs=logging.ERROR,
+                )
+            )
             client = stack.enter_context(Client(cluster, set_as_default=False))
         else:
             client = stack.enter_context(Client(spec.address, set_as_default=False))

@@ -36,8 +36,10 @@ def _row_count(data: Mapping[str, Any]) -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
-def step_stats(events: Iterable[Any], inputs: Mapping[str, Sequence[str]] | None = None,
-               ) -> dict[str, StepStats]:
+def step_stats(
+    events: Iterable[Any],
+    inputs: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, StepStats]:
     """Stats per step key; ``inputs`` maps a step to the ``"solid.output"`` refs it reads."""
     stats: dict[str, StepStats] = {}
     input_checks: dict[str, float] = {}
@@ -48,8 +50,9 @@ def step_stats(events: Iterable[Any], inputs: Mapping[str, Sequence[str]] | None
         stat = stats.setdefault(event.step_key, StepStats())
         kind, data = _type(event), event.data or {}
         if kind == "STEP_INPUT":
-            input_checks[event.step_key] = (input_checks.get(event.step_key, 0.0)
-                                            + float(data.get("check_seconds") or 0.0))
+            input_checks[event.step_key] = input_checks.get(event.step_key, 0.0) + float(
+                data.get("check_seconds") or 0.0
+            )
         elif kind == "STEP_OUTPUT":
             _add_output(stat, data)
         elif kind == "HANDLED_OUTPUT":

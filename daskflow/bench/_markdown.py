@@ -10,8 +10,17 @@ from collections.abc import Sequence
 
 from daskflow.bench._model import BenchReport, ConfigReport, Overhead, SolidRow
 
-__all__ = ["DEFINITIONS", "fmt_bytes", "fmt_ratio", "fmt_seconds", "solid_cells",
-           "summary_cells", "SOLID_HEADERS", "SUMMARY_HEADERS", "to_markdown"]
+__all__ = [
+    "DEFINITIONS",
+    "fmt_bytes",
+    "fmt_ratio",
+    "fmt_seconds",
+    "solid_cells",
+    "summary_cells",
+    "SOLID_HEADERS",
+    "SUMMARY_HEADERS",
+    "to_markdown",
+]
 
 DEFINITIONS = (
     "Wall times are medians (min-max) of the timed repetitions; each repetition is one "
@@ -30,13 +39,36 @@ DEFINITIONS = (
     "written are the IO managers' own counts; bytes read are the stored sizes of the "
     "upstream outputs a solid loads (an upper bound: column projection reads less); process "
     "IO counts every read/write call of the processes. Baseline ratios are the median of "
-    "per-pair ratios (pipeline run i / baseline run i, run back to back).")
+    "per-pair ratios (pipeline run i / baseline run i, run back to back)."
+)
 
-SUMMARY_HEADERS = ["config", "threads", "wall median", "min-max", "CPU", "overhead",
-                   "coordinator peak", "workers peak (sum)", "IO written", "IO read",
-                   "baseline", "pipeline / baseline"]
-SOLID_HEADERS = ["solid", "tasks", "task s", "compute", "check", "write", "read",
-                 "wall share", "rows", "bytes written", "bytes read"]
+SUMMARY_HEADERS = [
+    "config",
+    "threads",
+    "wall median",
+    "min-max",
+    "CPU",
+    "overhead",
+    "coordinator peak",
+    "workers peak (sum)",
+    "IO written",
+    "IO read",
+    "baseline",
+    "pipeline / baseline",
+]
+SOLID_HEADERS = [
+    "solid",
+    "tasks",
+    "task s",
+    "compute",
+    "check",
+    "write",
+    "read",
+    "wall share",
+    "rows",
+    "bytes written",
+    "bytes read",
+]
 
 
 def _built(overhead: Overhead) -> str:
@@ -70,31 +102,42 @@ def summary_cells(config: ConfigReport) -> list[str]:
     baseline = config.baseline
     ratio = baseline.ratio if baseline is not None else None
     overhead = config.overhead
-    return [config.label, str(config.parallelism), fmt_seconds(config.wall.median),
-            f"{fmt_seconds(config.wall.min)}-{fmt_seconds(config.wall.max)}",
-            fmt_seconds(config.cpu.median),
-            f"{fmt_seconds(overhead.seconds)} ({overhead.fraction:.0%})",
-            fmt_bytes(config.coordinator_peak_rss),
-            fmt_bytes(config.workers_peak_rss_total) if config.worker_peak_rss else "-",
-            fmt_bytes(config.io_bytes_written), fmt_bytes(config.io_bytes_read),
-            fmt_seconds(baseline.wall.median) if baseline else "-",
-            (f"{fmt_ratio(ratio.median)} ({ratio.min:.2f}-{fmt_ratio(ratio.max)})"
-             if ratio else "-")]
+    return [
+        config.label,
+        str(config.parallelism),
+        fmt_seconds(config.wall.median),
+        f"{fmt_seconds(config.wall.min)}-{fmt_seconds(config.wall.max)}",
+        fmt_seconds(config.cpu.median),
+        f"{fmt_seconds(overhead.seconds)} ({overhead.fraction:.0%})",
+        fmt_bytes(config.coordinator_peak_rss),
+        fmt_bytes(config.workers_peak_rss_total) if config.worker_peak_rss else "-",
+        fmt_bytes(config.io_bytes_written),
+        fmt_bytes(config.io_bytes_read),
+        fmt_seconds(baseline.wall.median) if baseline else "-",
+        (f"{fmt_ratio(ratio.median)} ({ratio.min:.2f}-{fmt_ratio(ratio.max)})" if ratio else "-"),
+    ]
 
 
 def solid_cells(row: SolidRow) -> list[str]:
     name = row.solid + (f" ({', '.join(row.prefixes)})" if row.prefixes else "")
-    return [name, str(row.tasks), fmt_seconds(row.task_seconds),
-            fmt_seconds(row.compute_seconds), fmt_seconds(row.check_seconds),
-            fmt_seconds(row.write_seconds), fmt_seconds(row.load_seconds),
-            fmt_seconds(row.wall_share_seconds), "-" if row.rows is None else f"{row.rows:,}",
-            fmt_bytes(row.bytes_written), fmt_bytes(row.bytes_read)]
+    return [
+        name,
+        str(row.tasks),
+        fmt_seconds(row.task_seconds),
+        fmt_seconds(row.compute_seconds),
+        fmt_seconds(row.check_seconds),
+        fmt_seconds(row.write_seconds),
+        fmt_seconds(row.load_seconds),
+        fmt_seconds(row.wall_share_seconds),
+        "-" if row.rows is None else f"{row.rows:,}",
+        fmt_bytes(row.bytes_written),
+        fmt_bytes(row.bytes_read),
+    ]
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-              for row in rows]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return lines
 
 
@@ -103,24 +146,59 @@ def _config_section(config: ConfigReport, number: int) -> list[str]:
     rows = [solid_cells(r) for r in config.solids]
     if config.other is not None:
         rows.append(solid_cells(config.other))
-    rows.append(["overhead (no task running)", "", "", "", "", "", "",
-                 fmt_seconds(overhead.seconds), "", "", ""])
-    rows.append(["**total = wall**", "", fmt_seconds(config.task_seconds), "", "", "", "",
-                 fmt_seconds(config.busy_seconds + overhead.seconds), "", "", ""])
-    lines = [f"## {number}. `{config.label}` ({config.parallelism} threads)", "",
-             f"Breakdown of timed repetition {config.median_repetition + 1} "
-             f"(wall {fmt_seconds(config.busy_seconds + overhead.seconds)}): busy "
-             f"{fmt_seconds(config.busy_seconds)} + overhead {fmt_seconds(overhead.seconds)} "
-             f"({overhead.fraction:.0%}: lead {fmt_seconds(overhead.lead)}{_built(overhead)}, gaps "
-             f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)}). "
-             f"Utilisation (task s / (wall x threads)): {config.utilisation:.0%}.", ""]
+    rows.append(
+        [
+            "overhead (no task running)",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            fmt_seconds(overhead.seconds),
+            "",
+            "",
+            "",
+        ]
+    )
+    rows.append(
+        [
+            "**total = wall**",
+            "",
+            fmt_seconds(config.task_seconds),
+            "",
+            "",
+            "",
+            "",
+            fmt_seconds(config.busy_seconds + overhead.seconds),
+            "",
+            "",
+            "",
+        ]
+    )
+    lines = [
+        f"## {number}. `{config.label}` ({config.parallelism} threads)",
+        "",
+        f"Breakdown of timed repetition {config.median_repetition + 1} "
+        f"(wall {fmt_seconds(config.busy_seconds + overhead.seconds)}): busy "
+        f"{fmt_seconds(config.busy_seconds)} + overhead {fmt_seconds(overhead.seconds)} "
+        f"({overhead.fraction:.0%}: lead {fmt_seconds(overhead.lead)}{_built(overhead)}, gaps "
+        f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)}). "
+        f"Utilisation (task s / (wall x threads)): {config.utilisation:.0%}.",
+        "",
+    ]
     lines += _table(SOLID_HEADERS, rows) + [""]
-    peaks = (f"Peak memory: coordinator {fmt_bytes(config.coordinator_peak_rss)}"
-             + "".join(f"; {w} {fmt_bytes(v)}" for w, v in config.worker_peak_rss.items())
-             + _per_run(config.peak_rss_per_run))
-    lines += [f"{peaks}. Process IO (all processes, median repetition): read "
-              f"{fmt_bytes(config.process_bytes_read)}, written "
-              f"{fmt_bytes(config.process_bytes_written)}.", ""]
+    peaks = (
+        f"Peak memory: coordinator {fmt_bytes(config.coordinator_peak_rss)}"
+        + "".join(f"; {w} {fmt_bytes(v)}" for w, v in config.worker_peak_rss.items())
+        + _per_run(config.peak_rss_per_run)
+    )
+    lines += [
+        f"{peaks}. Process IO (all processes, median repetition): read "
+        f"{fmt_bytes(config.process_bytes_read)}, written "
+        f"{fmt_bytes(config.process_bytes_written)}.",
+        "",
+    ]
     lines += _baseline_lines(config) + _report_lines(config)
     return lines
 
@@ -130,13 +208,16 @@ def _baseline_lines(config: ConfigReport) -> list[str]:
     if baseline is None:
         return []
     ratios = ", ".join(fmt_ratio(v) for v in baseline.ratio.values) if baseline.ratio else "-"
-    return [f"Baseline: wall {fmt_seconds(baseline.wall.median)} "
-            f"({fmt_seconds(baseline.wall.min)}-{fmt_seconds(baseline.wall.max)}), CPU "
-            f"{fmt_seconds(baseline.cpu.median)}, coordinator peak "
-            f"{fmt_bytes(baseline.coordinator_peak_rss)}"
-            + "".join(f"; {w} {fmt_bytes(v)}" for w, v in baseline.worker_peak_rss.items())
-            + _per_run(baseline.peak_rss_per_run)
-            + f"; pipeline / baseline per pair: {ratios}.", ""]
+    return [
+        f"Baseline: wall {fmt_seconds(baseline.wall.median)} "
+        f"({fmt_seconds(baseline.wall.min)}-{fmt_seconds(baseline.wall.max)}), CPU "
+        f"{fmt_seconds(baseline.cpu.median)}, coordinator peak "
+        f"{fmt_bytes(baseline.coordinator_peak_rss)}"
+        + "".join(f"; {w} {fmt_bytes(v)}" for w, v in baseline.worker_peak_rss.items())
+        + _per_run(baseline.peak_rss_per_run)
+        + f"; pipeline / baseline per pair: {ratios}.",
+        "",
+    ]
 
 
 def _per_run(totals: Sequence[int]) -> str:
@@ -149,21 +230,30 @@ def _per_run(totals: Sequence[int]) -> str:
 def _report_lines(config: ConfigReport) -> list[str]:
     if not config.performance_report:
         return []
-    return [f"Dask performance report (an extra, untimed run): "
-            f"[{config.performance_report}]({config.performance_report})", ""]
+    return [
+        f"Dask performance report (an extra, untimed run): "
+        f"[{config.performance_report}]({config.performance_report})",
+        "",
+    ]
 
 
 def to_markdown(report: BenchReport) -> str:
     """The whole report: summary table, definitions, a section per config, charts."""
     env = report.environment
-    lines = [f"# Benchmark of pipeline `{report.pipeline}`", "",
-             f"Mode `{report.mode}`; {report.repeat} timed repetitions after {report.warmup} "
-             f"warm-up(s) per config" + (f"; baseline `{report.baseline}`, interleaved"
-                                         if report.baseline else "")
-             + ("; workers restarted before every run" if report.fresh_workers else "") + ". "
-             f"{report.created}; Python {env.get('python')}, dask {env.get('dask')}, "
-             f"daskflow {env.get('daskflow')}, {env.get('cpu_count')} CPUs.", "",
-             "## Summary", ""]
+    lines = [
+        f"# Benchmark of pipeline `{report.pipeline}`",
+        "",
+        f"Mode `{report.mode}`; {report.repeat} timed repetitions after {report.warmup} "
+        f"warm-up(s) per config"
+        + (f"; baseline `{report.baseline}`, interleaved" if report.baseline else "")
+        + ("; workers restarted before every run" if report.fresh_workers else "")
+        + ". "
+        f"{report.created}; Python {env.get('python')}, dask {env.get('dask')}, "
+        f"daskflow {env.get('daskflow')}, {env.get('cpu_count')} CPUs.",
+        "",
+        "## Summary",
+        "",
+    ]
     lines += _table(SUMMARY_HEADERS, [summary_cells(c) for c in report.configs]) + [""]
     lines += ["How to read it: " + DEFINITIONS, ""]
     for number, config in enumerate(report.configs, 1):

@@ -65,8 +65,9 @@ class _Sampler:
         self._interval = interval
         self._stop = threading.Event()
         self._peak = 0
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name="daskflow-bench-sampler")
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name="daskflow-bench-sampler"
+        )
         self._cpu0 = self._cpu()
         self._io0 = self._io()
 
@@ -98,8 +99,9 @@ class _Sampler:
         self._thread.join()
         self._sample()
         read, written = self._io()
-        return ProcessUsage(self._peak, self._cpu() - self._cpu0, read - self._io0[0],
-                            written - self._io0[1])
+        return ProcessUsage(
+            self._peak, self._cpu() - self._cpu0, read - self._io0[0], written - self._io0[1]
+        )
 
 
 _WORKER_SAMPLERS: dict[str, _Sampler] = {}
@@ -173,6 +175,12 @@ def _from_task_stream(data: list[dict[str, Any]]) -> list[TaskRecord]:
     for item in data:
         for startstop in item.get("startstops") or ():
             if startstop.get("action") == "compute":
-                records.append(TaskRecord(key_split(item["key"]), startstop["start"],
-                                          startstop["stop"], str(item.get("worker", ""))))
+                records.append(
+                    TaskRecord(
+                        key_split(item["key"]),
+                        startstop["start"],
+                        startstop["stop"],
+                        str(item.get("worker", "")),
+                    )
+                )
     return records

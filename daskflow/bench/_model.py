@@ -14,8 +14,16 @@ from typing import Any
 
 from daskflow.bench._measure import TaskRecord, Usage
 
-__all__ = ["BaselineReport", "BenchReport", "ConfigReport", "Overhead", "Repetition",
-           "SolidRow", "Stat", "StepStats"]
+__all__ = [
+    "BaselineReport",
+    "BenchReport",
+    "ConfigReport",
+    "Overhead",
+    "Repetition",
+    "SolidRow",
+    "Stat",
+    "StepStats",
+]
 
 
 @dataclass

@@ -42,8 +42,16 @@ from daskflow.bench._model import (
     Stat,
 )
 
-__all__ = ["attribute", "build_config_report", "build_report", "median_index", "overhead_of",
-           "pair_ratios", "solid_of", "solid_rows"]
+__all__ = [
+    "attribute",
+    "build_config_report",
+    "build_report",
+    "median_index",
+    "overhead_of",
+    "pair_ratios",
+    "solid_of",
+    "solid_rows",
+]
 
 _SUFFIXES = ("_write", "_commit", "_gather")
 _ENGINE_PREFIXES = frozenset({"daskflow_run"})  # the run's payload: data, not work
@@ -64,13 +72,19 @@ def solid_of(prefix: str, steps: set[str] | frozenset[str]) -> str | None:
     return None
 
 
-def _clipped(tasks: Sequence[TaskRecord], start: float, stop: float,
-             ) -> list[tuple[float, float]]:
+def _clipped(
+    tasks: Sequence[TaskRecord],
+    start: float,
+    stop: float,
+) -> list[tuple[float, float]]:
     return [(max(t.start, start), min(max(t.stop, t.start), stop)) for t in tasks]
 
 
-def attribute(tasks: Sequence[TaskRecord], start: float, stop: float,
-              ) -> tuple[list[float], float]:
+def attribute(
+    tasks: Sequence[TaskRecord],
+    start: float,
+    stop: float,
+) -> tuple[list[float], float]:
     """Each task's share of the busy time in ``[start, stop]``, and the busy time.
 
     >>> shares, busy = attribute([TaskRecord("a", 0, 2), TaskRecord("b", 1, 3)], 0, 4)
@@ -99,8 +113,7 @@ def attribute(tasks: Sequence[TaskRecord], start: float, stop: float,
     return shares, busy
 
 
-def overhead_of(tasks: Sequence[TaskRecord], start: float, stop: float,
-                busy: float) -> Overhead:
+def overhead_of(tasks: Sequence[TaskRecord], start: float, stop: float, busy: float) -> Overhead:
     """Wall time without any task running, as lead + gaps + tail."""
     wall = max(stop - start, 0.0)
     intervals = [(b, e) for b, e in _clipped(tasks, start, stop) if e > b]
@@ -114,8 +127,10 @@ def overhead_of(tasks: Sequence[TaskRecord], start: float, stop: float,
     return Overhead(seconds, seconds / wall if wall else 0.0, lead, gaps, tail)
 
 
-def solid_rows(rep: Repetition, solids: Sequence[str],
-               ) -> tuple[list[SolidRow], SolidRow | None, float, Overhead]:
+def solid_rows(
+    rep: Repetition,
+    solids: Sequence[str],
+) -> tuple[list[SolidRow], SolidRow | None, float, Overhead]:
     """The per-solid breakdown of one repetition, its other tasks, busy time and overhead."""
     tasks = [t for t in rep.tasks if t.prefix not in _ENGINE_PREFIXES]
     shares, busy = attribute(tasks, rep.started_at, rep.stopped_at)
@@ -143,7 +158,8 @@ def _fill_from_events(row: SolidRow, stats: Any) -> None:
         row.load_seconds, row.rows = stats.load_seconds, stats.rows
         row.bytes_written, row.bytes_read = stats.bytes_written, stats.bytes_read
     row.compute_seconds = max(
-        row.task_seconds - row.check_seconds - row.write_seconds - row.load_seconds, 0.0)
+        row.task_seconds - row.check_seconds - row.write_seconds - row.load_seconds, 0.0
+    )
 
 
 def median_index(values: Sequence[float]) -> int:
@@ -183,24 +199,37 @@ def _peaks(reps: Sequence[Repetition], restarted: bool = False) -> tuple[int, di
 
 def _run_totals(reps: Sequence[Repetition]) -> list[int]:
     """Per repetition: the coordinator's peak plus every worker's (one sample per run)."""
-    return [r.usage.coordinator.peak_rss + sum(w.peak_rss for w in r.usage.workers.values())
-            for r in reps]
+    return [
+        r.usage.coordinator.peak_rss + sum(w.peak_rss for w in r.usage.workers.values())
+        for r in reps
+    ]
 
 
-def _baseline(runs: Sequence[Repetition], baseline: Sequence[Repetition],
-              restarted: bool) -> BaselineReport:
+def _baseline(
+    runs: Sequence[Repetition], baseline: Sequence[Repetition], restarted: bool
+) -> BaselineReport:
     coordinator, workers = _peaks(baseline, restarted)
     walls = [r.wall_seconds for r in baseline]
-    return BaselineReport(Stat.of(walls), Stat.of([r.cpu_seconds for r in baseline]),
-                          coordinator, workers,
-                          pair_ratios([r.wall_seconds for r in runs], walls),
-                          _run_totals(baseline))
+    return BaselineReport(
+        Stat.of(walls),
+        Stat.of([r.cpu_seconds for r in baseline]),
+        coordinator,
+        workers,
+        pair_ratios([r.wall_seconds for r in runs], walls),
+        _run_totals(baseline),
+    )
 
 
-def build_config_report(label: str, kind: str, parallelism: int, runs: Sequence[Repetition],
-                        solids: Sequence[str], baseline: Sequence[Repetition] | None = None,
-                        performance_report: str | None = None,
-                        workers_restarted: bool = False) -> ConfigReport:
+def build_config_report(
+    label: str,
+    kind: str,
+    parallelism: int,
+    runs: Sequence[Repetition],
+    solids: Sequence[str],
+    baseline: Sequence[Repetition] | None = None,
+    performance_report: str | None = None,
+    workers_restarted: bool = False,
+) -> ConfigReport:
     """Aggregate one config's timed repetitions (and the baseline's, paired by index)."""
     if not runs:
         raise ValueError(f"no repetitions for {label}")
@@ -212,20 +241,29 @@ def build_config_report(label: str, kind: str, parallelism: int, runs: Sequence[
     coordinator, workers = _peaks(runs, workers_restarted)
     processes = [rep.usage.coordinator, *rep.usage.workers.values()]
     return ConfigReport(
-        label=label, kind=kind, parallelism=parallelism, wall=Stat.of(walls),
-        cpu=Stat.of([r.cpu_seconds for r in runs]), busy_seconds=busy,
+        label=label,
+        kind=kind,
+        parallelism=parallelism,
+        wall=Stat.of(walls),
+        cpu=Stat.of([r.cpu_seconds for r in runs]),
+        busy_seconds=busy,
         task_seconds=task_seconds,
         utilisation=task_seconds / (rep.wall_seconds * parallelism) if rep.wall_seconds else 0,
-        overhead=overhead, median_repetition=middle, coordinator_peak_rss=coordinator,
-        worker_peak_rss=workers, peak_rss_per_run=_run_totals(runs),
+        overhead=overhead,
+        median_repetition=middle,
+        coordinator_peak_rss=coordinator,
+        worker_peak_rss=workers,
+        peak_rss_per_run=_run_totals(runs),
         io_bytes_written=sum(s.bytes_written for s in rep.steps.values()),
         io_bytes_read=sum(s.bytes_read for s in rep.steps.values()),
         process_bytes_read=sum(p.read_bytes for p in processes),
         process_bytes_written=sum(p.write_bytes for p in processes),
-        solids=rows, other=other,
+        solids=rows,
+        other=other,
         baseline=_baseline(runs, baseline, workers_restarted) if baseline else None,
         performance_report=performance_report,
-        run_ids=[r.run_id for r in runs if r.run_id])
+        run_ids=[r.run_id for r in runs if r.run_id],
+    )
 
 
 def environment() -> dict[str, Any]:
@@ -238,14 +276,33 @@ def environment() -> dict[str, Any]:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
-    return {"python": sys.version.split()[0], "platform": platform.platform(),
-            "cpu_count": os.cpu_count(), **versions}
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        **versions,
+    }
 
 
-def build_report(pipeline: str, mode: str, repeat: int, warmup: int,
-                 configs: Sequence[ConfigReport], baseline: str | None = None,
-                 fresh_workers: bool = False) -> BenchReport:
+def build_report(
+    pipeline: str,
+    mode: str,
+    repeat: int,
+    warmup: int,
+    configs: Sequence[ConfigReport],
+    baseline: str | None = None,
+    fresh_workers: bool = False,
+) -> BenchReport:
     """The whole report (creation time and environment filled in)."""
     created = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    return BenchReport(pipeline, mode, repeat, warmup, list(configs), baseline, created,
-                       environment(), fresh_workers=fresh_workers)
+    return BenchReport(
+        pipeline,
+        mode,
+        repeat,
+        warmup,
+        list(configs),
+        baseline,
+        created,
+        environment(),
+        fresh_workers=fresh_workers,
+    )

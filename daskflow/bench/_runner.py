@@ -67,13 +67,23 @@ class _Counter:
             self._progress("done", self.total, self.total)
 
 
-def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
-                  mode: str | None = None, solid_selection: Sequence[str] | None = None,
-                  clusters: Sequence[str | ClusterSpec] | None = None, repeat: int = 3,
-                  warmup: int = 1, baseline: Callable[[], Any] | None = None,
-                  baseline_name: str | None = None, instance: Any = None,
-                  performance_report: bool = True, artifacts_dir: str | Path | None = None,
-                  progress: Progress | None = None, fresh_workers: bool = False) -> BenchReport:
+def run_benchmark(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None = None,
+    *,
+    mode: str | None = None,
+    solid_selection: Sequence[str] | None = None,
+    clusters: Sequence[str | ClusterSpec] | None = None,
+    repeat: int = 3,
+    warmup: int = 1,
+    baseline: Callable[[], Any] | None = None,
+    baseline_name: str | None = None,
+    instance: Any = None,
+    performance_report: bool = True,
+    artifacts_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    fresh_workers: bool = False,
+) -> BenchReport:
     """Benchmark ``pipeline`` on each of ``clusters`` and return the report.
 
     ``clusters`` are specs such as ``"threads:4"``, ``"local:2x1"`` or
@@ -97,12 +107,29 @@ def run_benchmark(pipeline: Any, run_config: Mapping[str, Any] | None = None, *,
     counter = _Counter(total, progress)
     with _instance(instance) as (chosen, owned):
         target = _Target(pipeline, run_config, mode, solid_selection, chosen, owned)
-        configs = [_bench_config(target, spec, _Plan(repeat, warmup, fresh_workers), baseline,
-                                 performance_report, artifacts, counter) for spec in specs]
+        configs = [
+            _bench_config(
+                target,
+                spec,
+                _Plan(repeat, warmup, fresh_workers),
+                baseline,
+                performance_report,
+                artifacts,
+                counter,
+            )
+            for spec in specs
+        ]
     counter.finish()
     mode_name = pipeline.get_mode(mode).name
-    return build_report(pipeline.name, mode_name, repeat, warmup, configs,
-                        baseline_name or _callable_name(baseline), fresh_workers)
+    return build_report(
+        pipeline.name,
+        mode_name,
+        repeat,
+        warmup,
+        configs,
+        baseline_name or _callable_name(baseline),
+        fresh_workers,
+    )
 
 
 @contextlib.contextmanager
@@ -131,9 +158,15 @@ class _Plan:
     fresh_workers: bool = False
 
 
-def _bench_config(target: _Target, spec: ClusterSpec, plan: _Plan,
-                  baseline: Callable[[], Any] | None, performance_report: bool,
-                  artifacts: Path, counter: _Counter) -> ConfigReport:
+def _bench_config(
+    target: _Target,
+    spec: ClusterSpec,
+    plan: _Plan,
+    baseline: Callable[[], Any] | None,
+    performance_report: bool,
+    artifacts: Path,
+    counter: _Counter,
+) -> ConfigReport:
     runs: list[Repetition] = []
     baseline_runs: list[Repetition] = []
     repeat, warmup = plan.repeat, plan.warmup
@@ -145,8 +178,11 @@ def _bench_config(target: _Target, spec: ClusterSpec, plan: _Plan,
                 counter.step(f"{spec.label}: {kind} {what}")
                 if plan.fresh_workers and cluster.client is not None:
                     cluster.client.restart()
-                rep = (_pipeline_once(target, cluster) if kind == "pipeline"
-                       else _baseline_once(baseline, cluster))
+                rep = (
+                    _pipeline_once(target, cluster)
+                    if kind == "pipeline"
+                    else _baseline_once(baseline, cluster)
+                )
                 if timed:
                     (runs if kind == "pipeline" else baseline_runs).append(rep)
         report_path = None
@@ -154,9 +190,16 @@ def _bench_config(target: _Target, spec: ClusterSpec, plan: _Plan,
             counter.step(f"{spec.label}: performance report run")
             report_path = _performance_report(target, cluster, artifacts)
         solids = _solid_order(target, runs)
-    return build_config_report(spec.label, spec.kind, cluster.parallelism, runs, solids,
-                               baseline_runs or None, report_path,
-                               plan.fresh_workers and cluster.client is not None)
+    return build_config_report(
+        spec.label,
+        spec.kind,
+        cluster.parallelism,
+        runs,
+        solids,
+        baseline_runs or None,
+        report_path,
+        plan.fresh_workers and cluster.client is not None,
+    )
 
 
 def _pair_order(index: int, with_baseline: bool) -> list[str]:
@@ -166,8 +209,10 @@ def _pair_order(index: int, with_baseline: bool) -> list[str]:
 
 
 def _inputs(pipeline: Any) -> dict[str, list[str]]:
-    return {node.name: [str(ref) for refs in node.inputs.values() for ref in refs]
-            for node in pipeline.solids}
+    return {
+        node.name: [str(ref) for refs in node.inputs.values() for ref in refs]
+        for node in pipeline.solids
+    }
 
 
 def _solid_order(target: _Target, runs: Sequence[Repetition]) -> list[str]:
@@ -180,9 +225,14 @@ def _execute(target: _Target, cluster: OpenCluster, performance_report: bool = F
     from daskflow.engine.api import execute_pipeline
 
     config = {**target.run_config, "execution": cluster.execution(performance_report)}
-    return execute_pipeline(target.pipeline, config, mode=target.mode,
-                            solid_selection=target.solid_selection, instance=target.instance,
-                            raise_on_error=False)
+    return execute_pipeline(
+        target.pipeline,
+        config,
+        mode=target.mode,
+        solid_selection=target.solid_selection,
+        instance=target.instance,
+        raise_on_error=False,
+    )
 
 
 def _pipeline_once(target: _Target, cluster: OpenCluster) -> Repetition:
@@ -192,21 +242,31 @@ def _pipeline_once(target: _Target, cluster: OpenCluster) -> Repetition:
         wall = time.perf_counter() - clock
     _check(result, cluster)
     _forget_outputs(target, result.run_id)
-    return Repetition(wall, started, usage, tasks, step_stats(result.events,
-                                                             _inputs(target.pipeline)),
-                      result.run_id)
+    return Repetition(
+        wall,
+        started,
+        usage,
+        tasks,
+        step_stats(result.events, _inputs(target.pipeline)),
+        result.run_id,
+    )
 
 
 def _baseline_once(baseline: Callable[[], Any] | None, cluster: OpenCluster) -> Repetition:
     assert baseline is not None
-    with measure_usage(cluster.client) as usage, capture_tasks(cluster.client) as tasks, \
-            cluster.as_default_scheduler():
+    with (
+        measure_usage(cluster.client) as usage,
+        capture_tasks(cluster.client) as tasks,
+        cluster.as_default_scheduler(),
+    ):
         started, clock = time.time(), time.perf_counter()
         try:
             baseline()
         except Exception as exc:
-            raise BenchRunError(f"the baseline {_callable_name(baseline)} failed on "
-                                f"{cluster.label}: {type(exc).__name__}: {exc}") from exc
+            raise BenchRunError(
+                f"the baseline {_callable_name(baseline)} failed on "
+                f"{cluster.label}: {type(exc).__name__}: {exc}"
+            ) from exc
         wall = time.perf_counter() - clock
     return Repetition(wall, started, usage, tasks)
 
@@ -214,11 +274,15 @@ def _baseline_once(baseline: Callable[[], Any] | None, cluster: OpenCluster) -> 
 def _check(result: Any, cluster: OpenCluster) -> None:
     if result.success:
         return
-    failures = [e.message for e in result.events
-                if str(getattr(e.event_type, "value", e.event_type)) in
-                ("STEP_FAILURE", "PIPELINE_FAILURE")]
-    raise BenchRunError(f"run {result.run_id} failed on {cluster.label}: "
-                        + ("; ".join(failures) or "no failure event"))
+    failures = [
+        e.message
+        for e in result.events
+        if str(getattr(e.event_type, "value", e.event_type)) in ("STEP_FAILURE", "PIPELINE_FAILURE")
+    ]
+    raise BenchRunError(
+        f"run {result.run_id} failed on {cluster.label}: "
+        + ("; ".join(failures) or "no failure event")
+    )
 
 
 def _forget_outputs(target: _Target, run_id: str) -> None:

@@ -49,8 +49,7 @@ def write_report(report: BenchReport, out_dir: str | Path, charts: bool = True) 
     json_path.write_text(json.dumps(report.to_dict(), indent=2) + "\n")
     markdown_path = out / "report.md"
     markdown_path.write_text(to_markdown(report) + "\n")
-    return WrittenReport(out, json_path, markdown_path, [out / c for c in report.charts],
-                         reports)
+    return WrittenReport(out, json_path, markdown_path, [out / c for c in report.charts], reports)
 
 
 def load_report(path: str | Path) -> BenchReport:

@@ -41,15 +41,20 @@ def list_assets() -> None:
     table.add_column("last run", no_wrap=True)
     table.add_column("last materialized", no_wrap=True)
     for asset in assets:
-        table.add_row(asset.asset_key, str(asset.count), short_id(asset.last_run_id),
-                      format_time(asset.last_materialization_timestamp))
+        table.add_row(
+            asset.asset_key,
+            str(asset.count),
+            short_id(asset.last_run_id),
+            format_time(asset.last_materialization_timestamp),
+        )
     console.print(table)
 
 
 @asset_group.command("show")
 @click.argument("key")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="At most this many materializations.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="At most this many materializations."
+)
 def show_asset(key: str, limit: int | None) -> None:
     """Materializations of asset KEY (dotted, e.g. warehouse.cereals), newest first."""
     with open_instance() as instance:
@@ -65,8 +70,13 @@ def show_asset(key: str, limit: int | None) -> None:
         metadata = format_metadata(record.metadata_entries)
         if record.description:
             metadata = f"{record.description}; {metadata}" if metadata else record.description
-        table.add_row(format_time(record.timestamp), short_id(record.run_id),
-                      record.solid_name or "-", record.partition or "-", Text(metadata or "-"))
+        table.add_row(
+            format_time(record.timestamp),
+            short_id(record.run_id),
+            record.solid_name or "-",
+            record.partition or "-",
+            Text(metadata or "-"),
+        )
     console.print(table)
 
 
@@ -80,7 +90,8 @@ def wipe_asset(key: str, yes: bool) -> None:
         if not count:
             fail(f'no materializations of asset "{key}". List assets with: daskflow asset list')
         if not yes:
-            click.confirm(f'Wipe {count} materialization(s) of asset "{key}" from the index?',
-                          abort=True)
+            click.confirm(
+                f'Wipe {count} materialization(s) of asset "{key}" from the index?', abort=True
+            )
         removed = instance.event_storage.wipe_asset(key)
     click.echo(f'Wiped asset "{key}" ({removed} materialization(s) removed from the index).')

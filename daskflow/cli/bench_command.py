@@ -32,6 +32,7 @@ from daskflow.cli.pipeline_commands import (
 
 __all__ = ["bench"]
 
+
 def _clusters(specs: tuple[str, ...]) -> list[Any]:
     from daskflow.bench import BenchClusterError, parse_cluster
 
@@ -55,8 +56,12 @@ def _baseline(spec: str | None) -> Any:
 @contextlib.contextmanager
 def _progress() -> Iterator[Any]:
     """A progress bar on stderr; yields the ``progress(description, done, total)`` hook."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=make_console(stderr=True), transient=True) as bar:
         task = bar.add_task("starting", total=None)
 
@@ -83,33 +88,72 @@ def _default_out(pipeline_name: str) -> Path:
 @click.command("bench")
 @target_options
 @run_options
-@click.option("--cluster", "clusters", multiple=True, metavar="SPEC",
-              help="Execution config (repeatable): in_process, threads, threads:N, local:WxT "
-                   "(a LocalCluster of W workers x T threads, started once) or "
-                   "address:tcp://host:port. Default: the run config's execution block.")
-@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Timed runs per config.")
-@click.option("--warmup", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Untimed runs per config before the timed ones.")
-@click.option("--baseline", metavar="MODULE:FUNCTION",
-              help="A zero-argument function timed the same way, interleaved with the "
-                   "pipeline's runs, on the same scheduler; literal arguments may be bound: "
-                   "'pkg.mod:fn(\"data\")'.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Directory for report.json, report.md and charts "
-                   "(default: ./bench-<pipeline>-<time>).")
+@click.option(
+    "--cluster",
+    "clusters",
+    multiple=True,
+    metavar="SPEC",
+    help="Execution config (repeatable): in_process, threads, threads:N, local:WxT "
+    "(a LocalCluster of W workers x T threads, started once) or "
+    "address:tcp://host:port. Default: the run config's execution block.",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Timed runs per config.",
+)
+@click.option(
+    "--warmup",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Untimed runs per config before the timed ones.",
+)
+@click.option(
+    "--baseline",
+    metavar="MODULE:FUNCTION",
+    help="A zero-argument function timed the same way, interleaved with the "
+    "pipeline's runs, on the same scheduler; literal arguments may be bound: "
+    "'pkg.mod:fn(\"data\")'.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Directory for report.json, report.md and charts (default: ./bench-<pipeline>-<time>).",
+)
 @click.option("--no-charts", is_flag=True, help="Skip the PNG charts (no matplotlib needed).")
-@click.option("--no-performance-report", is_flag=True,
-              help="Skip the extra run collecting Dask's performance report.")
-@click.option("--fresh-workers", is_flag=True,
-              help="Restart a cluster's workers before every run (untimed), so each run's "
-                   "worker peak memory is measured from new processes.")
-@click.option("--keep-runs", is_flag=True,
-              help="Store the runs in DASKFLOW_HOME instead of a throwaway instance.")
+@click.option(
+    "--no-performance-report",
+    is_flag=True,
+    help="Skip the extra run collecting Dask's performance report.",
+)
+@click.option(
+    "--fresh-workers",
+    is_flag=True,
+    help="Restart a cluster's workers before every run (untimed), so each run's "
+    "worker peak memory is measured from new processes.",
+)
+@click.option(
+    "--keep-runs",
+    is_flag=True,
+    help="Store the runs in DASKFLOW_HOME instead of a throwaway instance.",
+)
 @definition_errors_exit
-def bench(clusters: tuple[str, ...], repeat: int, warmup: int, baseline: str | None,
-          out_dir: str | None, no_charts: bool, no_performance_report: bool, keep_runs: bool,
-          fresh_workers: bool, **kwargs: Any) -> None:
+def bench(
+    clusters: tuple[str, ...],
+    repeat: int,
+    warmup: int,
+    baseline: str | None,
+    out_dir: str | None,
+    no_charts: bool,
+    no_performance_report: bool,
+    keep_runs: bool,
+    fresh_workers: bool,
+    **kwargs: Any,
+) -> None:
     """Time a pipeline on one or more execution configs and write a report.
 
     Prints wall time (median, min, max), CPU, peak memory of the coordinator and workers,
@@ -135,11 +179,21 @@ def bench(clusters: tuple[str, ...], repeat: int, warmup: int, baseline: str | N
     try:
         with _instance(keep_runs) as instance, _progress() as progress:
             report = run_benchmark(
-                request.pipeline, request.run_config, mode=request.mode,
-                solid_selection=request.solid_selection, clusters=specs or None,
-                repeat=repeat, warmup=warmup, baseline=function, baseline_name=baseline,
-                instance=instance, performance_report=not no_performance_report,
-                artifacts_dir=out, progress=progress, fresh_workers=fresh_workers)
+                request.pipeline,
+                request.run_config,
+                mode=request.mode,
+                solid_selection=request.solid_selection,
+                clusters=specs or None,
+                repeat=repeat,
+                warmup=warmup,
+                baseline=function,
+                baseline_name=baseline,
+                instance=instance,
+                performance_report=not no_performance_report,
+                artifacts_dir=out,
+                progress=progress,
+                fresh_workers=fresh_workers,
+            )
     except BenchRunError as exc:
         fail(str(exc), EXIT_FAILURE)
     except BenchClusterError as exc:  # the run config's execution block is a cluster class

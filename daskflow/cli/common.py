@@ -38,11 +38,24 @@ SHORT_ID = 12
 _PLAIN_WIDTH = 160  # not a terminal: wide enough that tables are not squeezed
 
 _STATUS_STYLES = {
-    "SUCCESS": "green", "FAILURE": "bold red", "CANCELED": "yellow", "CANCELING": "yellow",
-    "STARTED": "cyan", "NOT_STARTED": "dim", "IN_PROGRESS": "cyan", "UP_FOR_RETRY": "yellow",
-    "SKIPPED": "dim", "success": "green", "failed": "bold red", "running": "cyan",
-    "pending": "dim", "skipped": "dim", "retrying": "yellow", "canceled": "yellow",
-    "not run": "dim", "unfinished": "yellow",
+    "SUCCESS": "green",
+    "FAILURE": "bold red",
+    "CANCELED": "yellow",
+    "CANCELING": "yellow",
+    "STARTED": "cyan",
+    "NOT_STARTED": "dim",
+    "IN_PROGRESS": "cyan",
+    "UP_FOR_RETRY": "yellow",
+    "SKIPPED": "dim",
+    "success": "green",
+    "failed": "bold red",
+    "running": "cyan",
+    "pending": "dim",
+    "skipped": "dim",
+    "retrying": "yellow",
+    "canceled": "yellow",
+    "not run": "dim",
+    "unfinished": "yellow",
 }
 
 
@@ -137,8 +150,10 @@ def find_run(instance: Any, run_id: str) -> Any:
     except DaskflowAmbiguousRunIdError as exc:
         fail(str(exc))
     if record is None:
-        hint = (f" (a prefix needs at least {MIN_RUN_ID_PREFIX} characters)"
-                if len(run_id) < MIN_RUN_ID_PREFIX else "")
-        fail(f'no run "{run_id}" in {instance.home}{hint}. '
-             "List runs with: daskflow run list")
+        hint = (
+            f" (a prefix needs at least {MIN_RUN_ID_PREFIX} characters)"
+            if len(run_id) < MIN_RUN_ID_PREFIX
+            else ""
+        )
+        fail(f'no run "{run_id}" in {instance.home}{hint}. List runs with: daskflow run list')
     return record

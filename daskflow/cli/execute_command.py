@@ -40,8 +40,8 @@ from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.config import DaskflowConfigError
 from daskflow.definitions.mode import deep_merge, load_yaml_files
 from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline_iterator
-from daskflow.engine.events import RunStatus
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.events import RunStatus
 
 __all__ = ["execute", "parse_tags", "reexecute"]
 
@@ -74,8 +74,10 @@ def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) 
     tracker.mark_unfinished("canceled" if canceler.interrupted else None)
     hint = None
     if not (tracker.success or canceler.interrupted):
-        hint = ("Re-execute the steps that did not succeed with: daskflow run reexecute "
-                f"{short_id(tracker.run_id)} --from-failure {target_args}")
+        hint = (
+            "Re-execute the steps that did not succeed with: daskflow run reexecute "
+            f"{short_id(tracker.run_id)} --from-failure {target_args}"
+        )
     if tracker.run_id is not None:
         print_summary(tracker, hint=hint)
     if canceler.interrupted:
@@ -87,16 +89,23 @@ def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) 
 def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
     console = make_console()
     if tracker.status == RunStatus.CANCELED and canceler.forced:
-        console.print(f"Run {tracker.run_id} was canceled; steps still running were left "
-                      "to finish on their own.", style="yellow")
+        console.print(
+            f"Run {tracker.run_id} was canceled; steps still running were left "
+            "to finish on their own.",
+            style="yellow",
+        )
     elif tracker.status == RunStatus.CANCELED:
         console.print(f"Run {tracker.run_id} was canceled.", style="yellow")
     elif canceler.forced:
-        console.print(f"Interrupted: stopped following run {tracker.run_id} before it "
-                      "ended; see `daskflow run show`.", style="yellow")
+        console.print(
+            f"Interrupted: stopped following run {tracker.run_id} before it "
+            "ended; see `daskflow run show`.",
+            style="yellow",
+        )
     elif canceler.was_running is False:
-        console.print(f"Run {tracker.run_id} finished before the cancel request arrived.",
-                      style="yellow")
+        console.print(
+            f"Run {tracker.run_id} finished before the cancel request arrived.", style="yellow"
+        )
 
 
 def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
@@ -115,8 +124,12 @@ def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> No
         tracker.status = RunStatus.FAILURE
 
 
-def _follow(events: Any, instance: Any, target_args: str, planned: list[str] | None = None,
-            ) -> None:
+def _follow(
+    events: Any,
+    instance: Any,
+    target_args: str,
+    planned: list[str] | None = None,
+) -> None:
     """Show the run live, Ctrl-C cancelling it, then summarise it and exit with its code."""
     tracker = RunTracker(planned=planned or ())
     canceler = CancelOnInterrupt(instance)
@@ -127,8 +140,14 @@ def _follow(events: Any, instance: Any, target_args: str, planned: list[str] | N
 @pipeline_group.command("execute")
 @target_options
 @run_options
-@click.option("--tags", "tags", multiple=True, callback=parse_tags, metavar="KEY=VALUE",
-              help="Tag the run (repeatable).")
+@click.option(
+    "--tags",
+    "tags",
+    multiple=True,
+    callback=parse_tags,
+    metavar="KEY=VALUE",
+    help="Tag the run (repeatable).",
+)
 @definition_errors_exit
 def execute(tags: dict[str, str], **kwargs: Any) -> None:
     """Run a pipeline, showing each solid's progress.
@@ -146,14 +165,21 @@ def execute(tags: dict[str, str], **kwargs: Any) -> None:
     _quiet_engine_logger()
     with open_instance() as instance:
         events = execute_pipeline_iterator(
-            request.pipeline, request.run_config, mode=request.mode,
-            solid_selection=request.solid_selection, instance=instance, tags=tags)
-        _follow(events, instance, _target_args(kwargs["python_file"], kwargs["module_name"]),
-                planned)
+            request.pipeline,
+            request.run_config,
+            mode=request.mode,
+            solid_selection=request.solid_selection,
+            instance=instance,
+            tags=tags,
+        )
+        _follow(
+            events, instance, _target_args(kwargs["python_file"], kwargs["module_name"]), planned
+        )
 
 
-def _reexecute_pipeline(python_file: str | None, module_name: str | None,
-                        pipeline_name: str | None, parent: Any) -> Any:
+def _reexecute_pipeline(
+    python_file: str | None, module_name: str | None, pipeline_name: str | None, parent: Any
+) -> Any:
     pipelines = load_pipelines(python_file, module_name)
     if pipeline_name is None and parent.pipeline_name in pipelines:
         pipeline_name = parent.pipeline_name
@@ -162,17 +188,37 @@ def _reexecute_pipeline(python_file: str | None, module_name: str | None,
 
 @click.command("reexecute")
 @click.argument("run_id")
-@click.option("--from-failure", is_flag=True,
-              help="Re-run only the steps that failed or were skipped (or never ran).")
-@click.option("--step-selection", "-s", "step_selection", multiple=True,
-              help='Steps to re-run instead, e.g. "compute_cutoff*" (repeatable).')
+@click.option(
+    "--from-failure",
+    is_flag=True,
+    help="Re-run only the steps that failed or were skipped (or never ran).",
+)
+@click.option(
+    "--step-selection",
+    "-s",
+    "step_selection",
+    multiple=True,
+    help='Steps to re-run instead, e.g. "compute_cutoff*" (repeatable).',
+)
 @target_options
-@click.option("-c", "--config", "config_files", multiple=True, type=click.Path(dir_okay=False),
-              help="YAML merged over the parent run's config (repeatable, later wins).")
+@click.option(
+    "-c",
+    "--config",
+    "config_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="YAML merged over the parent run's config (repeatable, later wins).",
+)
 @definition_errors_exit
-def reexecute(run_id: str, from_failure: bool, step_selection: tuple[str, ...],
-              python_file: str | None, module_name: str | None, pipeline_name: str | None,
-              config_files: tuple[str, ...]) -> None:
+def reexecute(
+    run_id: str,
+    from_failure: bool,
+    step_selection: tuple[str, ...],
+    python_file: str | None,
+    module_name: str | None,
+    pipeline_name: str | None,
+    config_files: tuple[str, ...],
+) -> None:
     """Run again the failed (or chosen) steps of a run.
 
     RUN_ID is a run id or unique prefix. The other steps' outputs are loaded from where
@@ -188,12 +234,21 @@ def reexecute(run_id: str, from_failure: bool, step_selection: tuple[str, ...],
     with open_instance() as instance:
         parent = find_run(instance, run_id)
         pipeline = _reexecute_pipeline(python_file, module_name, pipeline_name, parent)
-        run_config = (deep_merge(parent.run_config, load_yaml_files(config_files))
-                      if config_files else None)
+        run_config = (
+            deep_merge(parent.run_config, load_yaml_files(config_files)) if config_files else None
+        )
         _quiet_engine_logger()
-        click.echo(f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"'
-                   + (" from failure" if from_failure else "") + " ...")
-        events = reexecute_pipeline_iterator(pipeline, parent.run_id, instance, from_failure,
-                                             list(step_selection) or None, run_config)
+        click.echo(
+            f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"'
+            + (" from failure" if from_failure else "")
+            + " ..."
+        )
+        events = reexecute_pipeline_iterator(
+            pipeline,
+            parent.run_id,
+            instance,
+            from_failure,
+            list(step_selection) or None,
+            run_config,
+        )
         _follow(events, instance, _target_args(python_file, module_name))
-

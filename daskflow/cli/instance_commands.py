@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from daskflow.cli.common import make_console, open_instance, print_fields, status_text
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 
 __all__ = ["instance_group"]
 
@@ -24,8 +24,13 @@ def info() -> None:
     with open_instance() as instance:
         runs = instance.run_storage.get_runs()
         assets = instance.event_storage.get_asset_keys()
-        rows = [("home", instance.home), ("database", instance.database_url),
-                ("storage", instance.storage_dir), ("runs", len(runs)), ("assets", len(assets))]
+        rows = [
+            ("home", instance.home),
+            ("database", instance.database_url),
+            ("storage", instance.storage_dir),
+            ("runs", len(runs)),
+            ("assets", len(assets)),
+        ]
     console = make_console()
     print_fields(console, rows)
     counts = Counter(run.status for run in runs)

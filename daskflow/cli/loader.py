@@ -56,9 +56,11 @@ def _import_module(module_name: str) -> Any:
     try:
         return importlib.import_module(module_name)
     except ImportError as exc:
-        raise click.UsageError(f"could not import module {module_name!r} (looked in the "
-                               f"current directory {cwd} and on sys.path): "
-                               f"{type(exc).__name__}: {exc}") from exc
+        raise click.UsageError(
+            f"could not import module {module_name!r} (looked in the "
+            f"current directory {cwd} and on sys.path): "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def load_pipelines(python_file: str | None, module_name: str | None) -> dict[str, Any]:
@@ -79,8 +81,9 @@ def select_pipeline(pipelines: dict[str, Any], name: str | None) -> Any:
     if name is None:
         if len(pipelines) == 1:
             return next(iter(pipelines.values()))
-        raise click.UsageError("several pipelines found; choose one with -p: "
-                               + ", ".join(sorted(pipelines)))
+        raise click.UsageError(
+            "several pipelines found; choose one with -p: " + ", ".join(sorted(pipelines))
+        )
     if name not in pipelines:
         raise click.UsageError(f'no pipeline "{name}"; found: ' + ", ".join(sorted(pipelines)))
     return pipelines[name]

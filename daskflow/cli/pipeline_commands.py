@@ -28,25 +28,39 @@ def target_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """-f/-m/-p: where to find the pipeline."""
     fn = click.option("-p", "--pipeline", "pipeline_name", help="Pipeline name.")(fn)
     fn = click.option("-m", "--module-name", help="Python module defining the pipeline.")(fn)
-    fn = click.option("-f", "--python-file", type=click.Path(dir_okay=False),
-                      help="Python file defining the pipeline.")(fn)
+    fn = click.option(
+        "-f",
+        "--python-file",
+        type=click.Path(dir_okay=False),
+        help="Python file defining the pipeline.",
+    )(fn)
     return fn
 
 
 def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """-c (repeatable, merged), --mode, --preset, --solid-selection."""
-    fn = click.option("--solid-selection", "-s", multiple=True,
-                      help='Solids to run, e.g. "*compute_cutoff+" (repeatable).')(fn)
+    fn = click.option(
+        "--solid-selection",
+        "-s",
+        multiple=True,
+        help='Solids to run, e.g. "*compute_cutoff+" (repeatable).',
+    )(fn)
     fn = click.option("--preset", help="Use a preset's run config and mode.")(fn)
     fn = click.option("--mode", help="Mode (which resources to use).")(fn)
-    fn = click.option("-c", "--config", "config_files", multiple=True,
-                      type=click.Path(dir_okay=False),
-                      help="YAML run config file; repeat to merge several (later wins).")(fn)
+    fn = click.option(
+        "-c",
+        "--config",
+        "config_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="YAML run config file; repeat to merge several (later wins).",
+    )(fn)
     return fn
 
 
 def definition_errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn definition errors into a printed message and exit code 2."""
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -54,15 +68,23 @@ def definition_errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
         except DaskflowInvalidDefinitionError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+
     return wrapper
 
 
 class RunRequest:
     """What the user asked to run: pipeline, merged run config, mode, selection."""
 
-    def __init__(self, python_file: str | None, module_name: str | None,
-                 pipeline_name: str | None, config_files: tuple[str, ...], mode: str | None,
-                 preset: str | None, solid_selection: tuple[str, ...]):
+    def __init__(
+        self,
+        python_file: str | None,
+        module_name: str | None,
+        pipeline_name: str | None,
+        config_files: tuple[str, ...],
+        mode: str | None,
+        preset: str | None,
+        solid_selection: tuple[str, ...],
+    ):
         self.pipeline = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
         run_config: dict[str, Any] = {}
         self.solid_selection = list(solid_selection) or None
@@ -70,8 +92,7 @@ class RunRequest:
             chosen = self.pipeline.get_preset(preset)
             run_config = dict(chosen.run_config)
             if mode and mode != chosen.mode:
-                raise click.UsageError(f'preset "{preset}" uses mode "{chosen.mode}", '
-                                       f'not "{mode}"')
+                raise click.UsageError(f'preset "{preset}" uses mode "{chosen.mode}", not "{mode}"')
             mode = chosen.mode
             self.solid_selection = self.solid_selection or chosen.solid_selection
         self.run_config = deep_merge(run_config, load_yaml_files(config_files))
@@ -83,16 +104,20 @@ class RunRequest:
         Returns the names of the solids that will run.
         """
         from daskflow.config import DaskflowConfigError
-        from daskflow.engine.selection import select_solids
+        from daskflow.engine.planning.selection import select_solids
 
-        selected = (select_solids(self.pipeline.graph, self.solid_selection)
-                    if self.solid_selection else None)
+        selected = (
+            select_solids(self.pipeline.graph, self.solid_selection)
+            if self.solid_selection
+            else None
+        )
         result = validate_run_config(self.pipeline, self.run_config, self.mode, selected)
         if not result.success:
             click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
             sys.exit(EXIT_USAGE)
-        return [node.name for node in self.pipeline.solids
-                if selected is None or node.name in selected]
+        return [
+            node.name for node in self.pipeline.solids if selected is None or node.name in selected
+        ]
 
 
 @click.group("pipeline")
@@ -114,8 +139,9 @@ def list_pipelines(python_file: str | None, module_name: str | None) -> None:
 @pipeline_group.command("print")
 @target_options
 @definition_errors_exit
-def print_pipeline(python_file: str | None, module_name: str | None,
-                   pipeline_name: str | None) -> None:
+def print_pipeline(
+    python_file: str | None, module_name: str | None, pipeline_name: str | None
+) -> None:
     """Show solids, inputs with types, config with defaults, and resources."""
     chosen = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
     click.echo(describe_pipeline(chosen))
@@ -134,16 +160,18 @@ def validate(**kwargs: Any) -> None:
 
         click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f'Run config is valid for pipeline "{request.pipeline.name}" '
-               f'(mode "{request.mode}").')
+    click.echo(
+        f'Run config is valid for pipeline "{request.pipeline.name}" (mode "{request.mode}").'
+    )
 
 
 @pipeline_group.command("config-schema")
 @target_options
 @click.option("--mode", help="Mode whose schema to print.")
 @definition_errors_exit
-def config_schema(python_file: str | None, module_name: str | None, pipeline_name: str | None,
-                  mode: str | None) -> None:
+def config_schema(
+    python_file: str | None, module_name: str | None, pipeline_name: str | None, mode: str | None
+) -> None:
     """Print the run-config JSON Schema (for editors that autocomplete YAML)."""
     chosen = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
     click.echo(json.dumps(chosen.run_config_json_schema(mode), indent=2))
@@ -153,8 +181,9 @@ def config_schema(python_file: str | None, module_name: str | None, pipeline_nam
 @target_options
 @click.option("--mode", help="Mode whose config to scaffold.")
 @definition_errors_exit
-def scaffold_config(python_file: str | None, module_name: str | None,
-                    pipeline_name: str | None, mode: str | None) -> None:
+def scaffold_config(
+    python_file: str | None, module_name: str | None, pipeline_name: str | None, mode: str | None
+) -> None:
     """Print a YAML run config with every required entry as a placeholder."""
     chosen = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
     example = example_config(chosen.run_config_schema(mode))

@@ -29,7 +29,7 @@ from daskflow.cli.execute_command import reexecute
 from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
-from daskflow.engine.events import DaskflowEventType, RunStatus
+from daskflow.events import DaskflowEventType, RunStatus
 
 __all__ = ["run_group"]
 
@@ -48,36 +48,57 @@ run_group.add_command(reexecute)
 @run_group.command("list")
 @click.option("--pipeline", "pipeline_name", help="Only runs of this pipeline.")
 @click.option("--status", type=_STATUS_CHOICE, help="Only runs in this status.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
-              help="At most this many runs (newest first).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="At most this many runs (newest first).",
+)
 def list_runs(pipeline_name: str | None, status: str | None, limit: int) -> None:
     """Runs, newest first."""
     with open_instance() as instance:
         runs = instance.run_storage.get_runs(
-            pipeline_name=pipeline_name, status=status.upper() if status else None,
-            limit=limit)
+            pipeline_name=pipeline_name, status=status.upper() if status else None, limit=limit
+        )
     console = make_console()
     if not runs:
         console.print("No runs" + (" match." if pipeline_name or status else " yet."))
         return
     table = Table(box=None, pad_edge=False)
-    for name, justify in [("run id", "left"), ("pipeline", "left"), ("status", "left"),
-                          ("mode", "left"), ("started", "left"), ("duration", "right")]:
+    for name, justify in [
+        ("run id", "left"),
+        ("pipeline", "left"),
+        ("status", "left"),
+        ("mode", "left"),
+        ("started", "left"),
+        ("duration", "right"),
+    ]:
         table.add_column(name, no_wrap=True, justify=justify)  # type: ignore[arg-type]
     for run in runs:
-        table.add_row(short_id(run.run_id), run.pipeline_name, status_text(run.status),
-                      run.mode or "-", format_time(run.start_time or run.created_at),
-                      format_duration(run.duration))
+        table.add_row(
+            short_id(run.run_id),
+            run.pipeline_name,
+            status_text(run.status),
+            run.mode or "-",
+            format_time(run.start_time or run.created_at),
+            format_duration(run.duration),
+        )
     console.print(table)
 
 
 def _header_rows(run: Any) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
-        ("run", run.run_id), ("pipeline", run.pipeline_name), ("status", status_text(run.status)),
-        ("mode", run.mode or "-"), ("parent", run.parent_run_id or "-"),
+        ("run", run.run_id),
+        ("pipeline", run.pipeline_name),
+        ("status", status_text(run.status)),
+        ("mode", run.mode or "-"),
+        ("parent", run.parent_run_id or "-"),
         ("tags", ", ".join(f"{k}={v}" for k, v in sorted(run.tags.items())) or "-"),
-        ("created", format_time(run.created_at)), ("started", format_time(run.start_time)),
-        ("ended", format_time(run.end_time)), ("duration", format_duration(run.duration)),
+        ("created", format_time(run.created_at)),
+        ("started", format_time(run.start_time)),
+        ("ended", format_time(run.end_time)),
+        ("duration", format_duration(run.duration)),
     ]
     if run.solid_selection:
         rows.append(("solid selection", ", ".join(run.solid_selection)))
@@ -91,8 +112,9 @@ def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
     timed up to the run's end."""
     states = []
     for key, stat in stats.items():
-        status = {"IN_PROGRESS": "running", "UP_FOR_RETRY": "retrying",
-                  "FAILURE": "failed"}.get(stat.status.value, stat.status.value.lower())
+        status = {"IN_PROGRESS": "running", "UP_FOR_RETRY": "retrying", "FAILURE": "failed"}.get(
+            stat.status.value, stat.status.value.lower()
+        )
         end = stat.end_time
         if status in ("running", "retrying") and run.status.is_finished:
             status, end = "unfinished", run.end_time
@@ -103,9 +125,12 @@ def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
 def _print_event(console: Any, stored: Any) -> None:
     record = stored.record
     line = Text.assemble(
-        (format_time(record.timestamp, with_date=False), "dim"), "  ",
+        (format_time(record.timestamp, with_date=False), "dim"),
+        "  ",
         (f"{record.event_type.value:<22}", "red" if record.level >= 40 else ""),
-        f"{record.step_key or '-':<20} ", record.message)
+        f"{record.step_key or '-':<20} ",
+        record.message,
+    )
     console.print(line)
     error = record.data.get("error") or {}
     if error.get("traceback"):
@@ -114,8 +139,13 @@ def _print_event(console: Any, stored: Any) -> None:
 
 @run_group.command("show")
 @click.argument("run_id")
-@click.option("--type", "event_types", type=_TYPE_CHOICE, multiple=True,
-              help="Only events of this type (repeatable).")
+@click.option(
+    "--type",
+    "event_types",
+    type=_TYPE_CHOICE,
+    multiple=True,
+    help="Only events of this type (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the events as JSON lines.")
 def show_run(run_id: str, event_types: tuple[str, ...], as_json: bool) -> None:
     """Show a run: details, steps and event log.
@@ -154,8 +184,7 @@ def cancel(run_id: str) -> None:
     with open_instance() as instance:
         run = find_run(instance, run_id)
         if cancel_run(instance, run.run_id):
-            click.echo(f"Requested cancel of run {run.run_id}; its coordinator stops it "
-                       "shortly.")
+            click.echo(f"Requested cancel of run {run.run_id}; its coordinator stops it shortly.")
         else:
             status = instance.run_storage.get_run(run.run_id).status.value
             click.echo(f"Run {run.run_id} is not running (status {status}); nothing to cancel.")
@@ -172,10 +201,16 @@ def delete(run_id: str, yes: bool) -> None:
     with open_instance() as instance:
         run = find_run(instance, run_id)
         if not run.status.is_finished and run.status != RunStatus.NOT_STARTED:
-            fail(f"run {run.run_id} is {run.status.value}; cancel it first "
-                 f"(daskflow run cancel {short_id(run.run_id)})", EXIT_USAGE)
+            fail(
+                f"run {run.run_id} is {run.status.value}; cancel it first "
+                f"(daskflow run cancel {short_id(run.run_id)})",
+                EXIT_USAGE,
+            )
         if not yes:
-            click.confirm(f'Delete run {run.run_id} of pipeline "{run.pipeline_name}" '
-                          f"({run.status.value}) and its events?", abort=True)
+            click.confirm(
+                f'Delete run {run.run_id} of pipeline "{run.pipeline_name}" '
+                f"({run.status.value}) and its events?",
+                abort=True,
+            )
         instance.run_storage.delete_run(run.run_id)
     click.echo(f"Deleted run {run.run_id}.")

@@ -24,13 +24,12 @@ from daskflow.cli.common import (
     status_text,
 )
 from daskflow.cli.run_tracker import RunTracker, StepState
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 
 __all__ = ["LiveDisplay", "PlainDisplay", "open_display", "print_summary", "steps_table"]
 
 T = DaskflowEventType
-_STEP_EVENTS = {T.STEP_START, T.STEP_SUCCESS, T.STEP_FAILURE, T.STEP_SKIPPED,
-                T.STEP_UP_FOR_RETRY}
+_STEP_EVENTS = {T.STEP_START, T.STEP_SUCCESS, T.STEP_FAILURE, T.STEP_SKIPPED, T.STEP_UP_FOR_RETRY}
 
 
 def _stamp(event: EventRecord) -> str:
@@ -40,8 +39,9 @@ def _stamp(event: EventRecord) -> str:
 def _step_line(event: EventRecord, step: StepState | None) -> str:
     key = event.step_key
     if event.event_type == T.STEP_START:
-        return f"{key}: running" + (f" (attempt {step.attempts})" if step and
-                                    step.attempts > 1 else "")
+        return f"{key}: running" + (
+            f" (attempt {step.attempts})" if step and step.attempts > 1 else ""
+        )
     if event.event_type == T.STEP_SUCCESS:
         return f"{key}: success in {format_duration(step.duration if step else None)}"
     if event.event_type == T.STEP_FAILURE:
@@ -55,8 +55,11 @@ def event_line(event: EventRecord, tracker: RunTracker, steps_too: bool) -> Text
     """The line to print for ``event`` (``None``: nothing to print)."""
     kind, stamp = event.event_type, _stamp(event)
     if kind == T.PIPELINE_START:
-        return Text(f'Run {event.run_id} of pipeline "{event.pipeline_name}" started '
-                    f'(mode "{event.data.get("mode", "?")}").', style="bold")
+        return Text(
+            f'Run {event.run_id} of pipeline "{event.pipeline_name}" started '
+            f'(mode "{event.data.get("mode", "?")}").',
+            style="bold",
+        )
     if kind == T.ENGINE_EVENT:
         link = event.data.get("dashboard_link")
         if link:
@@ -80,8 +83,12 @@ def steps_table(steps: list[StepState], title: str | None = None) -> Table:
     table.add_column("duration", justify="right", no_wrap=True)
     table.add_column("attempts", justify="right", no_wrap=True)
     for step in steps:
-        table.add_row(step.key, status_text(step.status), format_duration(step.duration),
-                      str(step.attempts) if step.attempts else "-")
+        table.add_row(
+            step.key,
+            status_text(step.status),
+            format_duration(step.duration),
+            str(step.attempts) if step.attempts else "-",
+        )
     return table
 
 
@@ -102,8 +109,11 @@ class _LiveSteps:
             shown = shown[: self.MAX_ROWS]
         counts = Counter(step.status for step in steps)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        footer = Text(f"{sum(s.finished for s in steps)}/{len(steps)} steps done ({summary})"
-                      f" - {format_duration(self.tracker.wall_time)}", style="dim")
+        footer = Text(
+            f"{sum(s.finished for s in steps)}/{len(steps)} steps done ({summary})"
+            f" - {format_duration(self.tracker.wall_time)}",
+            style="dim",
+        )
         return Group(steps_table(shown), footer)
 
 
@@ -127,8 +137,12 @@ class PlainDisplay:
     def __enter__(self) -> PlainDisplay:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         return None
 
     def show(self, event: EventRecord) -> None:
@@ -147,15 +161,20 @@ class LiveDisplay(PlainDisplay):
 
     def __init__(self, tracker: RunTracker, console: Console | None = None):
         super().__init__(tracker, console)
-        self._live = Live(_LiveSteps(tracker), console=self.console, refresh_per_second=8,
-                          transient=True)
+        self._live = Live(
+            _LiveSteps(tracker), console=self.console, refresh_per_second=8, transient=True
+        )
 
     def __enter__(self) -> LiveDisplay:
         self._live.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self._live.stop()
 
     def show(self, event: EventRecord) -> None:
@@ -172,16 +191,22 @@ def open_display(tracker: RunTracker, live: bool | None = None) -> PlainDisplay:
     return LiveDisplay(tracker, console) if live else PlainDisplay(tracker, console)
 
 
-def print_summary(tracker: RunTracker, console: Console | None = None,
-                  hint: str | None = None) -> None:
+def print_summary(
+    tracker: RunTracker, console: Console | None = None, hint: str | None = None
+) -> None:
     """Run id, status, wall time, steps, materializations, outputs, report, failures."""
     console = console or make_console()
     status = tracker.status.value if tracker.status else "UNKNOWN"
     console.print()
-    console.print(Text.assemble(
-        (f"Run {tracker.run_id}", "bold"), f' of pipeline "{tracker.pipeline_name}"',
-        f' (mode "{tracker.mode}"): ' if tracker.mode else ": ", status_text(status),
-        f" in {format_duration(tracker.wall_time)}"))
+    console.print(
+        Text.assemble(
+            (f"Run {tracker.run_id}", "bold"),
+            f' of pipeline "{tracker.pipeline_name}"',
+            f' (mode "{tracker.mode}"): ' if tracker.mode else ": ",
+            status_text(status),
+            f" in {format_duration(tracker.wall_time)}",
+        )
+    )
     console.print(steps_table(list(tracker.steps.values())))
     _print_assets(console, tracker)
     if tracker.outputs:
@@ -203,8 +228,12 @@ def _print_assets(console: Console, tracker: RunTracker) -> None:
     console.print(Text("Materializations:", style="bold"))
     for event in tracker.materializations:
         metadata = format_metadata(event.data.get("metadata_entries"))
-        console.print(Text(f"  {event.data.get('asset_key')} (by {event.step_key})"
-                           + (f"  {metadata}" if metadata else "")))
+        console.print(
+            Text(
+                f"  {event.data.get('asset_key')} (by {event.step_key})"
+                + (f"  {metadata}" if metadata else "")
+            )
+        )
 
 
 def _print_failures(console: Console, tracker: RunTracker) -> None:

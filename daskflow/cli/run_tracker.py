@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus
 
 __all__ = ["OutputLocation", "RunTracker", "StepState"]
 
@@ -112,8 +112,9 @@ class RunTracker:
         elif kind == T.ENGINE_EVENT:
             self.own_cluster = self.own_cluster or "cluster" in event.data
             self.dashboard_link = event.data.get("dashboard_link") or self.dashboard_link
-            self.performance_report = (event.data.get("performance_report")
-                                       or self.performance_report)
+            self.performance_report = (
+                event.data.get("performance_report") or self.performance_report
+            )
         elif kind == T.ASSET_MATERIALIZATION:
             self.materializations.append(event)
         elif kind == T.HANDLED_OUTPUT:
@@ -139,9 +140,13 @@ class RunTracker:
     def _record_output(self, event: EventRecord) -> None:
         for entry in event.data.get("metadata_entries") or []:
             if entry.get("label") == "path":
-                self.outputs.append(OutputLocation(
-                    event.step_key or "", str(event.data.get("output_name", "result")),
-                    str(entry.get("value"))))
+                self.outputs.append(
+                    OutputLocation(
+                        event.step_key or "",
+                        str(event.data.get("output_name", "result")),
+                        str(entry.get("value")),
+                    )
+                )
 
     def mark_unfinished(self, status: str | None = None) -> None:
         """After the stream ended: steps left pending become ``status`` (default "not run"),

@@ -63,8 +63,9 @@ class CancelOnInterrupt:
             self.forced = True
             raise KeyboardInterrupt
         self.interrupted = True
-        threading.Thread(target=self.request_cancel, name="daskflow-cli-cancel",
-                         daemon=True).start()
+        threading.Thread(
+            target=self.request_cancel, name="daskflow-cli-cancel", daemon=True
+        ).start()
 
     def on_keyboard_interrupt(self) -> bool:
         """A ``KeyboardInterrupt`` reached the CLI between events; True: keep draining."""
@@ -97,8 +98,9 @@ class CancelOnInterrupt:
         self._stream_ended.set()
 
 
-def stream_run(events: Iterable[Any], tracker: RunTracker, display: PlainDisplay,
-               canceler: CancelOnInterrupt) -> None:
+def stream_run(
+    events: Iterable[Any], tracker: RunTracker, display: PlainDisplay, canceler: CancelOnInterrupt
+) -> None:
     """Feed every event to ``tracker`` and ``display`` until the stream ends (or Ctrl-C is
     pressed twice). Exceptions of the engine propagate."""
     iterator = iter(events)
@@ -130,8 +132,9 @@ def _stop_engine(iterator: Iterator[Any]) -> None:
     iterator.close()  # type: ignore[attr-defined]
 
 
-def _drain(iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay,
-           canceler: CancelOnInterrupt) -> None:
+def _drain(
+    iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay, canceler: CancelOnInterrupt
+) -> None:
     noted = False
     while True:
         try:
@@ -147,8 +150,10 @@ def _drain(iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay,
             display.show(event)
             if canceler.interrupted and not noted:
                 noted = True
-                display.note(f"Canceling run {event.run_id}: no new steps start; waiting "
-                             "for running steps (Ctrl-C again to quit now).")
+                display.note(
+                    f"Canceling run {event.run_id}: no new steps start; waiting "
+                    "for running steps (Ctrl-C again to quit now)."
+                )
         except KeyboardInterrupt:
             if not canceler.on_keyboard_interrupt():
                 _stop_engine(iterator)

@@ -53,15 +53,20 @@ class Context:
         self.errors: list[ConfigError] = []
         self.secrets: set[str] = set()
 
-    def fail(self, path: tuple[str, ...], message: str, expected: str,
-             received: str | None = None, hint: str | None = None) -> typing.Any:
+    def fail(
+        self,
+        path: tuple[str, ...],
+        message: str,
+        expected: str,
+        received: str | None = None,
+        hint: str | None = None,
+    ) -> typing.Any:
         """Record an error and return ``INVALID``."""
         self.errors.append(ConfigError(path, message, expected, received, hint))
         return INVALID
 
 
-def check_scalar(config_type: ScalarType,
-                 value: typing.Any) -> tuple[bool, typing.Any, str | None]:
+def check_scalar(config_type: ScalarType, value: typing.Any) -> tuple[bool, typing.Any, str | None]:
     """``(ok, converted value, hint)`` for a scalar: ints become floats for Float."""
     if isinstance(value, bool):
         return isinstance(config_type, BoolType), value, None
@@ -101,15 +106,28 @@ def _coercion_hint(config_type: ConfigType, value: typing.Any) -> str | None:
     return None
 
 
-def type_error(ctx: Context, config_type: ConfigType, value: typing.Any, path: tuple[str, ...],
-               hint: str | None = None) -> typing.Any:
+def type_error(
+    ctx: Context,
+    config_type: ConfigType,
+    value: typing.Any,
+    path: tuple[str, ...],
+    hint: str | None = None,
+) -> typing.Any:
     """Record "expected <type>, got <value>" (with advice when we can guess the fix)."""
     expected = describe_config_type(config_type)
     received = describe_value(value)
     if value is None:
-        return ctx.fail(path, f"expected {expected_phrase(config_type)}, got null (None).",
-                        expected, received,
-                        "Give a value here, or make the field Noneable if it may be empty.")
-    return ctx.fail(path, f"expected {expected_phrase(config_type)}, got {received}.",
-                    expected, received, hint or _coercion_hint(config_type, value))
-
+        return ctx.fail(
+            path,
+            f"expected {expected_phrase(config_type)}, got null (None).",
+            expected,
+            received,
+            "Give a value here, or make the field Noneable if it may be empty.",
+        )
+    return ctx.fail(
+        path,
+        f"expected {expected_phrase(config_type)}, got {received}.",
+        expected,
+        received,
+        hint or _coercion_hint(config_type, value),
+    )

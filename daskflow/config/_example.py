@@ -74,8 +74,11 @@ def _example(config_type: ConfigType, include_optional: bool) -> typing.Any:
             if field.is_required:
                 out[name] = _example(field.config_type, include_optional)
             elif include_optional:
-                out[name] = (field.default_value if field.has_default
-                             else _example(field.config_type, include_optional))
+                out[name] = (
+                    field.default_value
+                    if field.has_default
+                    else _example(field.config_type, include_optional)
+                )
         return out
     if isinstance(config_type, Noneable):
         return _example(config_type.inner, include_optional)

@@ -43,21 +43,28 @@ class Field:
     optional (default ``{}`` filled with the inner defaults); otherwise to True.
     """
 
-    def __init__(self, config: object, default_value: typing.Any = NO_DEFAULT,
-                 is_required: bool | None = None, description: str | None = None) -> None:
+    def __init__(
+        self,
+        config: object,
+        default_value: typing.Any = NO_DEFAULT,
+        is_required: bool | None = None,
+        description: str | None = None,
+    ) -> None:
         config_type = resolve_config_type(config)
         if config_type is None:
             raise DaskflowInvalidDefinitionError(
-                "a Field needs a config type (e.g. int, {'name': str}, Noneable(float)), "
-                "got None")
+                "a Field needs a config type (e.g. int, {'name': str}, Noneable(float)), got None"
+            )
         if is_required is not None and not isinstance(is_required, bool):
             raise DaskflowInvalidDefinitionError(
-                f"Field is_required must be True, False or None, got {is_required!r}")
+                f"Field is_required must be True, False or None, got {is_required!r}"
+            )
         has_default = default_value is not NO_DEFAULT
         if has_default and is_required:
             raise DaskflowInvalidDefinitionError(
                 f"a Field cannot be required and have a default value "
-                f"(default_value={default_value!r}); drop is_required=True or the default")
+                f"(default_value={default_value!r}); drop is_required=True or the default"
+            )
         if has_default:
             _check_default(config_type, default_value)
         elif is_required is not True:
@@ -90,14 +97,18 @@ def _check_default(config_type: ConfigType, value: typing.Any) -> None:
         details = "; ".join(str(error) for error in result.errors)
         raise DaskflowInvalidDefinitionError(
             f"invalid default value for a field of type {describe_config_type(config_type)}: "
-            f"{details}")
+            f"{details}"
+        )
 
 
 def _implied_default(config_type: ConfigType) -> tuple[typing.Any, bool]:
     """The default a Field gets without an explicit one: None, ``{}`` filled in, or none."""
     if isinstance(config_type, Noneable):
         return None, True
-    if (isinstance(config_type, FieldsType) and not isinstance(config_type, Selector)
-            and config_type.all_fields_optional):
+    if (
+        isinstance(config_type, FieldsType)
+        and not isinstance(config_type, Selector)
+        and config_type.all_fields_optional
+    ):
         return _check_default_value(config_type, {}).value, True
     return NO_DEFAULT, False

@@ -36,7 +36,10 @@ __all__ = ["config_to_json_schema"]
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 _SCALAR_TYPES: dict[type, str] = {
-    IntType: "integer", FloatType: "number", StringType: "string", BoolType: "boolean",
+    IntType: "integer",
+    FloatType: "number",
+    StringType: "string",
+    BoolType: "boolean",
 }
 _ENV_REFERENCE = {
     "type": "object",
@@ -79,8 +82,7 @@ def _schema_without_description(config_type: ConfigType) -> dict[str, typing.Any
     if isinstance(config_type, Enum):
         return {"title": config_type.name, "enum": list(config_type.config_values)}
     if isinstance(config_type, ScalarUnion):
-        return {"anyOf": [_schema(config_type.scalar_type),
-                          _schema(config_type.non_scalar_schema)]}
+        return {"anyOf": [_schema(config_type.scalar_type), _schema(config_type.non_scalar_schema)]}
     return {"description": describe_config_type(config_type)}
 
 

@@ -24,9 +24,24 @@ if typing.TYPE_CHECKING:
     from daskflow.config._field import Field
 
 __all__ = [
-    "Any", "Array", "Bool", "BoolSource", "ConfigType", "Enum", "EnumValue", "Float", "Int",
-    "IntSource", "Noneable", "Permissive", "ScalarUnion", "Selector", "Shape", "String",
-    "StringSource", "resolve_config_type",
+    "Any",
+    "Array",
+    "Bool",
+    "BoolSource",
+    "ConfigType",
+    "Enum",
+    "EnumValue",
+    "Float",
+    "Int",
+    "IntSource",
+    "Noneable",
+    "Permissive",
+    "ScalarUnion",
+    "Selector",
+    "Shape",
+    "String",
+    "StringSource",
+    "resolve_config_type",
 ]
 
 
@@ -108,7 +123,8 @@ def _as_field(name: object, value: object) -> Field:
 
     if not isinstance(name, str) or not name:
         raise DaskflowInvalidDefinitionError(
-            f"config field names must be non-empty strings, got {name!r}")
+            f"config field names must be non-empty strings, got {name!r}"
+        )
     if isinstance(value, Field):
         return value
     try:
@@ -123,8 +139,8 @@ class FieldsType(ConfigType):
     def __init__(self, fields: Mapping[str, object], description: str | None = None) -> None:
         if not isinstance(fields, Mapping):
             raise DaskflowInvalidDefinitionError(
-                f"{type(self).__name__} needs a dict of field name -> type or Field, "
-                f"got {fields!r}")
+                f"{type(self).__name__} needs a dict of field name -> type or Field, got {fields!r}"
+            )
         self.fields: dict[str, Field] = {k: _as_field(k, v) for k, v in fields.items()}
         self.description = description
 
@@ -144,8 +160,9 @@ class Shape(FieldsType):
 class Permissive(FieldsType):
     """A dict with the declared keys checked, and any other keys allowed and kept as given."""
 
-    def __init__(self, fields: Mapping[str, object] | None = None,
-                 description: str | None = None) -> None:
+    def __init__(
+        self, fields: Mapping[str, object] | None = None, description: str | None = None
+    ) -> None:
         super().__init__({} if fields is None else fields, description)
 
 
@@ -193,11 +210,16 @@ _NO_PYTHON_VALUE = object()
 class EnumValue:
     """One allowed string of an ``Enum``; validation turns it into ``python_value``."""
 
-    def __init__(self, config_value: str, python_value: object = _NO_PYTHON_VALUE,
-                 description: str | None = None) -> None:
+    def __init__(
+        self,
+        config_value: str,
+        python_value: object = _NO_PYTHON_VALUE,
+        description: str | None = None,
+    ) -> None:
         if not isinstance(config_value, str) or not config_value:
             raise DaskflowInvalidDefinitionError(
-                f"EnumValue config_value must be a non-empty string, got {config_value!r}")
+                f"EnumValue config_value must be a non-empty string, got {config_value!r}"
+            )
         self.config_value = config_value
         self.python_value = config_value if python_value is _NO_PYTHON_VALUE else python_value
         self.description = description
@@ -219,11 +241,13 @@ class Enum(ConfigType):
     def __init__(self, name: str, values: list[EnumValue], description: str | None = None):
         if not values or not all(isinstance(v, EnumValue) for v in values):
             raise DaskflowInvalidDefinitionError(
-                f'Enum "{name}" needs a non-empty list of EnumValue, got {values!r}')
+                f'Enum "{name}" needs a non-empty list of EnumValue, got {values!r}'
+            )
         config_values = [v.config_value for v in values]
         if len(set(config_values)) != len(config_values):
             raise DaskflowInvalidDefinitionError(
-                f'Enum "{name}" has duplicate values: {config_values}')
+                f'Enum "{name}" has duplicate values: {config_values}'
+            )
         self.name = name
         self.values = list(values)
         self.description = description
@@ -245,18 +269,21 @@ class Enum(ConfigType):
 class ScalarUnion(ConfigType):
     """Either a scalar (validated by ``scalar_type``) or a dict/list (``non_scalar_schema``)."""
 
-    def __init__(self, scalar_type: object, non_scalar_schema: object,
-                 description: str | None = None) -> None:
+    def __init__(
+        self, scalar_type: object, non_scalar_schema: object, description: str | None = None
+    ) -> None:
         self.scalar_type = _resolve_required(scalar_type, "ScalarUnion")
         self.non_scalar_schema = _resolve_required(non_scalar_schema, "ScalarUnion")
         if not isinstance(self.scalar_type, ScalarType | Enum):
             raise DaskflowInvalidDefinitionError(
                 f"ScalarUnion's scalar_type must be Int, Float, String, Bool or an Enum, "
-                f"got {self.scalar_type!r}")
+                f"got {self.scalar_type!r}"
+            )
         if not isinstance(self.non_scalar_schema, FieldsType | Array):
             raise DaskflowInvalidDefinitionError(
                 f"ScalarUnion's non_scalar_schema must be a Shape, Permissive, Selector or "
-                f"Array, got {self.non_scalar_schema!r}")
+                f"Array, got {self.non_scalar_schema!r}"
+            )
         self.description = description
 
     def __repr__(self) -> str:
@@ -265,9 +292,11 @@ class ScalarUnion(ConfigType):
 
 _PYTHON_SCALARS: dict[type, ConfigType] = {int: Int, float: Float, str: String, bool: Bool}
 
-_ACCEPTED = ("a ConfigType (Int, Shape({...}), Noneable(...), ...), one of the python types "
-             "int, float, str, bool, typing.Any, a dict of field name -> type or Field, "
-             "a one-element list like [int], or None for no config")
+_ACCEPTED = (
+    "a ConfigType (Int, Shape({...}), Noneable(...), ...), one of the python types "
+    "int, float, str, bool, typing.Any, a dict of field name -> type or Field, "
+    "a one-element list like [int], or None for no config"
+)
 
 
 def resolve_config_type(obj: object) -> ConfigType | None:
@@ -284,7 +313,8 @@ def resolve_config_type(obj: object) -> ConfigType | None:
         except TypeError as exc:
             raise DaskflowInvalidDefinitionError(
                 f"the config type class {obj.__name__} needs arguments; "
-                f"write {obj.__name__}(...) instead of {obj.__name__}") from exc
+                f"write {obj.__name__}(...) instead of {obj.__name__}"
+            ) from exc
     if obj is typing.Any:
         return Any
     if isinstance(obj, type) and obj in _PYTHON_SCALARS:
@@ -296,6 +326,8 @@ def resolve_config_type(obj: object) -> ConfigType | None:
     if isinstance(obj, list):
         raise DaskflowInvalidDefinitionError(
             f"a list config type must have exactly one element, the element type "
-            f"(e.g. [int]); got {obj!r}")
+            f"(e.g. [int]); got {obj!r}"
+        )
     raise DaskflowInvalidDefinitionError(
-        f"cannot use {obj!r} as a config type; expected {_ACCEPTED}")
+        f"cannot use {obj!r} as a config type; expected {_ACCEPTED}"
+    )

@@ -83,8 +83,9 @@ class ValidationResult:
         return text
 
 
-def validate_config(config_type_or_resolvable: object, value: typing.Any,
-                    path: tuple[str, ...] = ()) -> ValidationResult:
+def validate_config(
+    config_type_or_resolvable: object, value: typing.Any, path: tuple[str, ...] = ()
+) -> ValidationResult:
     """Validate ``value`` against a config type (or anything ``resolve_config_type`` takes).
 
     A ``Field`` is accepted too: then ``None`` means "not given" and the Field's default
@@ -98,8 +99,9 @@ def check_default_value(config_type: ConfigType, value: typing.Any) -> Validatio
     return _run(config_type, value, (), resolve=False)
 
 
-def _run(schema: object, value: typing.Any, path: tuple[str, ...],
-         resolve: bool) -> ValidationResult:
+def _run(
+    schema: object, value: typing.Any, path: tuple[str, ...], resolve: bool
+) -> ValidationResult:
     ctx = Context(resolve)
     if isinstance(schema, Field):
         result = _validate_field_value(ctx, schema, value, path)
@@ -114,8 +116,9 @@ def _run(schema: object, value: typing.Any, path: tuple[str, ...],
     return ValidationResult(None if result is _ABSENT else result, [], frozenset(ctx.secrets))
 
 
-def _validate_field_value(ctx: Context, schema: Field, value: typing.Any,
-                          path: tuple[str, ...]) -> typing.Any:
+def _validate_field_value(
+    ctx: Context, schema: Field, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     if value is None and not isinstance(schema.config_type, Noneable | AnyType):
         return _missing_field(ctx, schema, path)
     return validate(ctx, schema.config_type, value, path)
@@ -124,12 +127,18 @@ def _validate_field_value(ctx: Context, schema: Field, value: typing.Any,
 def _validate_no_config(ctx: Context, value: typing.Any, path: tuple[str, ...]) -> typing.Any:
     if value is None or (isinstance(value, Mapping) and not value):
         return None
-    return ctx.fail(path, f"no config is accepted here, got {describe_value(value)}.",
-                    "no config", describe_value(value), "Remove this value.")
+    return ctx.fail(
+        path,
+        f"no config is accepted here, got {describe_value(value)}.",
+        "no config",
+        describe_value(value),
+        "Remove this value.",
+    )
 
 
-def validate(ctx: Context, config_type: ConfigType, value: typing.Any,
-             path: tuple[str, ...]) -> typing.Any:
+def validate(
+    ctx: Context, config_type: ConfigType, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     """Validate one value, recording errors in ``ctx``; returns the value or ``INVALID``."""
     if value is None and isinstance(config_type, Shape | Permissive):
         value = {}  # an empty YAML entry (`in_process:`) means "no keys", not null
@@ -139,14 +148,16 @@ def validate(ctx: Context, config_type: ConfigType, value: typing.Any,
     raise TypeError(f"no validator for config type {type(config_type).__name__}")
 
 
-def _validate_scalar(ctx: Context, config_type: ScalarType, value: typing.Any,
-                     path: tuple[str, ...]) -> typing.Any:
+def _validate_scalar(
+    ctx: Context, config_type: ScalarType, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     ok, result, hint = check_scalar(config_type, value)
     return result if ok else type_error(ctx, config_type, value, path, hint=hint)
 
 
-def _validate_fields(ctx: Context, config_type: FieldsType, value: typing.Any,
-                     path: tuple[str, ...]) -> typing.Any:
+def _validate_fields(
+    ctx: Context, config_type: FieldsType, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     if not isinstance(value, Mapping):
         return type_error(ctx, config_type, value, path)
     before = len(ctx.errors)
@@ -178,26 +189,37 @@ def _missing_field(ctx: Context, entry: Field, path: tuple[str, ...]) -> typing.
         about = f" ({shorten(entry.description.strip().splitlines()[0].rstrip('.'), 100)})"
     example = example_config(entry.config_type)
     snippet = format_yaml_example({path[-1]: example} if path else example, indent=2)
-    return ctx.fail(path, f"missing required {what}{about}.",
-                    describe_config_type(entry.config_type), None, "For example:\n" + snippet)
+    return ctx.fail(
+        path,
+        f"missing required {what}{about}.",
+        describe_config_type(entry.config_type),
+        None,
+        "For example:\n" + snippet,
+    )
 
 
-def _unknown_key(ctx: Context, config_type: FieldsType, key: typing.Any,
-                 path: tuple[str, ...]) -> None:
+def _unknown_key(
+    ctx: Context, config_type: FieldsType, key: typing.Any, path: tuple[str, ...]
+) -> None:
     allowed = list(config_type.fields)
     shown = shorten(key if isinstance(key, str) else repr(key), 40)
     message = f'unknown key "{shown}".'
     close = difflib.get_close_matches(key, allowed, n=1) if isinstance(key, str) else []
     if close:
         message += f' Did you mean "{close[0]}"?'
-    hint = (f"Allowed keys here: {join_names(allowed, limit=30)}." if allowed
-            else "No keys are allowed here.")
-    ctx.fail(path + (str(key),), message, describe_config_type(config_type),
-             f'the key "{shown}"', hint)
+    hint = (
+        f"Allowed keys here: {join_names(allowed, limit=30)}."
+        if allowed
+        else "No keys are allowed here."
+    )
+    ctx.fail(
+        path + (str(key),), message, describe_config_type(config_type), f'the key "{shown}"', hint
+    )
 
 
-def _validate_selector(ctx: Context, config_type: Selector, value: typing.Any,
-                       path: tuple[str, ...]) -> typing.Any:
+def _validate_selector(
+    ctx: Context, config_type: Selector, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     if not isinstance(value, Mapping):
         return type_error(ctx, config_type, value, path)
     before = len(ctx.errors)
@@ -207,30 +229,43 @@ def _validate_selector(ctx: Context, config_type: Selector, value: typing.Any,
             _unknown_key(ctx, config_type, key, path)
     if len(chosen) == 1:
         key = chosen[0]
-        result = {key: validate(ctx, config_type.fields[key].config_type, value[key],
-                                path + (key,))}
+        result = {
+            key: validate(ctx, config_type.fields[key].config_type, value[key], path + (key,))
+        }
         return INVALID if len(ctx.errors) > before else result
     if chosen or len(ctx.errors) == before:
         got = join_names(chosen) if chosen else "nothing"
-        hint = (f"Keep only one of: {join_names(chosen)}." if chosen else
-                "For example:\n" + format_yaml_example(example_config(config_type), indent=2))
-        ctx.fail(path, f"choose exactly one of: {join_names(config_type.fields)}; got: {got}.",
-                 describe_config_type(config_type), describe_value(value), hint)
+        hint = (
+            f"Keep only one of: {join_names(chosen)}."
+            if chosen
+            else "For example:\n" + format_yaml_example(example_config(config_type), indent=2)
+        )
+        ctx.fail(
+            path,
+            f"choose exactly one of: {join_names(config_type.fields)}; got: {got}.",
+            describe_config_type(config_type),
+            describe_value(value),
+            hint,
+        )
     return INVALID
 
 
-def _validate_noneable(ctx: Context, config_type: Noneable, value: typing.Any,
-                       path: tuple[str, ...]) -> typing.Any:
+def _validate_noneable(
+    ctx: Context, config_type: Noneable, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     return None if value is None else validate(ctx, config_type.inner, value, path)
 
 
-def _validate_array(ctx: Context, config_type: Array, value: typing.Any,
-                    path: tuple[str, ...]) -> typing.Any:
+def _validate_array(
+    ctx: Context, config_type: Array, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     if not isinstance(value, list | tuple):
         return type_error(ctx, config_type, value, path)
     before = len(ctx.errors)
-    out = [validate(ctx, config_type.inner, item, path + (str(index),))
-           for index, item in enumerate(value)]
+    out = [
+        validate(ctx, config_type.inner, item, path + (str(index),))
+        for index, item in enumerate(value)
+    ]
     return INVALID if len(ctx.errors) > before else out
 
 
@@ -245,8 +280,9 @@ def _same(value: typing.Any, python_value: typing.Any) -> bool:
         return False
 
 
-def _validate_enum(ctx: Context, config_type: Enum, value: typing.Any,
-                   path: tuple[str, ...]) -> typing.Any:
+def _validate_enum(
+    ctx: Context, config_type: Enum, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     for option in config_type.values:
         if isinstance(value, str) and option.config_value == value:
             return option.python_value if ctx.resolve else value
@@ -261,8 +297,9 @@ def _validate_enum(ctx: Context, config_type: Enum, value: typing.Any,
     return type_error(ctx, config_type, value, path, hint=hint)
 
 
-def _validate_scalar_union(ctx: Context, config_type: ScalarUnion, value: typing.Any,
-                           path: tuple[str, ...]) -> typing.Any:
+def _validate_scalar_union(
+    ctx: Context, config_type: ScalarUnion, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     if isinstance(value, Mapping | list | tuple):
         return validate(ctx, config_type.non_scalar_schema, value, path)
     attempt = Context(ctx.resolve)
@@ -272,8 +309,9 @@ def _validate_scalar_union(ctx: Context, config_type: ScalarUnion, value: typing
     return result
 
 
-def _validate_any(ctx: Context, config_type: AnyType, value: typing.Any,
-                  path: tuple[str, ...]) -> typing.Any:
+def _validate_any(
+    ctx: Context, config_type: AnyType, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
     return value
 
 

@@ -20,8 +20,7 @@ from daskflow.config.run_config_schema import (
     config_inputs,
 )
 
-__all__ = ["ResolvedRunConfig", "RunConfigValidation", "resolve_run_config",
-           "validate_run_config"]
+__all__ = ["ResolvedRunConfig", "RunConfigValidation", "resolve_run_config", "validate_run_config"]
 
 
 @dataclass
@@ -63,9 +62,13 @@ class RunConfigValidation:
         return self.resolved
 
 
-def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                        mode: str | None = None, selected: set[str] | None = None,
-                        executed: set[str] | None = None) -> RunConfigValidation:
+def validate_run_config(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None = None,
+    mode: str | None = None,
+    selected: set[str] | None = None,
+    executed: set[str] | None = None,
+) -> RunConfigValidation:
     """Check ``run_config`` against the pipeline's schema for ``mode``; collect all errors.
 
     ``selected`` is a solid selection: the config of a sub-pipeline. ``executed`` is set by
@@ -84,24 +87,40 @@ def validate_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = No
     errors += execution_problems(raw.get("execution"), value["execution"])
     solids: dict[str, dict[str, Any]] = {}
     secrets = set(result.secrets)
-    secrets |= _flatten_solids(pipeline.invocations, value.get("solids", {}), (), pipeline,
-                               solids, errors)
-    resolved = ResolvedRunConfig(raw, solids, value.get("resources", {}), value["execution"],
-                                 value.get("loggers", {}), mode_def.name, frozenset(secrets))
+    secrets |= _flatten_solids(
+        pipeline.invocations, value.get("solids", {}), (), pipeline, solids, errors
+    )
+    resolved = ResolvedRunConfig(
+        raw,
+        solids,
+        value.get("resources", {}),
+        value["execution"],
+        value.get("loggers", {}),
+        mode_def.name,
+        frozenset(secrets),
+    )
     return RunConfigValidation(not errors, errors, None if errors else resolved, title)
 
 
-def resolve_run_config(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                       mode: str | None = None, selected: set[str] | None = None,
-                       executed: set[str] | None = None) -> ResolvedRunConfig:
+def resolve_run_config(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None = None,
+    mode: str | None = None,
+    selected: set[str] | None = None,
+    executed: set[str] | None = None,
+) -> ResolvedRunConfig:
     """Like ``validate_run_config`` but raises ``DaskflowConfigError`` listing every error."""
-    return validate_run_config(pipeline, run_config, mode, selected,
-                               executed).raise_if_invalid()
+    return validate_run_config(pipeline, run_config, mode, selected, executed).raise_if_invalid()
 
 
-def _flatten_solids(invocations: list[Any], block: Mapping[str, Any], prefix: tuple[str, ...],
-                    pipeline: Any, out: dict[str, dict[str, Any]],
-                    errors: list[ConfigError]) -> set[str]:
+def _flatten_solids(
+    invocations: list[Any],
+    block: Mapping[str, Any],
+    prefix: tuple[str, ...],
+    pipeline: Any,
+    out: dict[str, dict[str, Any]],
+    errors: list[ConfigError],
+) -> set[str]:
     """Fill ``out`` with each flat solid's config; apply composites' config mapping."""
     secrets: set[str] = set()
     for inv in invocations:
@@ -112,8 +131,9 @@ def _flatten_solids(invocations: list[Any], block: Mapping[str, Any], prefix: tu
             out[".".join(handle)] = dict(entry)
             continue
         if definition.config_field is None:
-            secrets |= _flatten_solids(definition.invocations, entry.get("solids", {}), handle,
-                                       pipeline, out, errors)
+            secrets |= _flatten_solids(
+                definition.invocations, entry.get("solids", {}), handle, pipeline, out, errors
+            )
             continue
         mapped = _apply_config_mapping(definition, entry.get("config"), handle, pipeline, errors)
         if mapped is not None:
@@ -122,21 +142,34 @@ def _flatten_solids(invocations: list[Any], block: Mapping[str, Any], prefix: tu
     return secrets
 
 
-def _apply_config_mapping(definition: Any, config: Any, handle: tuple[str, ...], pipeline: Any,
-                          errors: list[ConfigError]) -> Any:
+def _apply_config_mapping(
+    definition: Any, config: Any, handle: tuple[str, ...], pipeline: Any, errors: list[ConfigError]
+) -> Any:
     path = ("solids", *_config_path(handle), "config")
     try:
         mapped = definition.config_fn(config)
     except Exception as exc:  # the user's mapping function failed: report where
-        errors.append(ConfigError(path, f'the config_fn of composite solid "{definition.name}" '
-                                  f"raised {type(exc).__name__}: {exc}", expected="a mapping"))
+        errors.append(
+            ConfigError(
+                path,
+                f'the config_fn of composite solid "{definition.name}" '
+                f"raised {type(exc).__name__}: {exc}",
+                expected="a mapping",
+            )
+        )
         return None
     schema = _solids_shape(definition.invocations, handle, config_inputs(pipeline))
     result = validate_config(schema, mapped, path=(*path, "<mapped>"))
     for err in result.errors:
-        errors.append(ConfigError(err.path, f'(produced by the config_fn of composite solid '
-                                  f'"{definition.name}") {err.message}', err.expected,
-                                  err.received, err.hint))
+        errors.append(
+            ConfigError(
+                err.path,
+                f'(produced by the config_fn of composite solid "{definition.name}") {err.message}',
+                err.expected,
+                err.received,
+                err.hint,
+            )
+        )
     return result if result.success else None
 
 

@@ -23,8 +23,7 @@ from daskflow.config.execution_schema import DEFAULT_EXECUTION, EXECUTION_SCHEMA
 __all__ = ["build_run_config_schema", "config_inputs", "used_resource_keys"]
 
 
-def config_inputs(pipeline: Any, selected: set[str] | None = None
-                  ) -> dict[str, list[Any] | None]:
+def config_inputs(pipeline: Any, selected: set[str] | None = None) -> dict[str, list[Any] | None]:
     """Per solid, the inputs that run config must (or may) fill; None for unselected solids.
 
     With a solid selection (a sub-pipeline), an input whose upstream solids are all
@@ -37,14 +36,19 @@ def config_inputs(pipeline: Any, selected: set[str] | None = None
             continue
         inputs = node.unconnected_inputs()
         if selected is not None:
-            inputs += [i for i in node.definition.input_defs if i.name in node.inputs
-                       and not any(ref.node in selected for ref in node.inputs[i.name])]
+            inputs += [
+                i
+                for i in node.definition.input_defs
+                if i.name in node.inputs
+                and not any(ref.node in selected for ref in node.inputs[i.name])
+            ]
         result[node.name] = inputs
     return result
 
 
-def build_run_config_schema(pipeline: Any, mode: Any, selected: set[str] | None = None,
-                            executed: set[str] | None = None) -> Shape:
+def build_run_config_schema(
+    pipeline: Any, mode: Any, selected: set[str] | None = None, executed: set[str] | None = None
+) -> Shape:
     """The schema of the run config of ``pipeline`` in ``mode``.
 
     ``selected``: a solid selection; the config describes that sub-pipeline (the blocks of
@@ -67,9 +71,12 @@ def build_run_config_schema(pipeline: Any, mode: Any, selected: set[str] | None 
     return Shape(fields, description=f"Run config of pipeline {pipeline.name}")
 
 
-def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
-                  unconnected: dict[str, list[Any] | None],
-                  optional: frozenset[str] = frozenset()) -> Shape:
+def _solids_shape(
+    invocations: list[Any],
+    prefix: tuple[str, ...],
+    unconnected: dict[str, list[Any] | None],
+    optional: frozenset[str] = frozenset(),
+) -> Shape:
     fields = {}
     for inv in invocations:
         handle = (*prefix, inv.node_name)
@@ -78,13 +85,13 @@ def _solids_shape(invocations: list[Any], prefix: tuple[str, ...],
             fields[inv.node_name] = _composite_field(definition, handle, unconnected, optional)
         else:
             name = ".".join(handle)
-            fields[inv.node_name] = _solid_field(definition, unconnected[name],
-                                                 name in optional)
+            fields[inv.node_name] = _solid_field(definition, unconnected[name], name in optional)
     return Shape(fields)
 
 
-def _solid_field(definition: Any, unconnected_inputs: list[Any] | None,
-                 optional: bool = False) -> Field:
+def _solid_field(
+    definition: Any, unconnected_inputs: list[Any] | None, optional: bool = False
+) -> Field:
     """The solid's block; optional when the solid is not selected (``None`` inputs) or not
     executed by a re-execution (``optional``)."""
     entries: dict[str, Field] = {}
@@ -94,22 +101,26 @@ def _solid_field(definition: Any, unconnected_inputs: list[Any] | None,
     for inp in unconnected_inputs or ():
         if inp.loader is None or inp.is_nothing:
             continue
-        inputs[inp.name] = Field(inp.loader.config_schema, is_required=not inp.has_default,
-                                 description=inp.description)
+        inputs[inp.name] = Field(
+            inp.loader.config_schema, is_required=not inp.has_default, description=inp.description
+        )
     if inputs:
-        entries["inputs"] = Field(Shape(inputs),
-                                  description="the solid's unconnected inputs, loaded from config")
+        entries["inputs"] = Field(
+            Shape(inputs), description="the solid's unconnected inputs, loaded from config"
+        )
     if unconnected_inputs is None or optional:
         return Field(Shape(entries), is_required=False, description=definition.description)
     return Field(Shape(entries), description=definition.description)
 
 
-def _composite_field(definition: Any, handle: tuple[str, ...],
-                     unconnected: dict[str, list[Any] | None],
-                     optional: frozenset[str] = frozenset()) -> Field:
+def _composite_field(
+    definition: Any,
+    handle: tuple[str, ...],
+    unconnected: dict[str, list[Any] | None],
+    optional: frozenset[str] = frozenset(),
+) -> Field:
     if definition.config_field is not None:
-        return Field(Shape({"config": definition.config_field}),
-                     description=definition.description)
+        return Field(Shape({"config": definition.config_field}), description=definition.description)
     inner = _solids_shape(definition.invocations, handle, unconnected, optional)
     return Field(Shape({"solids": Field(inner)}), description=definition.description)
 
@@ -135,9 +146,13 @@ def _resources_shape(pipeline: Any, mode: Any) -> Shape:
     for key in used_resource_keys(pipeline, mode):
         definition = mode.resource_defs[key]
         if definition.config_field is None:
-            fields[key] = Field({"config": Field(AnyType, is_required=False)}, is_required=False,
-                                description=definition.description)
+            fields[key] = Field(
+                {"config": Field(AnyType, is_required=False)},
+                is_required=False,
+                description=definition.description,
+            )
         else:
-            fields[key] = Field(Shape({"config": definition.config_field}),
-                                description=definition.description)
+            fields[key] = Field(
+                Shape({"config": definition.config_field}), description=definition.description
+            )
     return Shape(fields)

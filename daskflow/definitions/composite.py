@@ -35,11 +35,17 @@ __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
 class CompositeSolidDefinition:
     """A traced sub-graph with input and output mappings and optional config mapping."""
 
-    def __init__(self, name: str, body: Callable[..., Any],
-                 input_defs: Sequence[InputDefinition] | None = None,
-                 output_defs: Sequence[OutputDefinition] | None = None,
-                 config_schema: Any = None, config_fn: Callable[[dict], dict] | None = None,
-                 description: str | None = None, tags: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        body: Callable[..., Any],
+        input_defs: Sequence[InputDefinition] | None = None,
+        output_defs: Sequence[OutputDefinition] | None = None,
+        config_schema: Any = None,
+        config_fn: Callable[[dict], dict] | None = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ):
         self.name = check_valid_name(name, "composite solid")
         owner = f'composite solid "{name}"'
         inputs, _ = infer_input_defs(body, owner, input_defs, skip_context=False)
@@ -48,14 +54,16 @@ class CompositeSolidDefinition:
         self.config_fn = config_fn
         if (config_fn is None) != (self.config_field is None):
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: config mapping needs both config_schema and config_fn")
+                f"{owner}: config mapping needs both config_schema and config_fn"
+            )
         self.description = description or inspect.getdoc(body)
         self.tags = dict(tags or {})
         handles = tuple(InputMappingHandle(i.name) for i in self.input_defs)
         self.invocations, returned = composition.trace(body, name, "composite solid", handles)
         self.output_mapping = _output_mapping(owner, returned, output_defs)
-        self.output_defs = tuple(output_defs or [OutputDefinition(name=n)
-                                                 for n in self.output_mapping])
+        self.output_defs = tuple(
+            output_defs or [OutputDefinition(name=n) for n in self.output_mapping]
+        )
 
     @property
     def required_resource_keys(self) -> frozenset[str]:
@@ -71,15 +79,17 @@ class CompositeSolidDefinition:
         if not composition.is_tracing():
             raise DaskflowInvalidDefinitionError(
                 f"composite solid {self.name!r} can only be called inside a @pipeline or "
-                "@composite_solid body")
+                "@composite_solid body"
+            )
         return composition.PendingInvocation(self)(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<CompositeSolidDefinition {self.name}>"
 
 
-def _output_mapping(owner: str, returned: Any,
-                    output_defs: Sequence[OutputDefinition] | None) -> dict[str, Any]:
+def _output_mapping(
+    owner: str, returned: Any, output_defs: Sequence[OutputDefinition] | None
+) -> dict[str, Any]:
     handles = (OutputHandle, InputMappingHandle)
     if returned is None:
         mapping: dict[str, Any] = {}
@@ -92,39 +102,55 @@ def _output_mapping(owner: str, returned: Any,
     else:
         raise DaskflowInvalidDefinitionError(
             f"{owner}: the body must return a solid's output, a dict of outputs by name, or "
-            f"nothing; it returned {type(returned).__name__}")
+            f"nothing; it returned {type(returned).__name__}"
+        )
     if output_defs is not None:
         declared = [o.name for o in output_defs]
         if sorted(declared) != sorted(mapping):
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: output_defs declare {declared} but the body returns {list(mapping)}")
+                f"{owner}: output_defs declare {declared} but the body returns {list(mapping)}"
+            )
     for name, handle in mapping.items():
         if not isinstance(handle, handles):
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: output {name!r} must map to a solid's output, got {handle!r:.60}")
+                f"{owner}: output {name!r} must map to a solid's output, got {handle!r:.60}"
+            )
     return mapping
 
 
-def composite_solid(name: str | Callable[..., Any] | None = None,
-                    input_defs: Sequence[InputDefinition] | None = None,
-                    output_defs: Sequence[OutputDefinition] | None = None,
-                    config_schema: Any = None, config_fn: Callable[[dict], dict] | None = None,
-                    description: str | None = None,
-                    tags: Mapping[str, str] | None = None) -> Any:
+def composite_solid(
+    name: str | Callable[..., Any] | None = None,
+    input_defs: Sequence[InputDefinition] | None = None,
+    output_defs: Sequence[OutputDefinition] | None = None,
+    config_schema: Any = None,
+    config_fn: Callable[[dict], dict] | None = None,
+    description: str | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Any:
     """Define a composite solid; usable as ``@composite_solid`` or ``@composite_solid(...)``."""
     if callable(name):
         return composite_solid()(name)
 
     def decorate(body: Callable[..., Any]) -> CompositeSolidDefinition:
-        return CompositeSolidDefinition(name or body.__name__, body, input_defs, output_defs,
-                                        config_schema, config_fn, description, tags)
+        return CompositeSolidDefinition(
+            name or body.__name__,
+            body,
+            input_defs,
+            output_defs,
+            config_schema,
+            config_fn,
+            description,
+            tags,
+        )
 
     return decorate
 
 
-def flatten(invocations: Sequence[Invocation], prefix: tuple[str, ...] = (),
-            bound: Mapping[str, tuple[OutputRef, ...]] | None = None
-            ) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
+def flatten(
+    invocations: Sequence[Invocation],
+    prefix: tuple[str, ...] = (),
+    bound: Mapping[str, tuple[OutputRef, ...]] | None = None,
+) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
     """Turn traced invocations (with nested composites) into flat ``SolidNode``s.
 
     ``bound`` maps the enclosing composite's input names to the refs feeding them.
@@ -151,13 +177,23 @@ def flatten(invocations: Sequence[Invocation], prefix: tuple[str, ...] = (),
             nodes.extend(inner_nodes)
             for out_name, src in definition.output_mapping.items():
                 outputs[(inv.node_name, out_name)] = (
-                    tuple(inputs.get(src.input_name, ())) if isinstance(src, InputMappingHandle)
-                    else inner_outputs[(src.node_name, src.output_name)])
+                    tuple(inputs.get(src.input_name, ()))
+                    if isinstance(src, InputMappingHandle)
+                    else inner_outputs[(src.node_name, src.output_name)]
+                )
             continue
         flat_name = ".".join(handle)
         fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
-        nodes.append(SolidNode(flat_name, definition, inputs, frozenset(fan_in), handle,
-                               {**definition.tags, **inv.tags}))
+        nodes.append(
+            SolidNode(
+                flat_name,
+                definition,
+                inputs,
+                frozenset(fan_in),
+                handle,
+                {**definition.tags, **inv.tags},
+            )
+        )
         for out in definition.output_defs:
             outputs[(inv.node_name, out.name)] = (OutputRef(flat_name, out.name),)
     return nodes, outputs

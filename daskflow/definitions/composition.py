@@ -49,7 +49,8 @@ class OutputHandle:
     def __iter__(self):
         raise DaskflowInvalidDefinitionError(
             f"solid {self.node_name!r} has a single output ({self.output_name!r}); "
-            "its call cannot be unpacked into several values")
+            "its call cannot be unpacked into several values"
+        )
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class _Tracer:
         if alias is not None:
             if alias in taken:
                 raise DaskflowInvalidDefinitionError(
-                    f"{self.owner}: two solids are named {alias!r}; give each alias a unique name")
+                    f"{self.owner}: two solids are named {alias!r}; give each alias a unique name"
+                )
             return alias
         if definition.name not in taken:
             return definition.name
@@ -103,7 +105,8 @@ class _Tracer:
         if seen is not definition:
             raise DaskflowInvalidDefinitionError(
                 f"{self.owner}: two different solid definitions are both named "
-                f"{definition.name!r}; rename one of them (or use .alias for the same solid)")
+                f"{definition.name!r}; rename one of them (or use .alias for the same solid)"
+            )
 
 
 _CURRENT: ContextVar[_Tracer | None] = ContextVar("daskflow_tracer", default=None)
@@ -113,8 +116,9 @@ def is_tracing() -> bool:
     return _CURRENT.get() is not None
 
 
-def trace(body: Callable[..., Any], owner_name: str, kind: str,
-          args: tuple = ()) -> tuple[list[Invocation], Any]:
+def trace(
+    body: Callable[..., Any], owner_name: str, kind: str, args: tuple = ()
+) -> tuple[list[Invocation], Any]:
     """Run ``body(*args)`` recording solid calls; returns invocations and the body's value."""
     tracer = _Tracer(f'{kind} "{owner_name}"')
     token = _CURRENT.set(tracer)
@@ -128,8 +132,9 @@ def trace(body: Callable[..., Any], owner_name: str, kind: str,
 class PendingInvocation:
     """A solid about to be called in a body, possibly under an alias or with tags."""
 
-    def __init__(self, definition: Any, alias: str | None = None,
-                 tags: Mapping[str, str] | None = None):
+    def __init__(
+        self, definition: Any, alias: str | None = None, tags: Mapping[str, str] | None = None
+    ):
         self.definition = definition
         self.given_alias = alias
         self.tags = dict(tags or {})
@@ -145,7 +150,8 @@ class PendingInvocation:
         if tracer is None:
             raise DaskflowInvalidDefinitionError(
                 f"solid {self.definition.name!r} was called with an alias or tags outside a "
-                "@pipeline or @composite_solid body")
+                "@pipeline or @composite_solid body"
+            )
         tracer.check_same_definition(self.definition)
         node_name = tracer.node_name_for(self.definition, self.given_alias)
         where = f'{tracer.owner}, solid "{node_name}"'
@@ -159,7 +165,8 @@ def _bind_inputs(definition: Any, args: tuple, kwargs: dict, where: str) -> dict
     if len(args) > len(names):
         raise DaskflowInvalidDefinitionError(
             f"{where}: called with {len(args)} positional inputs but it has {len(names)} "
-            f"({', '.join(names) or 'none'})")
+            f"({', '.join(names) or 'none'})"
+        )
     bound = dict(zip(names, args, strict=False))
     for key, value in kwargs.items():
         if key not in names:
@@ -167,10 +174,12 @@ def _bind_inputs(definition: Any, args: tuple, kwargs: dict, where: str) -> dict
             hint = f' Did you mean "{close[0]}"?' if close else ""
             raise DaskflowInvalidDefinitionError(
                 f'{where}: unknown input "{key}".{hint} Its inputs are: '
-                f"{', '.join(names) or 'none'}")
+                f"{', '.join(names) or 'none'}"
+            )
         if key in bound:
             raise DaskflowInvalidDefinitionError(
-                f'{where}: input "{key}" is wired twice (positionally and by keyword)')
+                f'{where}: input "{key}" is wired twice (positionally and by keyword)'
+            )
         bound[key] = value
     for key, value in bound.items():
         bound[key] = _check_source(value, f'{where}, input "{key}"')
@@ -188,11 +197,13 @@ def _check_source(value: Any, where: str) -> Any:
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         raise DaskflowInvalidDefinitionError(
             f"{where}: got all outputs ({', '.join(value._fields)}) of a solid with several "
-            "outputs; unpack them (`a, b = split()`) or pick one (`split().a`)")
+            "outputs; unpack them (`a, b = split()`) or pick one (`split().a`)"
+        )
     raise DaskflowInvalidDefinitionError(
         f"{where}: expected the output of another solid (or a list of them for fan-in), got "
         f"{type(value).__name__} {value!r:.60}. Constants come from run config "
-        "(solids.<solid>.inputs.<input>) or an InputDefinition default_value")
+        "(solids.<solid>.inputs.<input>) or an InputDefinition default_value"
+    )
 
 
 def _output_handles(definition: Any, node_name: str) -> Any:

@@ -44,8 +44,9 @@ def _solid_lines(node: Any) -> list[str]:
         title += f" - {_first_line(definition.description)}"
     lines = [title]
     for inp in definition.input_defs:
-        lines.append(f"    input {inp.name}: {inp.daskflow_type.display_name}"
-                     f" <- {_input_source(node, inp)}")
+        lines.append(
+            f"    input {inp.name}: {inp.daskflow_type.display_name} <- {_input_source(node, inp)}"
+        )
     for out in definition.output_defs:
         lines.append(f"    output {out.name}: {out.daskflow_type.display_name}")
     if definition.required_resource_keys:
@@ -74,8 +75,11 @@ def _config_lines(field: Field | None, title: str, indent: int) -> list[str]:
 
 
 def _field_lines(config_type: Any, indent: int, depth: int) -> list[str]:
-    if not isinstance(config_type, FieldsType) or isinstance(config_type, Selector) \
-            or depth >= _MAX_DEPTH:
+    if (
+        not isinstance(config_type, FieldsType)
+        or isinstance(config_type, Selector)
+        or depth >= _MAX_DEPTH
+    ):
         return [" " * indent + describe_config_type(config_type)]
     lines = []
     for name, field in config_type.fields.items():
@@ -86,8 +90,9 @@ def _field_lines(config_type: Any, indent: int, depth: int) -> list[str]:
         if field.description:
             line += f" - {field.description}"
         lines.append(line)
-        if isinstance(field.config_type, FieldsType) and not isinstance(field.config_type,
-                                                                         Selector):
+        if isinstance(field.config_type, FieldsType) and not isinstance(
+            field.config_type, Selector
+        ):
             lines += _field_lines(field.config_type, indent + 2, depth + 1)
     return lines
 

@@ -33,8 +33,10 @@ def _entries(entries: Sequence[EventMetadataEntry] | None, where: str) -> tuple:
     entries = tuple(entries or ())
     for entry in entries:
         if not isinstance(entry, EventMetadataEntry):
-            raise TypeError(f"{where}: metadata_entries must be EventMetadataEntry objects, "
-                            f"got {type(entry).__name__}")
+            raise TypeError(
+                f"{where}: metadata_entries must be EventMetadataEntry objects, "
+                f"got {type(entry).__name__}"
+            )
     return entries
 
 
@@ -78,14 +80,19 @@ class AssetMaterialization:
     metadata_entries: tuple = ()
     partition: str | None = None
 
-    def __init__(self, asset_key: str | Sequence[str] | AssetKey, description: str | None = None,
-                 metadata_entries: Sequence[EventMetadataEntry] | None = None,
-                 partition: str | None = None):
+    def __init__(
+        self,
+        asset_key: str | Sequence[str] | AssetKey,
+        description: str | None = None,
+        metadata_entries: Sequence[EventMetadataEntry] | None = None,
+        partition: str | None = None,
+    ):
         key = asset_key if isinstance(asset_key, AssetKey) else AssetKey(asset_key)
         object.__setattr__(self, "asset_key", key)
         object.__setattr__(self, "description", description)
-        object.__setattr__(self, "metadata_entries",
-                           _entries(metadata_entries, "AssetMaterialization"))
+        object.__setattr__(
+            self, "metadata_entries", _entries(metadata_entries, "AssetMaterialization")
+        )
         object.__setattr__(self, "partition", partition)
 
 
@@ -99,15 +106,19 @@ class ExpectationResult:
     metadata_entries: tuple = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "metadata_entries",
-                           _entries(self.metadata_entries, "ExpectationResult"))
+        object.__setattr__(
+            self, "metadata_entries", _entries(self.metadata_entries, "ExpectationResult")
+        )
 
 
 class Failure(Exception):
     """Raise from a solid to fail its step with a description and metadata, no traceback noise."""
 
-    def __init__(self, description: str | None = None,
-                 metadata_entries: Sequence[EventMetadataEntry] | None = None):
+    def __init__(
+        self,
+        description: str | None = None,
+        metadata_entries: Sequence[EventMetadataEntry] | None = None,
+    ):
         super().__init__(description)
         self.description = description
         self.metadata_entries = _entries(metadata_entries, "Failure")
@@ -117,8 +128,9 @@ class RetryRequested(Exception):
     """Raise from a solid to ask for the step to run again (up to ``max_retries`` times)."""
 
     def __init__(self, max_retries: int = 1, seconds_to_wait: float = 0):
-        super().__init__(f"retry requested (max_retries={max_retries}, "
-                         f"seconds_to_wait={seconds_to_wait})")
+        super().__init__(
+            f"retry requested (max_retries={max_retries}, seconds_to_wait={seconds_to_wait})"
+        )
         if max_retries < 0 or seconds_to_wait < 0:
             raise ValueError("max_retries and seconds_to_wait must be >= 0")
         self.max_retries = max_retries

@@ -130,11 +130,13 @@ def _check_references(nodes: dict[str, SolidNode]) -> None:
                 if up is None:
                     raise DaskflowInvalidDefinitionError(
                         f'input "{input_name}" of solid "{node.name}" depends on solid '
-                        f'"{ref.node}", which is not in the pipeline')
+                        f'"{ref.node}", which is not in the pipeline'
+                    )
                 if ref.output not in {o.name for o in up.definition.output_defs}:
                     raise DaskflowInvalidDefinitionError(
                         f'input "{input_name}" of solid "{node.name}" depends on output '
-                        f'"{ref.output}" of solid "{ref.node}", which has no such output')
+                        f'"{ref.output}" of solid "{ref.node}", which has no such output'
+                    )
 
 
 def _topological_order(nodes: dict[str, SolidNode]) -> list[str]:
@@ -145,7 +147,8 @@ def _topological_order(nodes: dict[str, SolidNode]) -> list[str]:
         ready = [name for name, ups in remaining.items() if not ups]
         if not ready:
             raise DaskflowInvalidDefinitionError(
-                "the pipeline's dependencies form a cycle: " + " -> ".join(_find_cycle(remaining)))
+                "the pipeline's dependencies form a cycle: " + " -> ".join(_find_cycle(remaining))
+            )
         for name in ready:
             del remaining[name]
             order.append(name)
@@ -160,5 +163,5 @@ def _find_cycle(remaining: dict[str, set[str]]) -> list[str]:
     while node not in path:
         path.append(node)
         node = sorted(remaining[node])[0]
-    cycle = path[path.index(node):] + [node]
+    cycle = path[path.index(node) :] + [node]
     return list(reversed(cycle))

@@ -42,8 +42,13 @@ class InputDefinition:
     description: str | None
     default_value: Any
 
-    def __init__(self, name: str, daskflow_type: Any = None, description: str | None = None,
-                 default_value: Any = NO_VALUE):
+    def __init__(
+        self,
+        name: str,
+        daskflow_type: Any = None,
+        description: str | None = None,
+        default_value: Any = NO_VALUE,
+    ):
         check_valid_name(name, "input")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "daskflow_type", _resolve_type(daskflow_type))
@@ -74,9 +79,14 @@ class OutputDefinition:
     is_required: bool
     io_manager_key: str
 
-    def __init__(self, daskflow_type: Any = None, name: str = "result",
-                 description: str | None = None, is_required: bool = True,
-                 io_manager_key: str = "io_manager"):
+    def __init__(
+        self,
+        daskflow_type: Any = None,
+        name: str = "result",
+        description: str | None = None,
+        is_required: bool = True,
+        io_manager_key: str = "io_manager",
+    ):
         check_valid_name(name, "output")
         check_valid_name(io_manager_key, "io_manager_key")
         object.__setattr__(self, "name", name)

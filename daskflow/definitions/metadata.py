@@ -66,8 +66,12 @@ class EventMetadataEntry:
         return EventMetadataEntry(label, "md", str(md_str), description)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "kind": self.kind, "value": self.value,
-                "description": self.description}
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "value": self.value,
+            "description": self.description,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EventMetadataEntry:

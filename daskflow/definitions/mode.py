@@ -24,9 +24,12 @@ DEFAULT_MODE = "default"
 class ModeDefinition:
     """A named set of resources: swap a fake datalake for a real one by choosing the mode."""
 
-    def __init__(self, name: str = DEFAULT_MODE,
-                 resource_defs: Mapping[str, ResourceDefinition] | None = None,
-                 description: str | None = None):
+    def __init__(
+        self,
+        name: str = DEFAULT_MODE,
+        resource_defs: Mapping[str, ResourceDefinition] | None = None,
+        description: str | None = None,
+    ):
         self.name = check_valid_name(name, "mode")
         self.description = description
         self.resource_defs = dict(resource_defs or {})
@@ -41,7 +44,8 @@ class ModeDefinition:
             if not isinstance(definition, ResourceDefinition):
                 raise DaskflowInvalidDefinitionError(
                     f'mode "{name}": resource "{key}" must be a ResourceDefinition (use '
-                    f"@resource), got {type(definition).__name__}")
+                    f"@resource), got {type(definition).__name__}"
+                )
 
     def __repr__(self) -> str:
         return f"<ModeDefinition {self.name} resources={sorted(self.resource_defs)}>"
@@ -71,11 +75,13 @@ def load_yaml_files(paths: Sequence[str | Path]) -> dict[str, Any]:
         except FileNotFoundError:
             raise DaskflowInvalidDefinitionError(f"config file not found: {path}") from None
         except yaml.YAMLError as exc:
-            raise DaskflowInvalidDefinitionError(f"config file {path} is not valid YAML: {exc}") \
-                from exc
+            raise DaskflowInvalidDefinitionError(
+                f"config file {path} is not valid YAML: {exc}"
+            ) from exc
         if not isinstance(data, Mapping):
             raise DaskflowInvalidDefinitionError(
-                f"config file {path} must hold a mapping at the top, got {type(data).__name__}")
+                f"config file {path} must hold a mapping at the top, got {type(data).__name__}"
+            )
         merged = deep_merge(merged, data)
     return merged
 
@@ -83,9 +89,14 @@ def load_yaml_files(paths: Sequence[str | Path]) -> dict[str, Any]:
 class PresetDefinition:
     """A named run config (and mode, and optional solid selection) ready to launch."""
 
-    def __init__(self, name: str, run_config: Mapping[str, Any] | None = None,
-                 mode: str = DEFAULT_MODE, solid_selection: Sequence[str] | None = None,
-                 tags: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        run_config: Mapping[str, Any] | None = None,
+        mode: str = DEFAULT_MODE,
+        solid_selection: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ):
         self.name = check_valid_name(name, "preset")
         self.run_config = dict(run_config or {})
         self.mode = mode
@@ -93,9 +104,13 @@ class PresetDefinition:
         self.tags = dict(tags or {})
 
     @staticmethod
-    def from_files(name: str, config_files: Sequence[str | Path], mode: str = DEFAULT_MODE,
-                   solid_selection: Sequence[str] | None = None,
-                   tags: Mapping[str, str] | None = None) -> PresetDefinition:
+    def from_files(
+        name: str,
+        config_files: Sequence[str | Path],
+        mode: str = DEFAULT_MODE,
+        solid_selection: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> PresetDefinition:
         """A preset whose run config is the deep merge of YAML files (later files win)."""
         return PresetDefinition(name, load_yaml_files(config_files), mode, solid_selection, tags)
 

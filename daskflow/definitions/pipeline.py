@@ -42,13 +42,17 @@ ENGINE_PROVIDED_RESOURCES = frozenset({"io_manager"})
 class PipelineDefinition:
     """A pipeline: the flat dependency graph, its composition tree, modes and presets."""
 
-    def __init__(self, name: str, solid_defs: Sequence[SolidDefinition] | None = None,
-                 dependencies: Mapping[str, Mapping[str, Any]] | None = None,
-                 description: str | None = None,
-                 mode_defs: Sequence[ModeDefinition] | None = None,
-                 preset_defs: Sequence[PresetDefinition] | None = None,
-                 tags: Mapping[str, str] | None = None,
-                 invocations: Sequence[Invocation] | None = None):
+    def __init__(
+        self,
+        name: str,
+        solid_defs: Sequence[SolidDefinition] | None = None,
+        dependencies: Mapping[str, Mapping[str, Any]] | None = None,
+        description: str | None = None,
+        mode_defs: Sequence[ModeDefinition] | None = None,
+        preset_defs: Sequence[PresetDefinition] | None = None,
+        tags: Mapping[str, str] | None = None,
+        invocations: Sequence[Invocation] | None = None,
+    ):
         self.name = check_valid_name(name, "pipeline")
         self.description = description
         self.tags = dict(tags or {})
@@ -64,7 +68,8 @@ class PipelineDefinition:
         problems = _definition_problems(self)
         if problems:
             raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}" is not valid:\n' + "\n".join(f"  - {p}" for p in problems))
+                f'pipeline "{name}" is not valid:\n' + "\n".join(f"  - {p}" for p in problems)
+            )
 
     # -- lookups -----------------------------------------------------------------------
     @property
@@ -73,8 +78,10 @@ class PipelineDefinition:
 
     def solid_named(self, name: str) -> SolidNode:
         if name not in self.graph.nodes:
-            raise KeyError(f'pipeline "{self.name}" has no solid "{name}"; '
-                           f"solids: {', '.join(self.graph.node_names)}")
+            raise KeyError(
+                f'pipeline "{self.name}" has no solid "{name}"; '
+                f"solids: {', '.join(self.graph.node_names)}"
+            )
         return self.graph.node(name)
 
     @property
@@ -91,7 +98,8 @@ class PipelineDefinition:
             if mode.name == name:
                 return mode
         raise DaskflowInvalidDefinitionError(
-            f'pipeline "{self.name}" has no mode "{name}"; modes: {", ".join(self.mode_names)}')
+            f'pipeline "{self.name}" has no mode "{name}"; modes: {", ".join(self.mode_names)}'
+        )
 
     def get_preset(self, name: str) -> PresetDefinition:
         for preset in self.preset_defs:
@@ -99,7 +107,8 @@ class PipelineDefinition:
                 return preset
         names = ", ".join(p.name for p in self.preset_defs) or "none"
         raise DaskflowInvalidDefinitionError(
-            f'pipeline "{self.name}" has no preset "{name}"; presets: {names}')
+            f'pipeline "{self.name}" has no preset "{name}"; presets: {names}'
+        )
 
     # -- config ------------------------------------------------------------------------
     def run_config_schema(self, mode: str | None = None) -> Any:
@@ -113,23 +122,28 @@ class PipelineDefinition:
         from daskflow.config import config_to_json_schema
 
         schema = config_to_json_schema(self.run_config_schema(mode))
-        schema.setdefault("title", f"Run config of pipeline {self.name} "
-                                   f"(mode {self.get_mode(mode).name})")
+        schema.setdefault(
+            "title", f"Run config of pipeline {self.name} (mode {self.get_mode(mode).name})"
+        )
         return schema
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise DaskflowInvalidDefinitionError(
             f'pipeline "{self.name}" is not called directly; run it with '
-            "daskflow.execute_pipeline(pipeline, run_config=...)")
+            "daskflow.execute_pipeline(pipeline, run_config=...)"
+        )
 
     def __repr__(self) -> str:
         return f"<PipelineDefinition {self.name} solids={self.graph.node_names}>"
 
 
-def pipeline(name: str | Callable[..., Any] | None = None, description: str | None = None,
-             mode_defs: Sequence[ModeDefinition] | None = None,
-             preset_defs: Sequence[PresetDefinition] | None = None,
-             tags: Mapping[str, str] | None = None) -> Any:
+def pipeline(
+    name: str | Callable[..., Any] | None = None,
+    description: str | None = None,
+    mode_defs: Sequence[ModeDefinition] | None = None,
+    preset_defs: Sequence[PresetDefinition] | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> Any:
     """Define a pipeline by calling solids in the body; ``@pipeline`` or ``@pipeline(...)``."""
     if callable(name):
         return pipeline()(name)
@@ -139,33 +153,44 @@ def pipeline(name: str | Callable[..., Any] | None = None, description: str | No
         if inspect.signature(body).parameters:
             raise DaskflowInvalidDefinitionError(
                 f'pipeline "{pipeline_name}": the body takes no parameters (inputs come from '
-                "config loaders or upstream solids)")
+                "config loaders or upstream solids)"
+            )
         invocations, _ = composition.trace(body, pipeline_name, "pipeline")
         if not invocations:
             raise DaskflowInvalidDefinitionError(
-                f'pipeline "{pipeline_name}": the body calls no solid')
-        return PipelineDefinition(pipeline_name, description=description or inspect.getdoc(body),
-                                  mode_defs=mode_defs, preset_defs=preset_defs, tags=tags,
-                                  invocations=invocations)
+                f'pipeline "{pipeline_name}": the body calls no solid'
+            )
+        return PipelineDefinition(
+            pipeline_name,
+            description=description or inspect.getdoc(body),
+            mode_defs=mode_defs,
+            preset_defs=preset_defs,
+            tags=tags,
+            invocations=invocations,
+        )
 
     return decorate
 
 
-def _explicit_invocations(name: str, solid_defs: Sequence[SolidDefinition],
-                          dependencies: Mapping[str, Mapping[str, Any]]) -> list[Invocation]:
+def _explicit_invocations(
+    name: str, solid_defs: Sequence[SolidDefinition], dependencies: Mapping[str, Mapping[str, Any]]
+) -> list[Invocation]:
     by_name: dict[str, SolidDefinition] = {}
     for definition in solid_defs:
         if not isinstance(definition, SolidDefinition):
             raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": solid_defs must be solids, got {definition!r:.60}')
+                f'pipeline "{name}": solid_defs must be solids, got {definition!r:.60}'
+            )
         if by_name.setdefault(definition.name, definition) is not definition:
             raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": two different solids are named "{definition.name}"')
+                f'pipeline "{name}": two different solids are named "{definition.name}"'
+            )
     for solid_name in dependencies:
         if solid_name not in by_name:
             raise DaskflowInvalidDefinitionError(
                 f'pipeline "{name}": dependencies name solid "{solid_name}", which is not in '
-                f"solid_defs ({', '.join(by_name)})")
+                f"solid_defs ({', '.join(by_name)})"
+            )
     invocations = []
     for solid_name, definition in by_name.items():
         inputs = {}
@@ -173,13 +198,18 @@ def _explicit_invocations(name: str, solid_defs: Sequence[SolidDefinition],
             deps = dep if isinstance(dep, list) else [dep]
             if input_name not in {i.name for i in definition.input_defs}:
                 raise DaskflowInvalidDefinitionError(
-                    f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"')
-            handles = [composition.OutputHandle(d.solid, d.output) for d in deps
-                       if isinstance(d, DependencyDefinition)]
+                    f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
+                )
+            handles = [
+                composition.OutputHandle(d.solid, d.output)
+                for d in deps
+                if isinstance(d, DependencyDefinition)
+            ]
             if len(handles) != len(deps):
                 raise DaskflowInvalidDefinitionError(
                     f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
-                    "DependencyDefinition (or a list of them)")
+                    "DependencyDefinition (or a list of them)"
+                )
             inputs[input_name] = handles if isinstance(dep, list) else handles[0]
         invocations.append(Invocation(solid_name, definition, inputs))
     return invocations
@@ -203,7 +233,8 @@ def _definition_problems(p: PipelineDefinition) -> list[str]:
             problems.append(
                 f'input "{inp.name}" of solid "{node.name}" is not connected, has no '
                 f'default_value, and its type "{inp.daskflow_type.name}" has no loader to fill '
-                "it from run config: connect it to an upstream output")
+                "it from run config: connect it to an upstream output"
+            )
     problems += _mode_problems(p)
     modes = p.mode_names
     if len(set(modes)) != len(modes):
@@ -213,8 +244,10 @@ def _definition_problems(p: PipelineDefinition) -> list[str]:
         problems.append(f"preset names must be unique, got {presets}")
     for preset in p.preset_defs:
         if preset.mode not in modes:
-            problems.append(f'preset "{preset.name}" uses mode "{preset.mode}", which the '
-                            f"pipeline lacks (modes: {', '.join(modes)})")
+            problems.append(
+                f'preset "{preset.name}" uses mode "{preset.mode}", which the '
+                f"pipeline lacks (modes: {', '.join(modes)})"
+            )
     return problems
 
 
@@ -226,9 +259,11 @@ def _mode_problems(p: PipelineDefinition) -> list[str]:
             needed = set(node.definition.required_resource_keys)
             needed |= {o.io_manager_key for o in node.definition.output_defs}
             for key in sorted(needed - available):
-                problems.append(f'solid "{node.name}" requires resource "{key}", which mode '
-                                f'"{mode.name}" does not provide (it has: '
-                                f"{', '.join(sorted(mode.resource_defs)) or 'no resources'})")
+                problems.append(
+                    f'solid "{node.name}" requires resource "{key}", which mode '
+                    f'"{mode.name}" does not provide (it has: '
+                    f"{', '.join(sorted(mode.resource_defs)) or 'no resources'})"
+                )
         try:
             resource_init_order(mode.resource_defs, sorted(mode.resource_defs))
         except DaskflowInvalidDefinitionError as exc:

@@ -22,18 +22,21 @@ __all__ = ["RepositoryDefinition", "repository"]
 class RepositoryDefinition:
     """Pipelines by name (schedules join them in a later version)."""
 
-    def __init__(self, name: str, pipelines: Sequence[PipelineDefinition],
-                 description: str | None = None):
+    def __init__(
+        self, name: str, pipelines: Sequence[PipelineDefinition], description: str | None = None
+    ):
         self.name = check_valid_name(name, "repository")
         self.description = description
         self._pipelines: dict[str, PipelineDefinition] = {}
         for p in pipelines:
             if not isinstance(p, PipelineDefinition):
                 raise DaskflowInvalidDefinitionError(
-                    f'repository "{name}" holds pipelines only, got {p!r:.60}')
+                    f'repository "{name}" holds pipelines only, got {p!r:.60}'
+                )
             if p.name in self._pipelines:
                 raise DaskflowInvalidDefinitionError(
-                    f'repository "{name}" has two pipelines named "{p.name}"')
+                    f'repository "{name}" has two pipelines named "{p.name}"'
+                )
             self._pipelines[p.name] = p
 
     @property
@@ -47,23 +50,27 @@ class RepositoryDefinition:
         if name not in self._pipelines:
             raise DaskflowInvalidDefinitionError(
                 f'repository "{self.name}" has no pipeline "{name}"; pipelines: '
-                f"{', '.join(self.pipeline_names) or 'none'}")
+                f"{', '.join(self.pipeline_names) or 'none'}"
+            )
         return self._pipelines[name]
 
     def has_pipeline(self, name: str) -> bool:
         return name in self._pipelines
 
 
-def repository(fn: Callable[[], Any] | None = None, *, name: str | None = None,
-               description: str | None = None) -> Any:
+def repository(
+    fn: Callable[[], Any] | None = None, *, name: str | None = None, description: str | None = None
+) -> Any:
     """``@repository`` over a function returning a list (or ``{"pipelines": {...}}``)."""
+
     def decorate(body: Callable[[], Any]) -> RepositoryDefinition:
         returned = body()
         if isinstance(returned, Mapping):
             pipelines = list((returned.get("pipelines") or {}).values())
         else:
             pipelines = list(returned or [])
-        return RepositoryDefinition(name or body.__name__, pipelines,
-                                    description or inspect.getdoc(body))
+        return RepositoryDefinition(
+            name or body.__name__, pipelines, description or inspect.getdoc(body)
+        )
 
     return decorate(fn) if fn is not None else decorate

@@ -52,9 +52,13 @@ class InitResourceContext:
 class ResourceDefinition:
     """A resource: a function building the object, its config schema and dependencies."""
 
-    def __init__(self, resource_fn: Callable[[InitResourceContext], Any],
-                 config_schema: Any = None, description: str | None = None,
-                 required_resource_keys: Sequence[str] | None = None):
+    def __init__(
+        self,
+        resource_fn: Callable[[InitResourceContext], Any],
+        config_schema: Any = None,
+        description: str | None = None,
+        required_resource_keys: Sequence[str] | None = None,
+    ):
         if not callable(resource_fn):
             raise DaskflowInvalidDefinitionError("a resource needs a callable resource_fn")
         self.resource_fn = resource_fn
@@ -81,8 +85,9 @@ class ResourceDefinition:
         try:
             value = next(generator)
         except StopIteration:
-            raise DaskflowInvalidDefinitionError("a generator resource must yield its value") \
-                from None
+            raise DaskflowInvalidDefinitionError(
+                "a generator resource must yield its value"
+            ) from None
         try:
             yield value
         finally:
@@ -96,21 +101,26 @@ class ResourceDefinition:
                 raise DaskflowInvalidDefinitionError("a generator resource must yield only once")
 
 
-def resource(config_schema: Any = None, description: str | None = None,
-             required_resource_keys: Sequence[str] | None = None) -> Any:
+def resource(
+    config_schema: Any = None,
+    description: str | None = None,
+    required_resource_keys: Sequence[str] | None = None,
+) -> Any:
     """Define a resource; usable as ``@resource`` or ``@resource(config_schema=...)``."""
     if callable(config_schema) and not isinstance(config_schema, type):
         return ResourceDefinition(config_schema)
 
     def decorate(fn: Callable[[InitResourceContext], Any]) -> ResourceDefinition:
-        return ResourceDefinition(fn, config_schema, description or inspect.getdoc(fn),
-                                  required_resource_keys)
+        return ResourceDefinition(
+            fn, config_schema, description or inspect.getdoc(fn), required_resource_keys
+        )
 
     return decorate
 
 
-def resource_init_order(resource_defs: Mapping[str, ResourceDefinition],
-                        keys: Sequence[str]) -> list[str]:
+def resource_init_order(
+    resource_defs: Mapping[str, ResourceDefinition], keys: Sequence[str]
+) -> list[str]:
     """``keys`` and what they require, dependencies first."""
     order: list[str] = []
 
@@ -119,11 +129,14 @@ def resource_init_order(resource_defs: Mapping[str, ResourceDefinition],
             return
         if key in path:
             raise DaskflowInvalidDefinitionError(
-                "resources require each other in a cycle: " + " -> ".join((*path, key)))
+                "resources require each other in a cycle: " + " -> ".join((*path, key))
+            )
         if key not in resource_defs:
             raise DaskflowInvalidDefinitionError(
                 f"resource {path[-1]!r} requires resource {key!r}, which the mode lacks"
-                if path else f"no resource named {key!r}")
+                if path
+                else f"no resource named {key!r}"
+            )
         for dep in sorted(resource_defs[key].required_resource_keys):
             visit(dep, (*path, key))
         order.append(key)
@@ -134,27 +147,43 @@ def resource_init_order(resource_defs: Mapping[str, ResourceDefinition],
 
 
 @contextlib.contextmanager
-def build_resources(resource_defs: Mapping[str, ResourceDefinition],
-                    resources_config: Mapping[str, Any] | None = None,
-                    keys: Sequence[str] | None = None, run_id: str | None = None,
-                    log: Any = _LOG, storage_dir: str | None = None) -> Iterator[SimpleNamespace]:
+def build_resources(
+    resource_defs: Mapping[str, ResourceDefinition],
+    resources_config: Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+    run_id: str | None = None,
+    log: Any = _LOG,
+    storage_dir: str | None = None,
+) -> Iterator[SimpleNamespace]:
     """Initialise resources (``keys``, default all) and tear them down in reverse order.
 
     ``resources_config`` is the run config's ``resources`` block: ``{key: {"config": ...}}``.
     """
     built: dict[str, Any] = {}
     with contextlib.ExitStack() as stack:
-        init_resources(stack, built, resource_defs, resources_config or {},
-                       sorted(keys if keys is not None else resource_defs), run_id, log,
-                       storage_dir)
+        init_resources(
+            stack,
+            built,
+            resource_defs,
+            resources_config or {},
+            sorted(keys if keys is not None else resource_defs),
+            run_id,
+            log,
+            storage_dir,
+        )
         yield SimpleNamespace(**built)
 
 
-def init_resources(stack: contextlib.ExitStack, built: dict[str, Any],
-                   resource_defs: Mapping[str, ResourceDefinition],
-                   resources_config: Mapping[str, Any], keys: Sequence[str],
-                   run_id: str | None = None, log: Any = _LOG,
-                   storage_dir: str | None = None) -> None:
+def init_resources(
+    stack: contextlib.ExitStack,
+    built: dict[str, Any],
+    resource_defs: Mapping[str, ResourceDefinition],
+    resources_config: Mapping[str, Any],
+    keys: Sequence[str],
+    run_id: str | None = None,
+    log: Any = _LOG,
+    storage_dir: str | None = None,
+) -> None:
     """Initialise ``keys`` (and what they require) not yet in ``built``, onto ``stack``."""
     for key in resource_init_order(resource_defs, keys):
         if key in built:
@@ -167,15 +196,16 @@ def init_resources(stack: contextlib.ExitStack, built: dict[str, Any],
             built[key] = stack.enter_context(definition.initialize(context))
         except Exception as exc:
             raise DaskflowResourceError(
-                f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}',
-                key) from exc
+                f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}', key
+            ) from exc
 
 
 def _resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:
     if definition.config_field is None:
         return block.get("config")
-    result = validate_config(definition.config_field, block.get("config"),
-                             path=("resources", key, "config"))
+    result = validate_config(
+        definition.config_field, block.get("config"), path=("resources", key, "config")
+    )
     if not result.success:
         raise DaskflowConfigError(result.errors, title=f'Invalid config for resource "{key}"')
     return result.value

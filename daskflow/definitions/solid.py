@@ -59,8 +59,7 @@ class SolidDefinition:
         self.name = check_valid_name(name, "solid")
         self.compute_fn = compute_fn
         self.input_defs = tuple(input_defs)
-        self.output_defs = tuple(
-            [OutputDefinition()] if output_defs is None else output_defs)
+        self.output_defs = tuple([OutputDefinition()] if output_defs is None else output_defs)
         self.config_field = config_field_from_schema(config_schema)
         self.required_resource_keys = frozenset(required_resource_keys or ())
         self.description = description
@@ -71,7 +70,8 @@ class SolidDefinition:
             check_valid_name(key, f"resource key of solid {name!r}")
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise DaskflowInvalidDefinitionError(
-                f"solid {name!r}: retry_policy must be a RetryPolicy, got {retry_policy!r}")
+                f"solid {name!r}: retry_policy must be a RetryPolicy, got {retry_policy!r}"
+            )
         _check_unique([i.name for i in self.input_defs], f"solid {name!r}", "input")
         _check_unique([o.name for o in self.output_defs], f"solid {name!r}", "output")
 
@@ -110,8 +110,12 @@ def _check_unique(names: list[str], owner: str, what: str) -> None:
         raise DaskflowInvalidDefinitionError(f"{owner} declares the {what} {dupes[0]!r} twice")
 
 
-def infer_input_defs(fn: Callable[..., Any], owner: str, explicit: Sequence[InputDefinition]
-                     | None, skip_context: bool) -> tuple[list[InputDefinition], bool]:
+def infer_input_defs(
+    fn: Callable[..., Any],
+    owner: str,
+    explicit: Sequence[InputDefinition] | None,
+    skip_context: bool,
+) -> tuple[list[InputDefinition], bool]:
     """Inputs from the signature (annotations, defaults) or checked against ``explicit``."""
     params = list(inspect.signature(fn).parameters.values())
     has_context = bool(skip_context and params and params[0].name in CONTEXT_PARAM_NAMES)
@@ -121,27 +125,36 @@ def infer_input_defs(fn: Callable[..., Any], owner: str, explicit: Sequence[Inpu
     for p in params:
         if p.kind is p.VAR_POSITIONAL:
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: *{p.name} is not supported; declare each input as a parameter")
+                f"{owner}: *{p.name} is not supported; declare each input as a parameter"
+            )
     params = [p for p in params if p.kind is not p.VAR_KEYWORD]
     if explicit is None:
         hints = _type_hints(fn)
-        defs = [InputDefinition(p.name, daskflow_type=_annotation(hints.get(p.name, p.annotation)),
-                                default_value=NO_VALUE if p.default is p.empty else p.default)
-                for p in params]
+        defs = [
+            InputDefinition(
+                p.name,
+                daskflow_type=_annotation(hints.get(p.name, p.annotation)),
+                default_value=NO_VALUE if p.default is p.empty else p.default,
+            )
+            for p in params
+        ]
         return defs, has_context
     declared = {i.name for i in explicit}
     missing = [p.name for p in params if p.name not in declared and p.default is p.empty]
     if missing:
         raise DaskflowInvalidDefinitionError(
             f"{owner}: parameter(s) {', '.join(missing)} have no InputDefinition; "
-            f"declared inputs are: {', '.join(sorted(declared)) or 'none'}")
+            f"declared inputs are: {', '.join(sorted(declared)) or 'none'}"
+        )
     # Nothing-typed inputs only order execution: the function gets no parameter for them.
-    extra = [i.name for i in explicit
-             if i.name not in {p.name for p in params} and not i.is_nothing]
+    extra = [
+        i.name for i in explicit if i.name not in {p.name for p in params} and not i.is_nothing
+    ]
     if extra and not var_kw:
         raise DaskflowInvalidDefinitionError(
             f"{owner}: input_defs name {', '.join(extra)} but the function has no such "
-            "parameter (add it, or accept **kwargs)")
+            "parameter (add it, or accept **kwargs)"
+        )
     return list(explicit), has_context
 
 

@@ -22,53 +22,71 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from daskflow.engine.events import EventRecord, RunStatus
-from daskflow.engine.execute import RunCoordinator
-from daskflow.engine.launch import prepare_run, raise_for_failure
-from daskflow.engine.reexecute import prepare_reexecution
 from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+from daskflow.engine.run.coordinator import RunCoordinator
+from daskflow.engine.run.launch import prepare_run, raise_for_failure
+from daskflow.engine.run.reexecute import prepare_reexecution
+from daskflow.events import EventRecord, RunStatus
 
-__all__ = ["cancel_run", "execute_pipeline", "execute_pipeline_iterator", "execute_solid",
-           "reexecute_pipeline", "reexecute_pipeline_iterator"]
+__all__ = [
+    "cancel_run",
+    "execute_pipeline",
+    "execute_pipeline_iterator",
+    "execute_solid",
+    "reexecute_pipeline",
+    "reexecute_pipeline_iterator",
+]
 
 
-def _run(coordinator: RunCoordinator, instance: Any, owned: bool,
-         raise_on_error: bool) -> PipelineExecutionResult:
+def _run(
+    coordinator: RunCoordinator, instance: Any, owned: bool, raise_on_error: bool
+) -> PipelineExecutionResult:
     events = list(coordinator.events())
-    result = PipelineExecutionResult(coordinator.payload, coordinator.success, events,
-                                     coordinator.step_results)
+    result = PipelineExecutionResult(
+        coordinator.payload, coordinator.success, events, coordinator.step_results
+    )
     if owned:  # an ephemeral instance lives as long as the result that may load outputs
         weakref.finalize(result, instance.dispose)
-    if raise_on_error and not coordinator.success \
-            and coordinator.status != RunStatus.CANCELED:
+    if raise_on_error and not coordinator.success and coordinator.status != RunStatus.CANCELED:
         raise_for_failure(result)
     return result
 
 
-def execute_pipeline(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                     mode: str | None = None, preset: str | None = None,
-                     solid_selection: Sequence[str] | str | None = None, instance: Any = None,
-                     raise_on_error: bool = True,
-                     tags: Mapping[str, str] | None = None) -> PipelineExecutionResult:
+def execute_pipeline(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None = None,
+    mode: str | None = None,
+    preset: str | None = None,
+    solid_selection: Sequence[str] | str | None = None,
+    instance: Any = None,
+    raise_on_error: bool = True,
+    tags: Mapping[str, str] | None = None,
+) -> PipelineExecutionResult:
     """Run ``pipeline`` as one Dask graph and return its result.
 
     Config errors raise ``DaskflowConfigError`` before anything runs; a failed step raises
     ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
     ``raise_on_error`` is False. Without ``instance``, an ephemeral one is used.
     """
-    coordinator, instance, owned = prepare_run(pipeline, run_config, mode, preset,
-                                               solid_selection, instance, tags)
+    coordinator, instance, owned = prepare_run(
+        pipeline, run_config, mode, preset, solid_selection, instance, tags
+    )
     return _run(coordinator, instance, owned, raise_on_error)
 
 
-def execute_pipeline_iterator(pipeline: Any, run_config: Mapping[str, Any] | None = None,
-                              mode: str | None = None, preset: str | None = None,
-                              solid_selection: Sequence[str] | str | None = None,
-                              instance: Any = None,
-                              tags: Mapping[str, str] | None = None) -> Iterator[EventRecord]:
+def execute_pipeline_iterator(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None = None,
+    mode: str | None = None,
+    preset: str | None = None,
+    solid_selection: Sequence[str] | str | None = None,
+    instance: Any = None,
+    tags: Mapping[str, str] | None = None,
+) -> Iterator[EventRecord]:
     """Run ``pipeline``, yielding its events as they happen."""
-    coordinator, instance, owned = prepare_run(pipeline, run_config, mode, preset,
-                                               solid_selection, instance, tags)
+    coordinator, instance, owned = prepare_run(
+        pipeline, run_config, mode, preset, solid_selection, instance, tags
+    )
     try:
         yield from coordinator.events()
     finally:
@@ -76,29 +94,39 @@ def execute_pipeline_iterator(pipeline: Any, run_config: Mapping[str, Any] | Non
             instance.dispose()
 
 
-def reexecute_pipeline(pipeline: Any, parent_run_id: str, instance: Any,
-                       from_failure: bool = True, step_selection: Sequence[str] | None = None,
-                       run_config: Mapping[str, Any] | None = None,
-                       raise_on_error: bool = True) -> PipelineExecutionResult:
+def reexecute_pipeline(
+    pipeline: Any,
+    parent_run_id: str,
+    instance: Any,
+    from_failure: bool = True,
+    step_selection: Sequence[str] | None = None,
+    run_config: Mapping[str, Any] | None = None,
+    raise_on_error: bool = True,
+) -> PipelineExecutionResult:
     """Run again the failed (and skipped) steps of a run, or ``step_selection``, reusing
     the parent run's stored outputs instead of recomputing successful steps."""
-    coordinator = prepare_reexecution(pipeline, parent_run_id, instance, from_failure,
-                                      step_selection, run_config)
+    coordinator = prepare_reexecution(
+        pipeline, parent_run_id, instance, from_failure, step_selection, run_config
+    )
     return _run(coordinator, instance, False, raise_on_error)
 
 
-def reexecute_pipeline_iterator(pipeline: Any, parent_run_id: str, instance: Any,
-                                from_failure: bool = True,
-                                step_selection: Sequence[str] | None = None,
-                                run_config: Mapping[str, Any] | None = None,
-                                ) -> Iterator[EventRecord]:
+def reexecute_pipeline_iterator(
+    pipeline: Any,
+    parent_run_id: str,
+    instance: Any,
+    from_failure: bool = True,
+    step_selection: Sequence[str] | None = None,
+    run_config: Mapping[str, Any] | None = None,
+) -> Iterator[EventRecord]:
     """``reexecute_pipeline``, yielding the new run's events as they happen.
 
     Nothing runs until the first event is asked for; errors found while preparing (an
     unknown parent run, no failed step to re-run, bad config) raise then.
     """
-    coordinator = prepare_reexecution(pipeline, parent_run_id, instance, from_failure,
-                                      step_selection, run_config)
+    coordinator = prepare_reexecution(
+        pipeline, parent_run_id, instance, from_failure, step_selection, run_config
+    )
     yield from coordinator.events()
 
 
@@ -107,13 +135,16 @@ def cancel_run(instance: Any, run_id: str) -> bool:
     return instance.run_storage.request_cancel(run_id)
 
 
-def execute_solid(solid_def: Any, input_values: Mapping[str, Any] | None = None,
-                  run_config: Mapping[str, Any] | None = None, mode_def: Any = None,
-                  raise_on_error: bool = True) -> SolidExecutionResult:
+def execute_solid(
+    solid_def: Any,
+    input_values: Mapping[str, Any] | None = None,
+    run_config: Mapping[str, Any] | None = None,
+    mode_def: Any = None,
+    raise_on_error: bool = True,
+) -> SolidExecutionResult:
     """Run one solid with given input values (and the resources of ``mode_def``)."""
     from daskflow.engine.single_solid import single_solid_pipeline
 
-    pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config,
-                                             mode_def)
+    pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config, mode_def)
     result = execute_pipeline(pipeline, config, raise_on_error=raise_on_error)
     return result.result_for_solid(solid_def.name)

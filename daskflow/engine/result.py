@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from daskflow.definitions.resource import build_resources
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 
 __all__ = ["PipelineExecutionResult", "SolidExecutionResult"]
 
@@ -28,8 +28,7 @@ class SolidExecutionResult:
 
     @property
     def skipped(self) -> bool:
-        return self.step_result is not None and self.step_result.status in ("skipped",
-                                                                             "canceled")
+        return self.step_result is not None and self.step_result.status in ("skipped", "canceled")
 
     @property
     def events(self) -> list[EventRecord]:
@@ -50,17 +49,20 @@ class SolidExecutionResult:
         """The value of an output; loaded through its IO manager when it was stored."""
         result = self.step_result
         if result is None or not result.has_output(output_name):
-            raise ValueError(f'solid "{self.solid_name}" produced no output "{output_name}" in '
-                             f"run {self._run.run_id} (status: "
-                             f"{result.status if result else 'not run'})")
+            raise ValueError(
+                f'solid "{self.solid_name}" produced no output "{output_name}" in '
+                f"run {self._run.run_id} (status: "
+                f"{result.status if result else 'not run'})"
+            )
         if output_name in result.values:
             return result.values[output_name]
         return self._run.load_stored_output(self.solid_name, output_name)
 
 
 class PipelineExecutionResult:
-    def __init__(self, payload: Any, success: bool, events: list[EventRecord],
-                 step_results: dict[str, Any]):
+    def __init__(
+        self, payload: Any, success: bool, events: list[EventRecord], step_results: dict[str, Any]
+    ):
         self._payload = payload
         self.pipeline = payload.pipeline
         self.run_id = payload.run_id
@@ -84,19 +86,29 @@ class PipelineExecutionResult:
         return [SolidExecutionResult(self, k) for k in self.step_results]
 
     def load_stored_output(self, solid_name: str, output_name: str) -> Any:
-        from daskflow.engine.step_io import output_context
+        from daskflow.engine.step.step_io import output_context
         from daskflow.io_managers import InputContext
 
         payload = self._payload
         output_def = payload.pipeline.solid_named(solid_name).definition.output_def_named(
-            output_name)
+            output_name
+        )
         key = output_def.io_manager_key
-        with build_resources(payload.resource_defs, payload.resolved.resources, [key],
-                             payload.run_id, storage_dir=payload.storage_dir) as resources:
+        with build_resources(
+            payload.resource_defs,
+            payload.resolved.resources,
+            [key],
+            payload.run_id,
+            storage_dir=payload.storage_dir,
+        ) as resources:
             up = output_context(payload, solid_name, output_def)
-            context = InputContext(input_name=output_name, solid_name=solid_name,
-                                   upstream_output=up, daskflow_type=output_def.daskflow_type,
-                                   resource_config=up.resource_config)
+            context = InputContext(
+                input_name=output_name,
+                solid_name=solid_name,
+                upstream_output=up,
+                daskflow_type=output_def.daskflow_type,
+                resource_config=up.resource_config,
+            )
             return getattr(resources, key).load_input(context)
 
     def __repr__(self) -> str:

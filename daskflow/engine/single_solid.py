@@ -23,9 +23,12 @@ def _value_solid(name: str, value: Any) -> SolidDefinition:
     return SolidDefinition(f"{name}_value", give, output_defs=[OutputDefinition()])
 
 
-def single_solid_pipeline(solid_def: Any, input_values: Mapping[str, Any],
-                          run_config: Mapping[str, Any] | None, mode_def: Any
-                          ) -> tuple[PipelineDefinition, dict[str, Any]]:
+def single_solid_pipeline(
+    solid_def: Any,
+    input_values: Mapping[str, Any],
+    run_config: Mapping[str, Any] | None,
+    mode_def: Any,
+) -> tuple[PipelineDefinition, dict[str, Any]]:
     invocations = []
     inputs = {}
     for name, value in input_values.items():
@@ -38,7 +41,8 @@ def single_solid_pipeline(solid_def: Any, input_values: Mapping[str, Any],
     if mode_def.uses_default_io_manager:  # values stay in memory unless the user chose
         resources["io_manager"] = mem_io_manager
     mode = ModeDefinition(mode_def.name, resources, mode_def.description)
-    pipeline = PipelineDefinition(f"{solid_def.name}_solid_pipeline", mode_defs=[mode],
-                                  invocations=invocations)
+    pipeline = PipelineDefinition(
+        f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
+    )
     defaults = {"execution": {"in_process": {}}}
     return pipeline, deep_merge(defaults, dict(run_config or {}))

@@ -6,9 +6,10 @@
 []
 """
 
+from daskflow.events import StepStatus
 from daskflow.instance._assets import AssetSummary, MaterializationRecord
 from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
-from daskflow.instance._events import EventStorage, StepStats, StepStatus, StoredEvent
+from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._process import coordinator_id

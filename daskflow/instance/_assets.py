@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._tables import asset_materializations as mats
 
@@ -72,11 +72,16 @@ def materialization_row(event_id: int, record: EventRecord) -> dict[str, Any] | 
         return None
     partition = data.get("partition")
     return dict(
-        asset_key=asset_key_string(data["asset_key"]), run_id=record.run_id,
-        solid_name=record.solid_name, step_key=record.step_key, timestamp=record.timestamp,
-        event_id=event_id, metadata=to_json(list(data.get("metadata_entries") or [])),
+        asset_key=asset_key_string(data["asset_key"]),
+        run_id=record.run_id,
+        solid_name=record.solid_name,
+        step_key=record.step_key,
+        timestamp=record.timestamp,
+        event_id=event_id,
+        metadata=to_json(list(data.get("metadata_entries") or [])),
         description=data.get("description"),
-        partition=None if partition is None else str(partition))
+        partition=None if partition is None else str(partition),
+    )
 
 
 class AssetIndex:
@@ -86,28 +91,47 @@ class AssetIndex:
 
     def get_asset_keys(self) -> list[AssetSummary]:
         """Every indexed asset key, sorted, with its latest materialization and count."""
-        latest = (select(mats.c.asset_key, func.max(mats.c.id).label("last_id"),
-                         func.count().label("count"))
-                  .group_by(mats.c.asset_key).subquery())
-        query = (select(latest.c.asset_key, mats.c.timestamp, mats.c.run_id, latest.c.count)
-                 .join(mats, mats.c.id == latest.c.last_id).order_by(latest.c.asset_key))
+        latest = (
+            select(
+                mats.c.asset_key, func.max(mats.c.id).label("last_id"), func.count().label("count")
+            )
+            .group_by(mats.c.asset_key)
+            .subquery()
+        )
+        query = (
+            select(latest.c.asset_key, mats.c.timestamp, mats.c.run_id, latest.c.count)
+            .join(mats, mats.c.id == latest.c.last_id)
+            .order_by(latest.c.asset_key)
+        )
         with self._db.read() as conn:
-            return [AssetSummary(row.asset_key, row.timestamp, row.run_id, row.count)
-                    for row in conn.execute(query)]
+            return [
+                AssetSummary(row.asset_key, row.timestamp, row.run_id, row.count)
+                for row in conn.execute(query)
+            ]
 
-    def get_materializations(self, asset_key: AssetKeyLike,
-                             limit: int | None = None) -> list[MaterializationRecord]:
+    def get_materializations(
+        self, asset_key: AssetKeyLike, limit: int | None = None
+    ) -> list[MaterializationRecord]:
         """Materializations of ``asset_key`` (dotted string or parts), newest first."""
         key = asset_key_string(asset_key)
         query = select(mats).where(mats.c.asset_key == key).order_by(mats.c.id.desc())
         if limit is not None:
             query = query.limit(limit)
         with self._db.read() as conn:
-            return [MaterializationRecord(
-                asset_key=row.asset_key, run_id=row.run_id, solid_name=row.solid_name,
-                step_key=row.step_key, timestamp=row.timestamp, event_id=row.event_id,
-                metadata_entries=from_json(row.metadata, []), description=row.description,
-                partition=row.partition) for row in conn.execute(query)]
+            return [
+                MaterializationRecord(
+                    asset_key=row.asset_key,
+                    run_id=row.run_id,
+                    solid_name=row.solid_name,
+                    step_key=row.step_key,
+                    timestamp=row.timestamp,
+                    event_id=row.event_id,
+                    metadata_entries=from_json(row.metadata, []),
+                    description=row.description,
+                    partition=row.partition,
+                )
+                for row in conn.execute(query)
+            ]
 
     def wipe_asset(self, asset_key: AssetKeyLike) -> int:
         """Remove ``asset_key`` from the index (events stay); returns the rows removed."""

@@ -18,7 +18,8 @@ class DaskflowAmbiguousRunIdError(DaskflowStorageError, LookupError):
         shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
         super().__init__(
             f'run id prefix "{prefix}" is ambiguous: it matches several runs ({shown}). '
-            "Give more characters of the run id.")
+            "Give more characters of the run id."
+        )
 
     def __reduce__(self):
         return (type(self), (self.prefix, self.matches))

@@ -10,12 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Row, case, insert, select, update
 
-from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 from daskflow.instance._assets import AssetIndex, materialization_row
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._process import coordinator_id
@@ -40,21 +39,20 @@ class StoredEvent:
 
     @staticmethod
     def from_row(row: Row[Any]) -> StoredEvent:
-        return StoredEvent(row.id, EventRecord(
-            run_id=row.run_id, timestamp=row.timestamp,
-            event_type=DaskflowEventType(row.event_type), pipeline_name=row.pipeline_name,
-            message=row.message, level=row.level, solid_name=row.solid_name,
-            step_key=row.step_key, data=from_json(row.data, {}) or {}))
-
-
-class StepStatus(StrEnum):
-    """Where a step stands, from its latest step event."""
-
-    IN_PROGRESS = "IN_PROGRESS"
-    UP_FOR_RETRY = "UP_FOR_RETRY"
-    SUCCESS = "SUCCESS"
-    FAILURE = "FAILURE"
-    SKIPPED = "SKIPPED"
+        return StoredEvent(
+            row.id,
+            EventRecord(
+                run_id=row.run_id,
+                timestamp=row.timestamp,
+                event_type=DaskflowEventType(row.event_type),
+                pipeline_name=row.pipeline_name,
+                message=row.message,
+                level=row.level,
+                solid_name=row.solid_name,
+                step_key=row.step_key,
+                data=from_json(row.data, {}) or {},
+            ),
+        )
 
 
 _STEP_STATUS = {
@@ -86,11 +84,17 @@ class StepStats:
 
 
 def _event_row(record: EventRecord) -> dict[str, Any]:
-    return dict(run_id=record.run_id, timestamp=record.timestamp,
-                event_type=DaskflowEventType(record.event_type).value,
-                pipeline_name=record.pipeline_name, solid_name=record.solid_name,
-                step_key=record.step_key, level=int(record.level), message=record.message or "",
-                data=to_json(record.data or {}))
+    return dict(
+        run_id=record.run_id,
+        timestamp=record.timestamp,
+        event_type=DaskflowEventType(record.event_type).value,
+        pipeline_name=record.pipeline_name,
+        solid_name=record.solid_name,
+        step_key=record.step_key,
+        level=int(record.level),
+        message=record.message or "",
+        data=to_json(record.data or {}),
+    )
 
 
 def _insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
@@ -107,11 +111,15 @@ def _run_changes(records: Sequence[EventRecord]) -> dict[str, dict[str, Any]]:
         if record.event_type == _Types.PIPELINE_START:
             coordinator = record.data.get("coordinator") or coordinator_id()
             changes.setdefault(record.run_id, {}).update(
-                status=RunStatus.STARTED.value, start_time=record.timestamp,
-                end_time=None, coordinator=str(coordinator))
+                status=RunStatus.STARTED.value,
+                start_time=record.timestamp,
+                end_time=None,
+                coordinator=str(coordinator),
+            )
         elif record.event_type in _FINISHED:
             changes.setdefault(record.run_id, {}).update(
-                status=_FINISHED[record.event_type].value, end_time=record.timestamp)
+                status=_FINISHED[record.event_type].value, end_time=record.timestamp
+            )
     return changes
 
 
@@ -123,12 +131,16 @@ def insert_events(conn: Connection, records: Sequence[EventRecord]) -> list[int]
     now = time.time()
     for run_id, values in _run_changes(records).items():
         if values["status"] == RunStatus.STARTED.value:  # a cancel request outlives the start
-            values["status"] = case((runs.c.status == RunStatus.CANCELING.value,
-                                     RunStatus.CANCELING.value), else_=RunStatus.STARTED.value)
-        conn.execute(update(runs).where(runs.c.run_id == run_id).values(**values,
-                                                                          updated_at=now))
-    index_rows = [row for event_id, record in zip(ids, records, strict=True)
-                  if (row := materialization_row(event_id, record)) is not None]
+            values["status"] = case(
+                (runs.c.status == RunStatus.CANCELING.value, RunStatus.CANCELING.value),
+                else_=RunStatus.STARTED.value,
+            )
+        conn.execute(update(runs).where(runs.c.run_id == run_id).values(**values, updated_at=now))
+    index_rows = [
+        row
+        for event_id, record in zip(ids, records, strict=True)
+        if (row := materialization_row(event_id, record)) is not None
+    ]
     if index_rows:
         conn.execute(insert(asset_materializations), index_rows)
     return ids
@@ -148,12 +160,15 @@ class EventStorage(AssetIndex):
         with self._db.write() as conn:
             return insert_events(conn, batch)
 
-    def get_events(self, run_id: str, after_id: int | None = None,
-                   event_types: Iterable[DaskflowEventType | str] | None = None,
-                   limit: int | None = None) -> list[StoredEvent]:
+    def get_events(
+        self,
+        run_id: str,
+        after_id: int | None = None,
+        event_types: Iterable[DaskflowEventType | str] | None = None,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
         """Events of a run in write order; ``after_id`` gives only newer ones (for tailing)."""
-        query = (select(event_logs).where(event_logs.c.run_id == run_id)
-                 .order_by(event_logs.c.id))
+        query = select(event_logs).where(event_logs.c.run_id == run_id).order_by(event_logs.c.id)
         if after_id is not None:
             query = query.where(event_logs.c.id > after_id)
         if event_types is not None:
@@ -166,18 +181,27 @@ class EventStorage(AssetIndex):
 
     def get_step_stats(self, run_id: str) -> dict[str, StepStats]:
         """Per step key (in the order steps first appear): status, times and attempts."""
-        query = (select(event_logs.c.step_key, event_logs.c.solid_name,
-                        event_logs.c.event_type, event_logs.c.timestamp)
-                 .where(event_logs.c.run_id == run_id,
-                        event_logs.c.event_type.in_([t.value for t in _STEP_STATUS]),
-                        event_logs.c.step_key.is_not(None))
-                 .order_by(event_logs.c.id))
+        query = (
+            select(
+                event_logs.c.step_key,
+                event_logs.c.solid_name,
+                event_logs.c.event_type,
+                event_logs.c.timestamp,
+            )
+            .where(
+                event_logs.c.run_id == run_id,
+                event_logs.c.event_type.in_([t.value for t in _STEP_STATUS]),
+                event_logs.c.step_key.is_not(None),
+            )
+            .order_by(event_logs.c.id)
+        )
         stats: dict[str, StepStats] = {}
         with self._db.read() as conn:
             for row in conn.execute(query):
                 status = _STEP_STATUS[DaskflowEventType(row.event_type)]
-                step = stats.setdefault(row.step_key,
-                                        StepStats(row.step_key, row.solid_name, status))
+                step = stats.setdefault(
+                    row.step_key, StepStats(row.step_key, row.solid_name, status)
+                )
                 _advance(step, status, row.timestamp)
         return stats
 

@@ -54,17 +54,38 @@ CONFIG_FILE = "daskflow.yaml"
 DB_FILE = "daskflow.db"
 
 _SCHEMA = {
-    "storage": Field(Selector({
-        "sqlite": Field({"base_dir": Field(
-            StringSource, is_required=False,
-            description="Directory of daskflow.db; relative paths are below the home.")}),
-        "postgres": {"url": Field(
-            StringSource, description="postgresql://user:password@host:port/database")},
-    }), is_required=False, description="Where runs, events and the asset index are kept."),
-    "intermediates": Field({"base_url": Field(
-        StringSource, is_required=False,
-        description="fsspec URL or local path for step outputs (default <home>/storage).")},
-        is_required=False),
+    "storage": Field(
+        Selector(
+            {
+                "sqlite": Field(
+                    {
+                        "base_dir": Field(
+                            StringSource,
+                            is_required=False,
+                            description="Directory of daskflow.db; relative to the home.",
+                        )
+                    }
+                ),
+                "postgres": {
+                    "url": Field(
+                        StringSource, description="postgresql://user:password@host:port/database"
+                    )
+                },
+            }
+        ),
+        is_required=False,
+        description="Where runs, events and the asset index are kept.",
+    ),
+    "intermediates": Field(
+        {
+            "base_url": Field(
+                StringSource,
+                is_required=False,
+                description="fsspec URL or local path for step outputs (default <home>/storage).",
+            )
+        },
+        is_required=False,
+    ),
 }
 
 _CREDENTIALS = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^\s:/@]*):[^\s@]*@")
@@ -133,9 +154,12 @@ def _read_yaml(config_path: Path, title: str) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        error = ConfigError((), f"expected a mapping of settings, got a {type(raw).__name__}.",
-                            "a mapping with keys storage, intermediates",
-                            hint="For example:\n  storage:\n    sqlite: {}")
+        error = ConfigError(
+            (),
+            f"expected a mapping of settings, got a {type(raw).__name__}.",
+            "a mapping with keys storage, intermediates",
+            hint="For example:\n  storage:\n    sqlite: {}",
+        )
         raise DaskflowConfigError([error], title=title)
     return raw
 
@@ -144,8 +168,9 @@ def _redacted(error: ConfigError, redact_env: Any) -> ConfigError:
     def clean(text: str | None) -> str | None:
         return None if text is None else redact_credentials(redact_env(text))
 
-    return replace(error, message=clean(error.message), received=clean(error.received),
-                   hint=clean(error.hint))
+    return replace(
+        error, message=clean(error.message), received=clean(error.received), hint=clean(error.hint)
+    )
 
 
 def _below(home: Path, path: str) -> Path:
@@ -168,12 +193,20 @@ def _postgres_url(url: str, title: str) -> str:
     try:
         parsed = make_url(url)
     except Exception:
-        error = ConfigError(path, "is not a valid database URL.", expected,
-                            hint="Write it as postgresql://user:password@host:port/database.")
+        error = ConfigError(
+            path,
+            "is not a valid database URL.",
+            expected,
+            hint="Write it as postgresql://user:password@host:port/database.",
+        )
         raise DaskflowConfigError([error], title=title) from None
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
-        error = ConfigError(path, f'expected a postgresql:// URL, got a "{parsed.drivername}" '
-                            "URL.", expected, hint="Use storage: {sqlite: {}} for SQLite.")
+        error = ConfigError(
+            path,
+            f'expected a postgresql:// URL, got a "{parsed.drivername}" URL.',
+            expected,
+            hint="Use storage: {sqlite: {}} for SQLite.",
+        )
         raise DaskflowConfigError([error], title=title)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")

@@ -31,8 +31,9 @@ class DaskflowInstance:
     index) and ``storage_dir``, the fsspec URL or local path under which IO managers keep
     step outputs. Use it as a context manager, or call ``dispose()`` when done."""
 
-    def __init__(self, settings: InstanceSettings, database: Database,
-                 temp_dir: Path | None = None) -> None:
+    def __init__(
+        self, settings: InstanceSettings, database: Database, temp_dir: Path | None = None
+    ) -> None:
         self.home: Path = settings.home
         self.storage_dir: str = settings.storage_dir
         self.run_storage = RunStorage(database)
@@ -47,8 +48,7 @@ class DaskflowInstance:
         return cls.from_home(resolve_home())
 
     @classmethod
-    def from_home(cls, home: str | os.PathLike[str],
-                  mark_stale: bool = True) -> DaskflowInstance:
+    def from_home(cls, home: str | os.PathLike[str], mark_stale: bool = True) -> DaskflowInstance:
         """The instance stored in ``home`` (created if missing), configured by its
         ``daskflow.yaml``. Stale runs of this host are marked failed unless ``mark_stale``
         is False."""
@@ -101,8 +101,12 @@ class DaskflowInstance:
     def __enter__(self) -> DaskflowInstance:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.dispose()
 
     def __repr__(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
 from daskflow.instance._tables import asset_materializations, event_logs, runs
@@ -57,13 +57,22 @@ class RunRecord:
     @staticmethod
     def from_row(row: Row[Any]) -> RunRecord:
         return RunRecord(
-            run_id=row.run_id, pipeline_name=row.pipeline_name, status=RunStatus(row.status),
-            mode=row.mode, run_config=from_json(row.run_config, {}) or {},
-            tags=from_json(row.tags, {}) or {}, solid_selection=from_json(row.solid_selection),
-            step_selection=from_json(row.step_selection), parent_run_id=row.parent_run_id,
-            root_run_id=row.root_run_id, coordinator=row.coordinator,
-            created_at=row.created_at, start_time=row.start_time, end_time=row.end_time,
-            updated_at=row.updated_at)
+            run_id=row.run_id,
+            pipeline_name=row.pipeline_name,
+            status=RunStatus(row.status),
+            mode=row.mode,
+            run_config=from_json(row.run_config, {}) or {},
+            tags=from_json(row.tags, {}) or {},
+            solid_selection=from_json(row.solid_selection),
+            step_selection=from_json(row.step_selection),
+            parent_run_id=row.parent_run_id,
+            root_run_id=row.root_run_id,
+            coordinator=row.coordinator,
+            created_at=row.created_at,
+            start_time=row.start_time,
+            end_time=row.end_time,
+            updated_at=row.updated_at,
+        )
 
 
 def _selection(value: Sequence[str] | None) -> str | None:
@@ -86,12 +95,18 @@ class RunStorage:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def create_run(self, pipeline_name: str, run_config: Mapping[str, Any] | None, mode: str,
-                   tags: Mapping[str, Any] | None = None,
-                   solid_selection: Sequence[str] | None = None,
-                   step_selection: Sequence[str] | None = None,
-                   parent_run_id: str | None = None, root_run_id: str | None = None,
-                   run_id: str | None = None) -> RunRecord:
+    def create_run(
+        self,
+        pipeline_name: str,
+        run_config: Mapping[str, Any] | None,
+        mode: str,
+        tags: Mapping[str, Any] | None = None,
+        solid_selection: Sequence[str] | None = None,
+        step_selection: Sequence[str] | None = None,
+        parent_run_id: str | None = None,
+        root_run_id: str | None = None,
+        run_id: str | None = None,
+    ) -> RunRecord:
         """Store a new run (status ``NOT_STARTED``); ``run_id`` defaults to a uuid4 hex.
 
         A re-execution names its ``parent_run_id``; ``root_run_id`` then defaults to the
@@ -99,13 +114,22 @@ class RunStorage:
         """
         now = time.time()
         values = dict(
-            run_id=run_id or uuid.uuid4().hex, pipeline_name=pipeline_name,
-            status=RunStatus.NOT_STARTED.value, mode=mode,
-            run_config=to_json(dict(run_config or {})), tags=to_json(dict(tags or {})),
+            run_id=run_id or uuid.uuid4().hex,
+            pipeline_name=pipeline_name,
+            status=RunStatus.NOT_STARTED.value,
+            mode=mode,
+            run_config=to_json(dict(run_config or {})),
+            tags=to_json(dict(tags or {})),
             solid_selection=_selection(solid_selection),
-            step_selection=_selection(step_selection), parent_run_id=parent_run_id,
-            root_run_id=root_run_id, coordinator=None, created_at=now, start_time=None,
-            end_time=None, updated_at=now)
+            step_selection=_selection(step_selection),
+            parent_run_id=parent_run_id,
+            root_run_id=root_run_id,
+            coordinator=None,
+            created_at=now,
+            start_time=None,
+            end_time=None,
+            updated_at=now,
+        )
         try:
             with self._db.write() as conn:
                 if parent_run_id and not root_run_id:
@@ -114,13 +138,15 @@ class RunStorage:
                 row = conn.execute(select(runs).where(runs.c.run_id == values["run_id"])).one()
         except IntegrityError:
             raise DaskflowStorageError(
-                f'a run with id "{values["run_id"]}" already exists') from None
+                f'a run with id "{values["run_id"]}" already exists'
+            ) from None
         return RunRecord.from_row(row)
 
     @staticmethod
     def _root_of(conn: Connection, parent_run_id: str) -> str:
-        root = conn.execute(select(runs.c.root_run_id)
-                            .where(runs.c.run_id == parent_run_id)).scalar_one_or_none()
+        root = conn.execute(
+            select(runs.c.root_run_id).where(runs.c.run_id == parent_run_id)
+        ).scalar_one_or_none()
         return root or parent_run_id
 
     def get_run(self, run_id: str) -> RunRecord | None:
@@ -132,16 +158,23 @@ class RunStorage:
             row = conn.execute(select(runs).where(runs.c.run_id == run_id)).one_or_none()
             if row is not None or len(run_id) < MIN_RUN_ID_PREFIX:
                 return None if row is None else RunRecord.from_row(row)
-            query = (select(runs).where(runs.c.run_id.startswith(run_id, autoescape=True))
-                     .order_by(runs.c.run_id).limit(_SHOWN_MATCHES + 1))
+            query = (
+                select(runs)
+                .where(runs.c.run_id.startswith(run_id, autoescape=True))
+                .order_by(runs.c.run_id)
+                .limit(_SHOWN_MATCHES + 1)
+            )
             rows = conn.execute(query).all()
         if len(rows) > 1:
             raise DaskflowAmbiguousRunIdError(run_id, [r.run_id for r in rows])
         return RunRecord.from_row(rows[0]) if rows else None
 
-    def get_runs(self, pipeline_name: str | None = None,
-                 status: RunStatus | str | Iterable[RunStatus | str] | None = None,
-                 limit: int | None = None) -> list[RunRecord]:
+    def get_runs(
+        self,
+        pipeline_name: str | None = None,
+        status: RunStatus | str | Iterable[RunStatus | str] | None = None,
+        limit: int | None = None,
+    ) -> list[RunRecord]:
         """Runs, newest first, optionally of one pipeline and/or in given status(es)."""
         query = select(runs).order_by(runs.c.created_at.desc(), runs.c.run_id.desc())
         if pipeline_name is not None:
@@ -157,16 +190,20 @@ class RunStorage:
         """Set a run that has not finished to ``CANCELING``; its coordinator then stops it
         and writes ``PIPELINE_CANCELED``. False if there is no such unfinished run."""
         active = [RunStatus.NOT_STARTED.value, RunStatus.STARTED.value]
-        query = (update(runs).where(runs.c.run_id == run_id, runs.c.status.in_(active))
-                 .values(status=RunStatus.CANCELING.value, updated_at=time.time()))
+        query = (
+            update(runs)
+            .where(runs.c.run_id == run_id, runs.c.status.in_(active))
+            .values(status=RunStatus.CANCELING.value, updated_at=time.time())
+        )
         with self._db.write() as conn:
             return bool(conn.execute(query).rowcount)
 
     def delete_run(self, run_id: str) -> bool:
         """Delete the run, its events and its asset index rows; False if there was no such run."""
         with self._db.write() as conn:
-            conn.execute(delete(asset_materializations)
-                         .where(asset_materializations.c.run_id == run_id))
+            conn.execute(
+                delete(asset_materializations).where(asset_materializations.c.run_id == run_id)
+            )
             conn.execute(delete(event_logs).where(event_logs.c.run_id == run_id))
             deleted = conn.execute(delete(runs).where(runs.c.run_id == run_id)).rowcount
         return bool(deleted)

@@ -52,8 +52,14 @@ _LOG = logging.getLogger("daskflow.io_managers")
 class DaskflowIOError(Exception):
     """Storing or loading a step output failed; names the run, solid, output and path."""
 
-    def __init__(self, message: str, run_id: str | None = None, solid_name: str | None = None,
-                 output_name: str | None = None, path: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        run_id: str | None = None,
+        solid_name: str | None = None,
+        output_name: str | None = None,
+        path: str | None = None,
+    ):
         super().__init__(message)
         self.run_id = run_id
         self.solid_name = solid_name
@@ -104,8 +110,9 @@ class IOManager(ABC):
     """Stores step outputs and loads them as downstream inputs."""
 
     @abstractmethod
-    def handle_output(self, context: OutputContext,
-                      obj: Any) -> Sequence[EventMetadataEntry] | None:
+    def handle_output(
+        self, context: OutputContext, obj: Any
+    ) -> Sequence[EventMetadataEntry] | None:
         """Persist ``obj``; returned entries go into the HANDLED_OUTPUT event."""
 
     @abstractmethod
@@ -125,12 +132,14 @@ class IOManagerDefinition(ResourceDefinition):
     """A resource whose value is an ``IOManager``; checked when the resource is built."""
 
     @staticmethod
-    def hardcoded_io_manager(value: IOManager,
-                             description: str | None = None) -> IOManagerDefinition:
+    def hardcoded_io_manager(
+        value: IOManager, description: str | None = None
+    ) -> IOManagerDefinition:
         """A definition that always provides ``value`` (handy in tests)."""
         if not isinstance(value, IOManager):
             raise DaskflowInvalidDefinitionError(
-                f"hardcoded_io_manager needs an IOManager, got {type(value).__name__}")
+                f"hardcoded_io_manager needs an IOManager, got {type(value).__name__}"
+            )
         return IOManagerDefinition(lambda _: value, description=description)
 
     @contextlib.contextmanager
@@ -140,7 +149,8 @@ class IOManagerDefinition(ResourceDefinition):
                 name = getattr(self.resource_fn, "__name__", "the io_manager function")
                 raise DaskflowInvalidDefinitionError(
                     f"{name} must return an IOManager (a subclass implementing handle_output "
-                    f"and load_input), got {type(value).__name__}")
+                    f"and load_input), got {type(value).__name__}"
+                )
             yield value
 
 

@@ -29,9 +29,11 @@ from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
 __all__ = ["check_usable_on_distributed"]
 
 
-def check_usable_on_distributed(io_manager: Any,
-                                resource_config: Mapping[str, Any] | None = None,
-                                storage_dir: str | None = None) -> str | None:
+def check_usable_on_distributed(
+    io_manager: Any,
+    resource_config: Mapping[str, Any] | None = None,
+    storage_dir: str | None = None,
+) -> str | None:
     """An explanation if ``io_manager`` can't serve a multi-process cluster, else None.
 
     ``io_manager`` is a built ``IOManager`` or an ``IOManagerDefinition``; for definitions

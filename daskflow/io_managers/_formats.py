@@ -35,8 +35,15 @@ try:  # cloudpickle (shipped with distributed) also pickles lambdas and local cl
 except ImportError:  # pragma: no cover - distributed is a dependency
     _pickler = pickle
 
-__all__ = ["PARQUET_MAGIC", "frame_to_table", "parquet_facts", "read_frame", "read_pickle",
-           "write_pickle", "write_table"]
+__all__ = [
+    "PARQUET_MAGIC",
+    "frame_to_table",
+    "parquet_facts",
+    "read_frame",
+    "read_pickle",
+    "write_pickle",
+    "write_table",
+]
 
 PARQUET_MAGIC = b"PAR1"  # the first (and last) four bytes of every parquet file
 
@@ -88,8 +95,9 @@ def write_table(table: pa.Table, file: IO[bytes]) -> None:
     pq.write_table(table, file, dictionary_pagesize_limit=DICTIONARY_PAGE_LIMIT)
 
 
-def read_frame(file: IO[bytes] | str, filesystem: Any = None,
-               columns: list[str] | None = None) -> pd.DataFrame:
+def read_frame(
+    file: IO[bytes] | str, filesystem: Any = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """Read one parquet file written by ``write_table``, with the original dtypes.
 
     ``columns`` reads only those columns (Dask pushes projections down to here).
@@ -108,8 +116,7 @@ def read_frame(file: IO[bytes] | str, filesystem: Any = None,
         by_position = dict(enumerate(dtypes))
     elif names is not None and len(names) == len(dtypes):
         by_name = dict(zip(names, dtypes, strict=True))
-        by_position = {i: by_name[str(c)] for i, c in enumerate(frame.columns)
-                       if str(c) in by_name}
+        by_position = {i: by_name[str(c)] for i, c in enumerate(frame.columns) if str(c) in by_name}
     else:
         return frame
     for position, (token, is_arrow) in by_position.items():
@@ -130,8 +137,9 @@ def parquet_facts(file: IO[bytes] | str) -> tuple[int, int]:
     return metadata.num_rows, columns
 
 
-def _restore_column(frame: pd.DataFrame, table: pa.Table, position: int, token: str,
-                    is_arrow: bool) -> None:
+def _restore_column(
+    frame: pd.DataFrame, table: pa.Table, position: int, token: str, is_arrow: bool
+) -> None:
     if is_arrow:
         arrow_column = table.column(str(frame.columns[position]))
         frame.isetitem(position, pd.arrays.ArrowExtensionArray(arrow_column))

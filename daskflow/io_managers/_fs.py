@@ -74,8 +74,15 @@ from daskflow.io_managers._reference import (
     reference_manifest,
 )
 
-__all__ = ["DEFAULT_STORAGE_DIR", "MARKER", "FilesystemIOManager", "StoredPart",
-           "fs_io_manager", "is_process_local_url", "memory_url_problem"]
+__all__ = [
+    "DEFAULT_STORAGE_DIR",
+    "MARKER",
+    "FilesystemIOManager",
+    "StoredPart",
+    "fs_io_manager",
+    "is_process_local_url",
+    "memory_url_problem",
+]
 
 MARKER = "_SUCCESS"
 DEFAULT_STORAGE_DIR = "./.daskflow/storage"
@@ -96,12 +103,14 @@ class StoredPart:
 
 def memory_url_problem(base_dir: str) -> str:
     """The explanation for rejecting a ``memory://`` base directory on a cluster."""
-    return (f"fs_io_manager with base_dir {base_dir!r} cannot be used with a distributed "
-            "cluster: memory:// is private to each process, so workers could not read each "
-            "other's outputs. Use a local directory shared by all workers or an object store "
-            "such as s3://bucket/prefix as base_dir, or mem_io_manager (Dask hands outputs "
-            "from task to task), or run on threads (execution: {threads: {}}, or a "
-            "LocalCluster with processes: false), where memory:// works.")
+    return (
+        f"fs_io_manager with base_dir {base_dir!r} cannot be used with a distributed "
+        "cluster: memory:// is private to each process, so workers could not read each "
+        "other's outputs. Use a local directory shared by all workers or an object store "
+        "such as s3://bucket/prefix as base_dir, or mem_io_manager (Dask hands outputs "
+        "from task to task), or run on threads (execution: {threads: {}}, or a "
+        "LocalCluster with processes: false), where memory:// works."
+    )
 
 
 def is_process_local_url(url: str) -> bool:
@@ -171,8 +180,12 @@ def _read_value(file: IO[bytes]) -> Any:
 class FilesystemIOManager(IOManager):
     """Stores outputs under ``base_dir`` (a local path or any fsspec URL)."""
 
-    def __init__(self, base_dir: str, storage_options: Mapping[str, Any] | None = None,
-                 on_distributed_worker: bool = False):
+    def __init__(
+        self,
+        base_dir: str,
+        storage_options: Mapping[str, Any] | None = None,
+        on_distributed_worker: bool = False,
+    ):
         self.storage_options = dict(storage_options or {})
         fs, root = url_to_fs(base_dir, **self.storage_options)
         self._fs: Any = fs
@@ -213,15 +226,21 @@ class FilesystemIOManager(IOManager):
         if self.is_process_local and os.getpid() != self._pid:
             raise DaskflowIOError(
                 f"{self.distributed_problem()} (output {output.output_name!r} of solid "
-                f"{output.solid_name!r} in run {output.run_id!r})", *output.identifier, path)
+                f"{output.solid_name!r} in run {output.run_id!r})",
+                *output.identifier,
+                path,
+            )
 
     # -- locations ------------------------------------------------------------------------
 
     def output_dir(self, output: OutputContext) -> str:
         """The filesystem path (no protocol) of the output: its file or its directory."""
         run_id, solid_name, output_name = output.identifier
-        segments = (_check_segment(run_id, "run id"), _check_segment(solid_name, "solid name"),
-                    _check_segment(output_name, "output name"))
+        segments = (
+            _check_segment(run_id, "run id"),
+            _check_segment(solid_name, "solid name"),
+            _check_segment(output_name, "output name"),
+        )
         return "/".join((self._root.rstrip("/"), *segments))
 
     def describe_location(self, context: OutputContext) -> str | None:
@@ -238,22 +257,26 @@ class FilesystemIOManager(IOManager):
                 f"output {context.output_name!r} of solid {context.solid_name!r} is a lazy "
                 f"dask collection ({type(obj).__name__}); fs_io_manager stores computed values "
                 "only (the engine writes dask DataFrames partition by partition)",
-                *context.identifier)
+                *context.identifier,
+            )
         table = frame_to_table(obj) if isinstance(obj, pd.DataFrame) else None
         shape = obj.shape if isinstance(obj, pd.DataFrame) else (None, None)
         if table is not None:
             fmt, write = PARQUET, lambda f: write_table(table, f)
         else:
             if isinstance(obj, pd.DataFrame):
-                context.log.info("output %r of solid %r: pyarrow cannot store this frame "
-                                 "(duplicate column names or mixed object columns); "
-                                 "pickling it", context.output_name, context.solid_name)
+                context.log.info(
+                    "output %r of solid %r: pyarrow cannot store this frame "
+                    "(duplicate column names or mixed object columns); "
+                    "pickling it",
+                    context.output_name,
+                    context.solid_name,
+                )
             fmt, write = PICKLE, lambda f: write_pickle(obj, f)
         nbytes = self._write_single(context, write)
         return self._entries(context, fmt, nbytes, *shape)
 
-    def _write_single(self, context: OutputContext,
-                      write: Callable[[IO[bytes]], None]) -> int:
+    def _write_single(self, context: OutputContext, write: Callable[[IO[bytes]], None]) -> int:
         """Publish the output as one file at its path; the publication is the commit."""
         path = self.output_dir(context)
         self._check_process(context, path)
@@ -329,12 +352,15 @@ class FilesystemIOManager(IOManager):
             raise DaskflowIOError(
                 f"partition {index} of output {context.output_name!r} of solid "
                 f"{context.solid_name!r} cannot be stored as parquet (duplicate column names "
-                "or object columns mixing types)", *context.identifier)
+                "or object columns mixing types)",
+                *context.identifier,
+            )
         part = self._write_file(context, _part_name(index), lambda f: write_table(table, f))
         return StoredPart(part.name, part.nbytes, len(frame), frame.shape[1])
 
-    def _write_file(self, context: OutputContext, name: str,
-                    write: Callable[[IO[bytes]], None]) -> StoredPart:
+    def _write_file(
+        self, context: OutputContext, name: str, write: Callable[[IO[bytes]], None]
+    ) -> StoredPart:
         out_dir = self.output_dir(context)
         self._check_process(context, out_dir)
         final_path = f"{out_dir}/{name}"
@@ -350,16 +376,16 @@ class FilesystemIOManager(IOManager):
             raise self._write_error(context, final_path, exc) from exc
         return StoredPart(name, nbytes)
 
-    def _write_error(self, context: OutputContext, path: str,
-                     exc: Exception) -> DaskflowIOError:
+    def _write_error(self, context: OutputContext, path: str, exc: Exception) -> DaskflowIOError:
         url = self._url(path)
         return DaskflowIOError(
             f"could not write output {context.output_name!r} of solid {context.solid_name!r} "
             f"in run {context.run_id!r} to {url}: {type(exc).__name__}: {exc}",
-            *context.identifier, url)
+            *context.identifier,
+            url,
+        )
 
-    def _write_renamed(self, out_dir: str, name: str,
-                       write: Callable[[IO[bytes]], None]) -> int:
+    def _write_renamed(self, out_dir: str, name: str, write: Callable[[IO[bytes]], None]) -> int:
         fs = self.fs
         tmp_path = f"{out_dir}/.tmp-{uuid.uuid4().hex}-{name}.inprogress"
         try:
@@ -384,8 +410,9 @@ class FilesystemIOManager(IOManager):
             os.unlink(out_dir)
             return _open_new(tmp_path)
 
-    def commit_output(self, context: OutputContext, parts: Sequence[StoredPart],
-                      fmt: str = PARQUET) -> list[EventMetadataEntry]:
+    def commit_output(
+        self, context: OutputContext, parts: Sequence[StoredPart], fmt: str = PARQUET
+    ) -> list[EventMetadataEntry]:
         """Write the ``_SUCCESS`` marker (the output becomes readable) and describe it."""
         rows = [p.rows for p in parts if p.rows is not None]
         manifest = {
@@ -407,27 +434,36 @@ class FilesystemIOManager(IOManager):
         if not self._local:  # a single file of an earlier write would shadow the parts
             _discard_file(self.fs, self.output_dir(context))
         self._write_file(context, MARKER, write_marker)
-        return self._entries(context, fmt, manifest["bytes"], manifest["rows"],
-                             manifest["columns"])
+        return self._entries(context, fmt, manifest["bytes"], manifest["rows"], manifest["columns"])
 
-    def commit_reference(self, context: OutputContext, reference: SourceReference,
-                         parts: Sequence[Any] = ()) -> list[EventMetadataEntry]:
+    def commit_reference(
+        self, context: OutputContext, reference: SourceReference, parts: Sequence[Any] = ()
+    ) -> list[EventMetadataEntry]:
         """Commit an output recorded by reference (``parts``: its checks' results, if any)."""
-        manifest = {**reference_manifest(context, reference, parts), "format": PARQUET,
-                    "written_at": datetime.now(UTC).isoformat()}
+        manifest = {
+            **reference_manifest(context, reference, parts),
+            "format": PARQUET,
+            "written_at": datetime.now(UTC).isoformat(),
+        }
         if not self._local:
             _discard_file(self.fs, self.output_dir(context))
         self._write_file(context, MARKER, lambda f: f.write(json.dumps(manifest).encode()))
-        return [*self._entries(context, "parquet (by reference)", 0, manifest["rows"],
-                               manifest["columns"]),
-                EventMetadataEntry.text(reference.source, "source"),
-                EventMetadataEntry.int(len(reference.files), "files")]
+        return [
+            *self._entries(
+                context, "parquet (by reference)", 0, manifest["rows"], manifest["columns"]
+            ),
+            EventMetadataEntry.text(reference.source, "source"),
+            EventMetadataEntry.int(len(reference.files), "files"),
+        ]
 
-    def _entries(self, context: OutputContext, fmt: str, nbytes: int, rows: int | None,
-                 columns: int | None) -> list[EventMetadataEntry]:
-        entries = [EventMetadataEntry.path(self.describe_location(context) or "", "path"),
-                   EventMetadataEntry.text(fmt, "format"),
-                   EventMetadataEntry.int(nbytes, "bytes")]
+    def _entries(
+        self, context: OutputContext, fmt: str, nbytes: int, rows: int | None, columns: int | None
+    ) -> list[EventMetadataEntry]:
+        entries = [
+            EventMetadataEntry.path(self.describe_location(context) or "", "path"),
+            EventMetadataEntry.text(fmt, "format"),
+            EventMetadataEntry.int(nbytes, "bytes"),
+        ]
         if rows is not None:
             entries.append(EventMetadataEntry.int(rows, "rows"))
         if columns is not None:
@@ -470,8 +506,9 @@ class FilesystemIOManager(IOManager):
                     return read_pickle(file)
             frames = [self.read_part(path) for path in paths]
         except FileNotFoundError as exc:
-            raise self._error(upstream, "is committed but a file of it is missing",
-                              str(exc)) from exc
+            raise self._error(
+                upstream, "is committed but a file of it is missing", str(exc)
+            ) from exc
         if len(frames) == 1:
             return frames[0]
         return pd.concat(frames)
@@ -500,9 +537,12 @@ class FilesystemIOManager(IOManager):
         """URLs of a committed frame output's parquet files, in partition order."""
         manifest = self.read_manifest(context)
         if manifest.get("layout") == "reference":
-            raise self._error(context, "is recorded by reference to "
-                              f"{manifest['reference']['path']} and has no part files of its "
-                              "own; read it with read_lazy()")
+            raise self._error(
+                context,
+                "is recorded by reference to "
+                f"{manifest['reference']['path']} and has no part files of its "
+                "own; read it with read_lazy()",
+            )
         return [self._url(path) for path in self._part_paths(context, manifest)]
 
     def read_manifest(self, context: OutputContext) -> dict[str, Any]:
@@ -525,8 +565,10 @@ class FilesystemIOManager(IOManager):
         try:
             raw = self.fs.cat_file(marker)
         except (FileNotFoundError, NotADirectoryError):
-            raise self._error(context, f"was never committed (no file at "
-                              f"{self._url(out_dir)}, no {MARKER} marker in it)") from None
+            raise self._error(
+                context,
+                f"was never committed (no file at {self._url(out_dir)}, no {MARKER} marker in it)",
+            ) from None
         try:
             manifest = json.loads(raw)
         except ValueError:  # an empty marker written by other tools: look at the files
@@ -541,9 +583,17 @@ class FilesystemIOManager(IOManager):
         file.seek(0)
         rows, columns = parquet_facts(file) if fmt == PARQUET else (None, None)
         part = asdict(StoredPart(context.output_name, nbytes, rows, columns))
-        return {"format": fmt, "layout": "file", "parts": [part], "bytes": nbytes,
-                "rows": rows, "columns": columns, "run_id": context.run_id,
-                "solid_name": context.solid_name, "output_name": context.output_name}
+        return {
+            "format": fmt,
+            "layout": "file",
+            "parts": [part],
+            "bytes": nbytes,
+            "rows": rows,
+            "columns": columns,
+            "run_id": context.run_id,
+            "solid_name": context.solid_name,
+            "output_name": context.output_name,
+        }
 
     def _manifest_from_listing(self, context: OutputContext, out_dir: str) -> dict[str, Any]:
         names = [path.rsplit("/", 1)[-1] for path in self.fs.ls(out_dir, detail=False)]
@@ -562,11 +612,14 @@ class FilesystemIOManager(IOManager):
             return [out_dir]
         return [f"{out_dir}/{part['name']}" for part in manifest["parts"]]
 
-    def _error(self, output: OutputContext, problem: str,
-               detail: str | None = None) -> DaskflowIOError:
+    def _error(
+        self, output: OutputContext, problem: str, detail: str | None = None
+    ) -> DaskflowIOError:
         url = self.describe_location(output)
-        message = (f"output {output.output_name!r} of solid {output.solid_name!r} in run "
-                   f"{output.run_id!r} {problem}")
+        message = (
+            f"output {output.output_name!r} of solid {output.solid_name!r} in run "
+            f"{output.run_id!r} {problem}"
+        )
         if detail:
             message += f": {detail}"
         if url and url not in message:
@@ -582,18 +635,27 @@ def _part_order(part: Any) -> tuple[int, str]:
 
 @io_manager(
     config_schema={
-        "base_dir": Field(Noneable(StringSource), default_value=None,
-                          description="Local path or fsspec URL (s3://bucket/prefix). "
-                                      "Default: the instance's storage directory."),
-        "storage_options": Field(Permissive(), is_required=False,
-                                 description="Passed to fsspec (e.g. endpoint_url, key)."),
+        "base_dir": Field(
+            Noneable(StringSource),
+            default_value=None,
+            description="Local path or fsspec URL (s3://bucket/prefix). "
+            "Default: the instance's storage directory.",
+        ),
+        "storage_options": Field(
+            Permissive(),
+            is_required=False,
+            description="Passed to fsspec (e.g. endpoint_url, key).",
+        ),
     },
 )
 def fs_io_manager(init_context: Any) -> FilesystemIOManager:
     """Persist outputs as parquet (pandas frames) or pickle files on any fsspec filesystem."""
     config = init_context.resource_config or {}
-    base_dir = (config.get("base_dir") or getattr(init_context, "storage_dir", None)
-                or DEFAULT_STORAGE_DIR)
+    base_dir = (
+        config.get("base_dir") or getattr(init_context, "storage_dir", None) or DEFAULT_STORAGE_DIR
+    )
     return FilesystemIOManager(
-        base_dir, config.get("storage_options"),
-        on_distributed_worker=bool(getattr(init_context, "on_distributed_worker", False)))
+        base_dir,
+        config.get("storage_options"),
+        on_distributed_worker=bool(getattr(init_context, "on_distributed_worker", False)),
+    )

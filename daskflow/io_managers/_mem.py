@@ -32,9 +32,11 @@ from daskflow.io_managers._base import (
 
 __all__ = ["InMemoryIOManager", "mem_io_manager"]
 
-_PROBLEM = ("mem_io_manager keeps outputs in the memory of one process, so it cannot serve "
-            "a distributed cluster whose workers are separate processes. Use fs_io_manager "
-            "with a directory shared by all workers or an object store (s3://...).")
+_PROBLEM = (
+    "mem_io_manager keeps outputs in the memory of one process, so it cannot serve "
+    "a distributed cluster whose workers are separate processes. Use fs_io_manager "
+    "with a directory shared by all workers or an object store (s3://...)."
+)
 
 
 class InMemoryIOManager(IOManager):
@@ -66,7 +68,9 @@ class InMemoryIOManager(IOManager):
         if os.getpid() != self._pid:
             raise DaskflowIOError(
                 f"{_PROBLEM} (output {output.output_name!r} of solid {output.solid_name!r} in "
-                f"run {output.run_id!r}, process {os.getpid()})", *output.identifier)
+                f"run {output.run_id!r}, process {os.getpid()})",
+                *output.identifier,
+            )
 
     def handle_output(self, context: OutputContext, obj: Any) -> None:
         self._check_process(context)
@@ -83,7 +87,8 @@ class InMemoryIOManager(IOManager):
             f"output {upstream.output_name!r} of solid {upstream.solid_name!r} in run "
             f"{upstream.run_id!r} is not in this mem_io_manager (process {os.getpid()}); it "
             "only holds outputs handled by the same process since it was created",
-            *upstream.identifier)
+            *upstream.identifier,
+        )
 
     def has_output(self, context: OutputContext) -> bool:
         with self._lock:
@@ -97,4 +102,5 @@ class InMemoryIOManager(IOManager):
 def mem_io_manager(init_context: Any) -> InMemoryIOManager:
     """Keep outputs in memory; only for runs whose steps all run in one process."""
     return InMemoryIOManager(
-        on_distributed_worker=bool(getattr(init_context, "on_distributed_worker", False)))
+        on_distributed_worker=bool(getattr(init_context, "on_distributed_worker", False))
+    )

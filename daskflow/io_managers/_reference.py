@@ -35,13 +35,27 @@ from typing import Any
 
 from daskflow.io_managers._base import DaskflowIOError, OutputContext
 
-__all__ = ["SourceFile", "SourceReference", "decode_filters", "encode_filters", "read_reference",
-           "reference_manifest"]
+__all__ = [
+    "SourceFile",
+    "SourceReference",
+    "decode_filters",
+    "encode_filters",
+    "read_reference",
+    "reference_manifest",
+]
 
 # read_parquet options (FSSpec reader) that shape the frame and are kept when recorded
-_FSSPEC_OPTIONS = ("index", "categories", "calculate_divisions", "ignore_metadata_file",
-                   "split_row_groups", "blocksize", "aggregate_files", "parquet_file_extension",
-                   "kwargs")
+_FSSPEC_OPTIONS = (
+    "index",
+    "categories",
+    "calculate_divisions",
+    "ignore_metadata_file",
+    "split_row_groups",
+    "blocksize",
+    "aggregate_files",
+    "parquet_file_extension",
+    "kwargs",
+)
 
 
 class NotRecordable(Exception):
@@ -49,6 +63,7 @@ class NotRecordable(Exception):
 
 
 # -- filters ------------------------------------------------------------------------------
+
 
 def _encode_value(value: Any) -> Any:
     import numpy as np
@@ -122,8 +137,12 @@ def decode_filters(filters: Any) -> Any:
 
 
 def _is_predicate(item: Any) -> bool:
-    return isinstance(item, list | tuple) and len(item) == 3 and isinstance(item[0], str) \
+    return (
+        isinstance(item, list | tuple)
+        and len(item) == 3
+        and isinstance(item[0], str)
         and isinstance(item[1], str)
+    )
 
 
 def _json_option(name: str, value: Any) -> Any:
@@ -137,6 +156,7 @@ def _json_option(name: str, value: Any) -> Any:
 
 
 # -- files --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SourceFile:
@@ -179,6 +199,7 @@ def _protocol(fs: Any) -> str:
 
 # -- the reference ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SourceReference:
     """An unmodified parquet read, recorded instead of copied (no credentials in it)."""
@@ -203,8 +224,11 @@ class SourceReference:
         except ImportError:  # pragma: no cover - another dask layout
             return None
         expr = getattr(value, "expr", None)
-        if not isinstance(expr, ReadParquetFSSpec) or expr.operand("_series") \
-                or expr.operand("_partitions") is not None:
+        if (
+            not isinstance(expr, ReadParquetFSSpec)
+            or expr.operand("_series")
+            or expr.operand("_partitions") is not None
+        ):
             return None  # pyarrow-filesystem reads (filesystem="arrow") are copied too
         try:
             return cls._from_fsspec(expr)
@@ -216,42 +240,59 @@ class SourceReference:
         if expr.operand("filesystem") != "fsspec" or expr.operand("engine") != "pyarrow":
             raise NotRecordable("a filesystem or engine object")
         info = expr._dataset_info
-        if info.get("has_metadata_file") or info.get("partitions") \
-                or info.get("partition_names"):
+        if info.get("has_metadata_file") or info.get("partitions") or info.get("partition_names"):
             return None  # a _metadata file or hive partitions: a file list reads differently
         options = {name: _json_option(name, expr.operand(name)) for name in _FSSPEC_OPTIONS}
         return cls._build(expr, info["fs"], list(info["ds"].files), options, "fsspec")
 
     @classmethod
-    def _build(cls, expr: Any, fs: Any, paths: list[str], options: dict[str, Any],
-               reader: str) -> SourceReference:
+    def _build(
+        cls, expr: Any, fs: Any, paths: list[str], options: dict[str, Any], reader: str
+    ) -> SourceReference:
         if not paths:
             raise NotRecordable("no files")
         stats = _stat(fs, paths)
-        files = tuple(SourceFile(fs.unstrip_protocol(p), stats.get(p, {}).get("size"),
-                                 _tag(stats.get(p, {}))) for p in paths)
+        files = tuple(
+            SourceFile(fs.unstrip_protocol(p), stats.get(p, {}).get("size"), _tag(stats.get(p, {})))
+            for p in paths
+        )
         columns = expr.operand("columns")
         encode_filters(expr.operand("filters"))  # NotRecordable now, not at the commit
         path = expr.path
-        return cls(list(path) if isinstance(path, list | tuple) else path, _protocol(fs),
-                   files, None if columns is None else list(columns),
-                   expr.operand("filters"), options, reader)
+        return cls(
+            list(path) if isinstance(path, list | tuple) else path,
+            _protocol(fs),
+            files,
+            None if columns is None else list(columns),
+            expr.operand("filters"),
+            options,
+            reader,
+        )
 
     # -- manifest -------------------------------------------------------------------------
 
     def to_manifest(self) -> dict[str, Any]:
-        return {"path": self.path, "protocol": self.protocol, "reader": self.reader,
-                "files": [{"url": f.url, "size": f.size, "tag": f.tag} for f in self.files],
-                "columns": self.columns, "filters": encode_filters(self.filters),
-                "options": self.options}
+        return {
+            "path": self.path,
+            "protocol": self.protocol,
+            "reader": self.reader,
+            "files": [{"url": f.url, "size": f.size, "tag": f.tag} for f in self.files],
+            "columns": self.columns,
+            "filters": encode_filters(self.filters),
+            "options": self.options,
+        }
 
     @classmethod
     def from_manifest(cls, data: Mapping[str, Any]) -> SourceReference:
-        return cls(data["path"], data["protocol"],
-                   tuple(SourceFile(f["url"], f.get("size"), f.get("tag"))
-                         for f in data["files"]),
-                   data.get("columns"), decode_filters(data.get("filters")),
-                   dict(data.get("options") or {}), data.get("reader", "fsspec"))
+        return cls(
+            data["path"],
+            data["protocol"],
+            tuple(SourceFile(f["url"], f.get("size"), f.get("tag")) for f in data["files"]),
+            data.get("columns"),
+            decode_filters(data.get("filters")),
+            dict(data.get("options") or {}),
+            data.get("reader", "fsspec"),
+        )
 
     # -- reading --------------------------------------------------------------------------
 
@@ -268,9 +309,14 @@ class SourceReference:
         kwargs = options.pop("kwargs", None) or {}
         if isinstance(options.get("parquet_file_extension"), list):
             options["parquet_file_extension"] = tuple(options["parquet_file_extension"])
-        return dd.read_parquet([f.url for f in self.files], columns=self.columns,
-                               filters=self.filters, storage_options=dict(storage_options or {}),
-                               **options, **kwargs)
+        return dd.read_parquet(
+            [f.url for f in self.files],
+            columns=self.columns,
+            filters=self.filters,
+            storage_options=dict(storage_options or {}),
+            **options,
+            **kwargs,
+        )
 
     def check_unchanged(self, fs: Any, output: OutputContext) -> None:
         """Raise if a recorded file is missing or differs in size (or ETag/mtime)."""
@@ -291,24 +337,38 @@ class SourceReference:
                 f"reference to {self.source}, but its source file {recorded.url} {problem}: "
                 f"it changed since run {output.run_id!r} recorded it, so that output can no "
                 "longer be read (re-run the step that produced it)",
-                *output.identifier, recorded.url)
+                *output.identifier,
+                recorded.url,
+            )
 
 
 # -- the IO manager's side ----------------------------------------------------------------
 
-def reference_manifest(context: OutputContext, reference: SourceReference,
-                       parts: Any = ()) -> dict[str, Any]:
+
+def reference_manifest(
+    context: OutputContext, reference: SourceReference, parts: Any = ()
+) -> dict[str, Any]:
     """The ``_SUCCESS`` manifest of a reference output (``parts``: the checks, if any ran)."""
     rows = [p.rows for p in parts]
-    return {"layout": "reference", "parts": [], "bytes": 0,
-            "rows": sum(rows) if rows else None,
-            "columns": len(reference.columns) if reference.columns else None,
-            "reference": reference.to_manifest(), "run_id": context.run_id,
-            "solid_name": context.solid_name, "output_name": context.output_name}
+    return {
+        "layout": "reference",
+        "parts": [],
+        "bytes": 0,
+        "rows": sum(rows) if rows else None,
+        "columns": len(reference.columns) if reference.columns else None,
+        "reference": reference.to_manifest(),
+        "run_id": context.run_id,
+        "solid_name": context.solid_name,
+        "output_name": context.output_name,
+    }
 
 
-def read_reference(context: OutputContext, manifest: Mapping[str, Any], own_fs: Any,
-                   storage_options: Mapping[str, Any]) -> Any:
+def read_reference(
+    context: OutputContext,
+    manifest: Mapping[str, Any],
+    own_fs: Any,
+    storage_options: Mapping[str, Any],
+) -> Any:
     """A reference output as a lazy frame, once its source files are found unchanged.
 
     The IO manager's ``storage_options`` are used only for a source on its own protocol

@@ -188,15 +188,17 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
     extremes = dtype_ok and (column.min_value is not None or column.max_value is not None)
     summary = summarize(series, extremes) if extremes or not column.nullable else None
     if not column.nullable and summary.nulls:
-        failures.append(_counted(name, "nullable", summary.nulls,
-                                 "with a null value (not nullable)"))
+        failures.append(
+            _counted(name, "nullable", summary.nulls, "with a null value (not nullable)")
+        )
     if dtype_ok:
         failures.extend(_value_rules(name, column, series, summary))
     return failures
 
 
-def _value_rules(name: str, column: Column, series: pd.Series,
-                 summary: Summary | None) -> list[ColumnFailure]:
+def _value_rules(
+    name: str, column: Column, series: pd.Series, summary: Summary | None
+) -> list[ColumnFailure]:
     """min/max/allowed/unique: each guarded so incomparable data becomes a failure.
 
     Cheap summaries come first (min and max, the distinct values): offending rows are
@@ -206,18 +208,37 @@ def _value_rules(name: str, column: Column, series: pd.Series,
     rules: list[tuple[str, Callable[[], Any], str]] = []
     low, high = (summary.low, summary.high) if summary is not None else (None, None)
     if column.min_value is not None and not _holds(lambda: low >= column.min_value):
-        rules.append(("min_value", lambda: series < column.min_value,
-                      f"below min_value {column.min_value!r}"))
+        rules.append(
+            (
+                "min_value",
+                lambda: series < column.min_value,
+                f"below min_value {column.min_value!r}",
+            )
+        )
     if column.max_value is not None and not _holds(lambda: high <= column.max_value):
-        rules.append(("max_value", lambda: series > column.max_value,
-                      f"above max_value {column.max_value!r}"))
+        rules.append(
+            (
+                "max_value",
+                lambda: series > column.max_value,
+                f"above max_value {column.max_value!r}",
+            )
+        )
     if column.allowed_values is not None and not _only_allowed(series, column.allowed_values):
-        rules.append(("allowed_values",
-                      lambda: series.notna() & ~series.isin(column.allowed_values),
-                      f"not in allowed_values {list(column.allowed_values)!r}"))
+        rules.append(
+            (
+                "allowed_values",
+                lambda: series.notna() & ~series.isin(column.allowed_values),
+                f"not in allowed_values {list(column.allowed_values)!r}",
+            )
+        )
     if column.unique:
-        rules.append(("unique", lambda: series[series.notna()].duplicated(keep=False),
-                      "with duplicated values (unique)"))
+        rules.append(
+            (
+                "unique",
+                lambda: series[series.notna()].duplicated(keep=False),
+                "with duplicated values (unique)",
+            )
+        )
     failures = []
     for rule, offending_mask, detail in rules:
         try:

@@ -78,8 +78,11 @@ def _split_row_groups(params: Mapping[str, Any]) -> dict[str, Any]:
     value = params.get("split_row_groups")
     if value is None:
         return {}
-    ok = value in ("infer", "adaptive") or isinstance(value, bool) or (
-        isinstance(value, int) and value > 0)
+    ok = (
+        value in ("infer", "adaptive")
+        or isinstance(value, bool)
+        or (isinstance(value, int) and value > 0)
+    )
     if not ok:
         raise DaskflowTypeLoadError(
             'DaskDataFrame loader: "parquet.split_row_groups" must be "infer", "adaptive", '

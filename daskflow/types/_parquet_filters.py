@@ -35,10 +35,14 @@ _KEY = "parquet.filters"
 
 
 def _error(path: str, predicate: Any, problem: str) -> DaskflowTypeLoadError:
-    shown = json.dumps(list(predicate), default=str) if isinstance(predicate, list | tuple) \
+    shown = (
+        json.dumps(list(predicate), default=str)
+        if isinstance(predicate, list | tuple)
         else repr(predicate)
+    )
     return DaskflowTypeLoadError(
-        f'DaskDataFrame loader: config "{path}" ({shown}): {problem}', config_key=path)
+        f'DaskDataFrame loader: config "{path}" ({shown}): {problem}', config_key=path
+    )
 
 
 def normalise_filters(filters: Any) -> list[tuple[str, Any, Any]] | list[list[tuple]]:
@@ -50,15 +54,21 @@ def normalise_filters(filters: Any) -> list[tuple[str, Any, Any]] | list[list[tu
     if not isinstance(filters, list | tuple) or not filters:
         raise DaskflowTypeLoadError(
             f'DaskDataFrame loader: "{_KEY}" must be a non-empty list of [column, op, value] '
-            f"predicates (or a list of such lists), got {filters!r}", config_key=_KEY)
-    if all(isinstance(item, list | tuple) and item and isinstance(item[0], str)
-           for item in filters):
+            f"predicates (or a list of such lists), got {filters!r}",
+            config_key=_KEY,
+        )
+    if all(
+        isinstance(item, list | tuple) and item and isinstance(item[0], str) for item in filters
+    ):
         return [_predicate(item, f"{_KEY}[{i}]") for i, item in enumerate(filters)]
     groups = []
     for i, group in enumerate(filters):
         if not isinstance(group, list | tuple) or not group:
-            raise _error(f"{_KEY}[{i}]", group, "expected a [column, op, value] predicate or a "
-                                                "non-empty list of them")
+            raise _error(
+                f"{_KEY}[{i}]",
+                group,
+                "expected a [column, op, value] predicate or a non-empty list of them",
+            )
         groups.append([_predicate(item, f"{_KEY}[{i}][{j}]") for j, item in enumerate(group)])
     return groups
 
@@ -68,8 +78,11 @@ def _predicate(item: Any, path: str) -> tuple[str, str, Any]:
         raise _error(path, item, "expected [column, op, value]")
     column, op, value = item
     if op not in OPERATORS:
-        raise _error(path, item, f"unknown operator {op!r}; use one of "
-                                 + ", ".join(repr(o) for o in OPERATORS))
+        raise _error(
+            path,
+            item,
+            f"unknown operator {op!r}; use one of " + ", ".join(repr(o) for o in OPERATORS),
+        )
     if op in ("in", "not in") and not isinstance(value, list | tuple | set):
         raise _error(path, item, f'"{op}" needs a list of values, got {value!r}')
     return column, op, value
@@ -108,8 +121,11 @@ def _typed(predicate: tuple[str, str, Any], path: str, schema: Callable[[], Any]
         return predicate
     arrow = schema()
     if column not in arrow.names:
-        raise _error(path, predicate, f'the dataset has no column "{column}" (its columns: '
-                                      f"{', '.join(arrow.names)})")
+        raise _error(
+            path,
+            predicate,
+            f'the dataset has no column "{column}" (its columns: {", ".join(arrow.names)})',
+        )
     arrow_type = arrow.field(column).type
     typed = [_convert(v, arrow_type, path, predicate, column) for v in values]
     return column, op, typed if op in ("in", "not in") else typed[0]
@@ -142,9 +158,13 @@ def _convert(value: Any, arrow_type: Any, path: str, predicate: Any, column: str
             raise TypeError(f"a {type(value).__name__}, not a string")
         return value
     except (TypeError, ValueError, ArithmeticError, pd.errors.OutOfBoundsDatetime) as exc:
-        raise _error(path, predicate, f'column "{column}" holds {arrow_type} values; '
-                                      f"{json.dumps(value, default=str)} is not "
-                                      f"{_expected(arrow_type)}: {exc}") from exc
+        raise _error(
+            path,
+            predicate,
+            f'column "{column}" holds {arrow_type} values; '
+            f"{json.dumps(value, default=str)} is not "
+            f"{_expected(arrow_type)}: {exc}",
+        ) from exc
 
 
 def _expected(arrow_type: Any) -> str:
@@ -155,7 +175,7 @@ def _expected(arrow_type: Any) -> str:
     if pa.types.is_timestamp(arrow_type):
         return "a timestamp (e.g. 1998-09-02 or 1998-09-02T12:30:00)"
     if pa.types.is_decimal(arrow_type):
-        return "a decimal number (e.g. \"0.05\")"
+        return 'a decimal number (e.g. "0.05")'
     if pa.types.is_integer(arrow_type):
         return "an integer"
     if pa.types.is_floating(arrow_type):
@@ -209,8 +229,7 @@ def parquet_schema(path: str, storage_options: dict[str, Any] | None) -> Any:
     if not paths:
         raise FileNotFoundError(path)
     if len(paths) == 1 and fs.isdir(paths[0]):
-        return ds.dataset(paths[0], filesystem=fs, format="parquet",
-                          partitioning="hive").schema
+        return ds.dataset(paths[0], filesystem=fs, format="parquet", partitioning="hive").schema
     if not fs.exists(paths[0]):
         raise FileNotFoundError(path)
     return ds.dataset(paths[0], filesystem=fs, format="parquet").schema

@@ -59,8 +59,13 @@ def summarize(series: pd.Series, extremes: bool = True) -> Summary:
 def _numpy_summary(series: pd.Series) -> Summary | None:
     """min/max straight from a numpy array; None when it holds nulls or isn't numeric."""
     values = series.array
-    if not isinstance(values, np.ndarray | pd.arrays.NumpyExtensionArray |
-                      pd.arrays.DatetimeArray | pd.arrays.TimedeltaArray):
+    if not isinstance(
+        values,
+        np.ndarray
+        | pd.arrays.NumpyExtensionArray
+        | pd.arrays.DatetimeArray
+        | pd.arrays.TimedeltaArray,
+    ):
         return None
     array = np.asarray(values._ndarray if hasattr(values, "_ndarray") else values)
     if array.size == 0 or array.dtype.kind not in "iufmMb":
@@ -97,15 +102,19 @@ def _short_strings(series: pd.Series) -> list[str] | None:
     for chunk in chunks.chunks:
         if len(chunk) == 0:
             continue
-        offsets = np.frombuffer(chunk.buffers()[1],
-                                dtype=np.int64 if pa.types.is_large_string(chunk.type)
-                                else np.int32)
+        offsets = np.frombuffer(
+            chunk.buffers()[1], dtype=np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        )
         start, stop = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
         raw = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[start:stop]
         codes = raw if width == 1 else raw.view(np.uint16)
-        present = np.flatnonzero(np.bincount(codes, minlength=256 ** width))
-        found.update(code.astype(np.uint8 if width == 1 else np.uint16).tobytes()
-                     .decode("utf-8", errors="replace") for code in present)
+        present = np.flatnonzero(np.bincount(codes, minlength=256**width))
+        found.update(
+            code.astype(np.uint8 if width == 1 else np.uint16)
+            .tobytes()
+            .decode("utf-8", errors="replace")
+            for code in present
+        )
     return list(found)
 
 

@@ -91,10 +91,17 @@ def parse_cluster(spec: str, stack: contextlib.ExitStack) -> Scheduler:
         from distributed import LocalCluster
 
         cluster = stack.enter_context(
-            LocalCluster(n_workers=n_workers, threads_per_worker=threads, processes=True,
-                         dashboard_address="127.0.0.1:0"))
-        print(f"{spec}: LocalCluster at {cluster.scheduler_address}, "
-              f"dashboard {cluster.dashboard_link}")
+            LocalCluster(
+                n_workers=n_workers,
+                threads_per_worker=threads,
+                processes=True,
+                dashboard_address="127.0.0.1:0",
+            )
+        )
+        print(
+            f"{spec}: LocalCluster at {cluster.scheduler_address}, "
+            f"dashboard {cluster.dashboard_link}"
+        )
         return _address_scheduler(spec, cluster.scheduler_address)
     if "://" in spec:
         import cloudpickle
@@ -104,15 +111,17 @@ def parse_cluster(spec: str, stack: contextlib.ExitStack) -> Scheduler:
         cloudpickle.register_pickle_by_value(examples.tpch)  # workers may not import it
         return _address_scheduler(spec, spec)
     raise argparse.ArgumentTypeError(
-        f"unknown --cluster {spec!r}: use threads[:N], in_process, local:WxT or tcp://host:port")
+        f"unknown --cluster {spec!r}: use threads[:N], in_process, local:WxT or tcp://host:port"
+    )
 
 
 def _address_scheduler(label: str, address: str) -> Scheduler:
     return Scheduler(label, {"dask": {"cluster": {"address": address}}}, address)
 
 
-def run_pipeline(query: int, data_dir: str, scheduler: Scheduler, mode: str,
-                 store: str | None) -> tuple[pd.DataFrame, float]:
+def run_pipeline(
+    query: int, data_dir: str, scheduler: Scheduler, mode: str, store: str | None
+) -> tuple[pd.DataFrame, float]:
     """The answer of query ``query``'s pipeline and its wall time (seconds)."""
     entry = PIPELINES[query]
     base_dir = None
@@ -120,8 +129,9 @@ def run_pipeline(query: int, data_dir: str, scheduler: Scheduler, mode: str,
         base_dir = store or tempfile.mkdtemp(prefix=f"tpch-q{query}-")
     try:
         start = time.perf_counter()
-        result = execute_pipeline(entry.pipeline, entry.config(data_dir, scheduler.execution,
-                                                               base_dir), mode=mode)
+        result = execute_pipeline(
+            entry.pipeline, entry.config(data_dir, scheduler.execution, base_dir), mode=mode
+        )
         answer = result.output_for_solid(entry.answer_solid)
         return answer, time.perf_counter() - start
     finally:
@@ -137,8 +147,9 @@ def run_handwritten(query: int, data_dir: str, scheduler: Scheduler) -> tuple[pd
         return answer, time.perf_counter() - start
 
 
-def check(query: int, answer: pd.DataFrame, reference: Callable[[int], pd.DataFrame] | None
-          ) -> bool | None:
+def check(
+    query: int, answer: pd.DataFrame, reference: Callable[[int], pd.DataFrame] | None
+) -> bool | None:
     """Whether ``answer`` equals DuckDB's (None when not checked); prints the difference."""
     if reference is None:
         return None
@@ -154,26 +165,45 @@ def summary(timings: list[Timing]) -> pd.DataFrame:
     """Best and all wall times per query, scheduler and runner."""
     frame = pd.DataFrame([vars(t) for t in timings])
     grouped = frame.groupby(["query", "scheduler", "runner"], sort=False)
-    return grouped.agg(best_s=("seconds", "min"),
-                       runs_s=("seconds", lambda s: " ".join(f"{v:.2f}" for v in s)),
-                       matches=("matches", lambda m: None if m.isna().all() else bool(m.all())))
+    return grouped.agg(
+        best_s=("seconds", "min"),
+        runs_s=("seconds", lambda s: " ".join(f"{v:.2f}" for v in s)),
+        matches=("matches", lambda m: None if m.isna().all() else bool(m.all())),
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="TPC-H daskflow pipelines, timed and checked")
-    parser.add_argument("--query", "-q", type=int, action="append", choices=sorted(PIPELINES),
-                        help="query to run (repeatable; default: all)")
-    parser.add_argument("--data", "-d", required=True,
-                        help="directory written by examples/tpch/data.py")
-    parser.add_argument("--cluster", "-c", action="append",
-                        help="threads[:N] (default), in_process, local:WxT, tcp://host:port "
-                             "(repeatable)")
-    parser.add_argument("--mode", choices=["default", "in_memory"], default="default",
-                        help="default: parquet intermediates; in_memory: none written")
+    parser.add_argument(
+        "--query",
+        "-q",
+        type=int,
+        action="append",
+        choices=sorted(PIPELINES),
+        help="query to run (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--data", "-d", required=True, help="directory written by examples/tpch/data.py"
+    )
+    parser.add_argument(
+        "--cluster",
+        "-c",
+        action="append",
+        help="threads[:N] (default), in_process, local:WxT, tcp://host:port (repeatable)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=["default", "in_memory"],
+        default="default",
+        help="default: parquet intermediates; in_memory: none written",
+    )
     parser.add_argument("--store", help="keep intermediates under this directory")
     parser.add_argument("--repeat", "-r", type=int, default=1, help="runs of each (default 1)")
-    parser.add_argument("--handwritten", action="store_true",
-                        help="also time handwritten.py's query after each pipeline run")
+    parser.add_argument(
+        "--handwritten",
+        action="store_true",
+        help="also time handwritten.py's query after each pipeline run",
+    )
     parser.add_argument("--no-check", action="store_true", help="skip the DuckDB comparison")
     return parser.parse_args(argv)
 
@@ -197,17 +227,28 @@ def main(argv: list[str] | None = None) -> int:
         for repeat in range(1, args.repeat + 1):
             for query in args.query or sorted(PIPELINES):
                 for scheduler in schedulers:
-                    timings += _one_round(query, data_dir, scheduler, args, repeat,
-                                          None if args.no_check else reference)
+                    timings += _one_round(
+                        query,
+                        data_dir,
+                        scheduler,
+                        args,
+                        repeat,
+                        None if args.no_check else reference,
+                    )
     print()
     print(summary(timings).to_string())
     return 1 if any(t.matches is False for t in timings) else 0
 
 
-def _one_round(query: int, data_dir: str, scheduler: Scheduler, args: argparse.Namespace,
-               repeat: int, reference: Callable[[int], pd.DataFrame] | None) -> list[Timing]:
-    runs = [("pipeline", lambda: run_pipeline(query, data_dir, scheduler, args.mode,
-                                              args.store))]
+def _one_round(
+    query: int,
+    data_dir: str,
+    scheduler: Scheduler,
+    args: argparse.Namespace,
+    repeat: int,
+    reference: Callable[[int], pd.DataFrame] | None,
+) -> list[Timing]:
+    runs = [("pipeline", lambda: run_pipeline(query, data_dir, scheduler, args.mode, args.store))]
     if args.handwritten:
         runs.append(("handwritten", lambda: run_handwritten(query, data_dir, scheduler)))
     timings = []
@@ -215,8 +256,11 @@ def _one_round(query: int, data_dir: str, scheduler: Scheduler, args: argparse.N
         answer, seconds = run()
         matches = check(query, answer, reference)
         status = {True: ", same as DuckDB", False: ", DIFFERS from DuckDB", None: ""}[matches]
-        print(f"Q{query} {runner:<11} on {scheduler.label} (run {repeat}): "
-              f"{len(answer)} rows in {seconds:.2f} s{status}", flush=True)
+        print(
+            f"Q{query} {runner:<11} on {scheduler.label} (run {repeat}): "
+            f"{len(answer)} rows in {seconds:.2f} s{status}",
+            flush=True,
+        )
         timings.append(Timing(query, scheduler.label, runner, seconds, matches))
     return timings
 

@@ -47,10 +47,16 @@ def _check_config(entry, walls_seen):
     assert [row["solid"] for row in entry["solids"]] == SOLIDS
     for row in entry["solids"]:
         assert row["tasks"] >= 1 and row["task_seconds"] > 0
-        parts = (row["compute_seconds"] + row["check_seconds"] + row["write_seconds"]
-                 + row["load_seconds"])
-        assert parts == pytest.approx(row["task_seconds"], rel=1e-6, abs=1e-9) \
+        parts = (
+            row["compute_seconds"]
+            + row["check_seconds"]
+            + row["write_seconds"]
+            + row["load_seconds"]
+        )
+        assert (
+            parts == pytest.approx(row["task_seconds"], rel=1e-6, abs=1e-9)
             or row["compute_seconds"] == 0
+        )
     score = entry["solids"][0]
     assert score["rows"] == 400 and score["bytes_written"] > 0 and score["write_seconds"] > 0
     assert entry["io_bytes_written"] > 0
@@ -61,19 +67,35 @@ def _check_config(entry, walls_seen):
     assert shares == pytest.approx(entry["busy_seconds"], rel=1e-6, abs=1e-6)
     wall = entry["wall"]["values"][entry["median_repetition"]]
     assert entry["busy_seconds"] + entry["overhead"]["seconds"] == pytest.approx(
-        wall, rel=1e-6, abs=1e-6)
+        wall, rel=1e-6, abs=1e-6
+    )
     overhead = entry["overhead"]
     assert overhead["lead"] + overhead["gaps"] + overhead["tail"] == pytest.approx(
-        overhead["seconds"], rel=1e-6, abs=1e-9)
+        overhead["seconds"], rel=1e-6, abs=1e-9
+    )
 
 
 def test_bench_on_threads_with_a_baseline(config, tmp_path, monkeypatch):
     path, source = config
     monkeypatch.syspath_prepend(os.path.dirname(os.path.dirname(HERE)))
     out = tmp_path / "out"
-    result = invoke("bench", "-f", PIPELINE, "-c", path, "--cluster", "threads:2",
-                    "--repeat", 2, "--warmup", 0, "--out", out,
-                    "--baseline", f"tests.bench.tiny_pipeline:baseline({source!r})")
+    result = invoke(
+        "bench",
+        "-f",
+        PIPELINE,
+        "-c",
+        path,
+        "--cluster",
+        "threads:2",
+        "--repeat",
+        2,
+        "--warmup",
+        0,
+        "--out",
+        out,
+        "--baseline",
+        f"tests.bench.tiny_pipeline:baseline({source!r})",
+    )
     assert result.exit_code == 0, result.output
     assert "per solid" in result.output and "gather" in result.output
     report = json.loads((out / "report.json").read_text())
@@ -82,8 +104,9 @@ def test_bench_on_threads_with_a_baseline(config, tmp_path, monkeypatch):
     assert entry["label"] == "threads:2" and entry["parallelism"] == 2
     _check_config(entry, 2)
     baseline = entry["baseline"]
-    ratios = [p / b for p, b in zip(entry["wall"]["values"], baseline["wall"]["values"],
-                                    strict=True)]
+    ratios = [
+        p / b for p, b in zip(entry["wall"]["values"], baseline["wall"]["values"], strict=True)
+    ]
     assert baseline["ratio"]["median"] == pytest.approx(statistics.median(ratios))
     assert entry["performance_report"] is None
     markdown = (out / "report.md").read_text()
@@ -97,8 +120,22 @@ def test_bench_on_threads_with_a_baseline(config, tmp_path, monkeypatch):
 def test_bench_on_a_local_cluster_saves_the_performance_report(config, tmp_path):
     path, _ = config
     out = tmp_path / "out"
-    result = invoke("bench", "-f", PIPELINE, "-c", path, "--cluster", "local:1x1",
-                    "--repeat", 1, "--warmup", 0, "--out", out, "--no-charts")
+    result = invoke(
+        "bench",
+        "-f",
+        PIPELINE,
+        "-c",
+        path,
+        "--cluster",
+        "local:1x1",
+        "--repeat",
+        1,
+        "--warmup",
+        0,
+        "--out",
+        out,
+        "--no-charts",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text())
     (entry,) = report["configs"]
@@ -115,10 +152,27 @@ def test_fresh_workers_restart_the_cluster_before_every_run(config, tmp_path, mo
     path, source = config
     monkeypatch.syspath_prepend(os.path.dirname(os.path.dirname(HERE)))
     out = tmp_path / "out"
-    result = invoke("bench", "-f", PIPELINE, "-c", path, "--cluster", "local:1x1",
-                    "--repeat", 2, "--warmup", 0, "--out", out, "--no-charts",
-                    "--no-performance-report", "--fresh-workers", "--keep-runs",
-                    "--baseline", f"tests.bench.tiny_pipeline:baseline({source!r})")
+    result = invoke(
+        "bench",
+        "-f",
+        PIPELINE,
+        "-c",
+        path,
+        "--cluster",
+        "local:1x1",
+        "--repeat",
+        2,
+        "--warmup",
+        0,
+        "--out",
+        out,
+        "--no-charts",
+        "--no-performance-report",
+        "--fresh-workers",
+        "--keep-runs",
+        "--baseline",
+        f"tests.bench.tiny_pipeline:baseline({source!r})",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text())
     (entry,) = report["configs"]
@@ -131,20 +185,25 @@ def test_fresh_workers_restart_the_cluster_before_every_run(config, tmp_path, mo
     from daskflow.instance import DaskflowInstance
 
     with DaskflowInstance.from_home(tmp_path / "home") as instance:
-        workers = [{e.record.data.get("worker") for e in instance.event_storage.get_events(run)}
-                   - {None} for run in entry["run_ids"]]
+        workers = [
+            {e.record.data.get("worker") for e in instance.event_storage.get_events(run)} - {None}
+            for run in entry["run_ids"]
+        ]
     assert all(workers) and not workers[0] & workers[1]  # a new worker process each run
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--cluster", "gpus:4"], 'unknown cluster "gpus:4"'),
-    (["--cluster", "local:2"], "local:WxT"),
-    (["--baseline", "no_such_module_xyz:fn"], "importing no_such_module_xyz failed"),
-    (["--baseline", "os.path:no_such_fn"], 'has no attribute "no_such_fn"'),
-    (["--baseline", "os.path"], "expected MODULE:FUNCTION"),
-    (["--baseline", "os.path:join(x)"], "literals"),
-    (["--repeat", 0], "--repeat"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--cluster", "gpus:4"], 'unknown cluster "gpus:4"'),
+        (["--cluster", "local:2"], "local:WxT"),
+        (["--baseline", "no_such_module_xyz:fn"], "importing no_such_module_xyz failed"),
+        (["--baseline", "os.path:no_such_fn"], 'has no attribute "no_such_fn"'),
+        (["--baseline", "os.path"], "expected MODULE:FUNCTION"),
+        (["--baseline", "os.path:join(x)"], "literals"),
+        (["--repeat", 0], "--repeat"),
+    ],
+)
 def test_bad_arguments_exit_2_naming_the_problem(config, tmp_path, args, message):
     path, _ = config
     result = invoke("bench", "-f", PIPELINE, "-c", path, "--out", tmp_path / "out", *args)
@@ -156,7 +215,20 @@ def test_bad_arguments_exit_2_naming_the_problem(config, tmp_path, args, message
 def test_a_failing_run_exits_1(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text('solids: {score: {inputs: {src: {parquet: {path: "/nonexistent/x"}}}}}\n')
-    result = invoke("bench", "-f", PIPELINE, "-c", bad, "--cluster", "threads:1",
-                    "--repeat", 1, "--warmup", 0, "--out", tmp_path / "out")
+    result = invoke(
+        "bench",
+        "-f",
+        PIPELINE,
+        "-c",
+        bad,
+        "--cluster",
+        "threads:1",
+        "--repeat",
+        1,
+        "--warmup",
+        0,
+        "--out",
+        tmp_path / "out",
+    )
     assert result.exit_code == 1, result.output
     assert "failed on threads:1" in result.output

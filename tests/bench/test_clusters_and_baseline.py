@@ -7,15 +7,23 @@ from daskflow.bench._baseline import BaselineError, load_baseline
 from daskflow.bench._clusters import open_cluster, spec_from_execution
 
 
-@pytest.mark.parametrize("spec, kind, workers, threads, execution", [
-    ("in_process", "in_process", None, 1, {"in_process": {}}),
-    ("threads", "threads", None, None, {"threads": {}}),
-    ("threads:4", "threads", None, 4, {"threads": {"max_workers": 4}}),
-    ("local:2x3", "local", 2, 3, {"dask": {"cluster": {"address": None}}}),
-    ("address:tcp://h:8786", "address", None, None,
-     {"dask": {"cluster": {"address": "tcp://h:8786"}}}),
-    ("tcp://h:8786", "address", None, None, {"dask": {"cluster": {"address": "tcp://h:8786"}}}),
-])
+@pytest.mark.parametrize(
+    "spec, kind, workers, threads, execution",
+    [
+        ("in_process", "in_process", None, 1, {"in_process": {}}),
+        ("threads", "threads", None, None, {"threads": {}}),
+        ("threads:4", "threads", None, 4, {"threads": {"max_workers": 4}}),
+        ("local:2x3", "local", 2, 3, {"dask": {"cluster": {"address": None}}}),
+        (
+            "address:tcp://h:8786",
+            "address",
+            None,
+            None,
+            {"dask": {"cluster": {"address": "tcp://h:8786"}}},
+        ),
+        ("tcp://h:8786", "address", None, None, {"dask": {"cluster": {"address": "tcp://h:8786"}}}),
+    ],
+)
 def test_parse_cluster(spec, kind, workers, threads, execution):
     parsed = parse_cluster(spec)
     assert (parsed.kind, parsed.workers, parsed.threads) == (kind, workers, threads)
@@ -24,7 +32,8 @@ def test_parse_cluster(spec, kind, workers, threads, execution):
 
 def test_a_distributed_execution_connects_by_address_with_the_performance_report():
     assert parse_cluster("local:1x1").execution("tcp://x:1", performance_report=True) == {
-        "dask": {"cluster": {"address": "tcp://x:1"}, "performance_report": True}}
+        "dask": {"cluster": {"address": "tcp://x:1"}, "performance_report": True}
+    }
 
 
 @pytest.mark.parametrize("spec", ["gpu", "threads:0", "threads:x", "local:2", "local:0x1", ""])
@@ -63,14 +72,17 @@ def test_load_baseline_from_a_file(tmp_path):
     assert load_baseline(f"{path}:run")() == 42
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("math", "expected MODULE:FUNCTION"),
-    ("no_such_module_abc:f", "ModuleNotFoundError"),
-    ("math:nope", 'has no attribute "nope"'),
-    ("math:pi", "not callable"),
-    ("math:factorial(n)", "literals"),
-    ("/no/such/file.py:f", "no such file"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("math", "expected MODULE:FUNCTION"),
+        ("no_such_module_abc:f", "ModuleNotFoundError"),
+        ("math:nope", 'has no attribute "nope"'),
+        ("math:pi", "not callable"),
+        ("math:factorial(n)", "literals"),
+        ("/no/such/file.py:f", "no such file"),
+    ],
+)
 def test_bad_baselines(spec, message):
     with pytest.raises(BaselineError, match=message):
         load_baseline(spec)

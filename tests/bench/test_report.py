@@ -21,30 +21,39 @@ from daskflow.bench._report import (
     solid_of,
 )
 from daskflow.bench._write import load_report, write_report
-from daskflow.engine.events import DaskflowEventType as E
-from daskflow.engine.events import EventRecord
+from daskflow.events import DaskflowEventType as E
+from daskflow.events import EventRecord
 
 SOLIDS = ["load", "total"]
 
 
 def _rep(wall, start=100.0, tasks=(), steps=None, cpu=1.0, peak=1000, workers=None):
-    usage = Usage(ProcessUsage(peak, cpu, 10, 20),
-                  {w: ProcessUsage(p, cpu, 1, 2) for w, p in (workers or {}).items()})
-    return Repetition(wall, start, usage, [TaskRecord(*t) for t in tasks], steps or {},
-                      run_id=f"run-{wall}")
+    usage = Usage(
+        ProcessUsage(peak, cpu, 10, 20),
+        {w: ProcessUsage(p, cpu, 1, 2) for w, p in (workers or {}).items()},
+    )
+    return Repetition(
+        wall, start, usage, [TaskRecord(*t) for t in tasks], steps or {}, run_id=f"run-{wall}"
+    )
 
 
 def _tasks(start=100.0):
     """load: two partitions in parallel, its write tasks, a foreign task, then total."""
-    return [("load", start + 0.5, start + 1.5, "w1"), ("load", start + 0.5, start + 1.0, "w2"),
-            ("load_write", start + 1.5, start + 2.0, "w1"),
-            ("shuffle-transfer", start + 1.0, start + 1.5, "w2"),
-            ("total", start + 2.5, start + 3.0, "w1")]
+    return [
+        ("load", start + 0.5, start + 1.5, "w1"),
+        ("load", start + 0.5, start + 1.0, "w2"),
+        ("load_write", start + 1.5, start + 2.0, "w1"),
+        ("shuffle-transfer", start + 1.0, start + 1.5, "w2"),
+        ("total", start + 2.5, start + 3.0, "w1"),
+    ]
 
 
-STEPS = {"load": StepStats(rows=400, bytes_written=4096, check_seconds=0.1,
-                           write_seconds=0.2, partitions=2, lazy=True),
-         "total": StepStats(bytes_written=10, bytes_read=4096, load_seconds=0.05)}
+STEPS = {
+    "load": StepStats(
+        rows=400, bytes_written=4096, check_seconds=0.1, write_seconds=0.2, partitions=2, lazy=True
+    ),
+    "total": StepStats(bytes_written=10, bytes_read=4096, load_seconds=0.05),
+}
 
 
 def test_solid_of_strips_the_suffixes_of_known_solids_only():
@@ -87,10 +96,19 @@ def test_median_index_and_pair_ratios():
 
 
 def _config_report(baseline=True):
-    runs = [_rep(4.0, tasks=_tasks(), steps=STEPS, cpu=2.0, peak=500, workers={"w1": 7}),
-            _rep(3.5, start=200.0, tasks=_tasks(200.0), steps=STEPS, cpu=3.0, peak=900,
-                 workers={"w1": 5, "w2": 6}),
-            _rep(9.0, start=300.0, tasks=_tasks(300.0), steps=STEPS, cpu=4.0, peak=800)]
+    runs = [
+        _rep(4.0, tasks=_tasks(), steps=STEPS, cpu=2.0, peak=500, workers={"w1": 7}),
+        _rep(
+            3.5,
+            start=200.0,
+            tasks=_tasks(200.0),
+            steps=STEPS,
+            cpu=3.0,
+            peak=900,
+            workers={"w1": 5, "w2": 6},
+        ),
+        _rep(9.0, start=300.0, tasks=_tasks(300.0), steps=STEPS, cpu=4.0, peak=800),
+    ]
     base = [_rep(1.0), _rep(1.0), _rep(3.0)] if baseline else None
     return build_config_report("local:2x1", "local", 2, runs, SOLIDS, base, "perf.html")
 
@@ -127,17 +145,19 @@ def test_config_report_breaks_down_the_median_repetition():
 
 
 def test_workers_restarted_before_every_run_are_named_by_rank():
-    runs = [_rep(1.0, workers={"tcp://a:1": 7, "tcp://a:2": 3}),
-            _rep(1.0, workers={"tcp://a:4": 5, "tcp://a:3": 9})]
-    config = build_config_report("local:2x1", "local", 2, runs, SOLIDS,
-                                 workers_restarted=True)
+    runs = [
+        _rep(1.0, workers={"tcp://a:1": 7, "tcp://a:2": 3}),
+        _rep(1.0, workers={"tcp://a:4": 5, "tcp://a:3": 9}),
+    ]
+    config = build_config_report("local:2x1", "local", 2, runs, SOLIDS, workers_restarted=True)
     assert config.worker_peak_rss == {"worker 1": 9, "worker 2": 5}
     assert config.workers_peak_rss_total == 14
 
 
 def _report():
-    return build_report("tiny", "default", 3, 1, [_config_report(), _config_report(False)],
-                        "mod:fn")
+    return build_report(
+        "tiny", "default", 3, 1, [_config_report(), _config_report(False)], "mod:fn"
+    )
 
 
 def test_json_round_trip():
@@ -193,11 +213,20 @@ def test_step_stats_from_events():
     nbytes = {"label": "bytes", "kind": "int", "value": 100}
     events = [
         _event(E.STEP_INPUT, "lazy", check_seconds=5.0),  # on the coordinator: left out
-        _event(E.STEP_OUTPUT, "lazy", output_name="result",
-               type_check={"metadata_entries": [rows]}),
+        _event(
+            E.STEP_OUTPUT, "lazy", output_name="result", type_check={"metadata_entries": [rows]}
+        ),
         _event(E.HANDLED_OUTPUT, "lazy", output_name="result", metadata_entries=[nbytes]),
-        _event(E.STEP_SUCCESS, "lazy", partitions=2, rows=7, bytes_written=100,
-               check_seconds=0.1, write_seconds=0.2, build_seconds=0.05),
+        _event(
+            E.STEP_SUCCESS,
+            "lazy",
+            partitions=2,
+            rows=7,
+            bytes_written=100,
+            check_seconds=0.1,
+            write_seconds=0.2,
+            build_seconds=0.05,
+        ),
         _event(E.LOADED_INPUT, "eager", load_seconds=0.3),
         _event(E.STEP_INPUT, "eager", check_seconds=0.01),
         _event(E.STEP_OUTPUT, "eager", check_seconds=0.02, type_check={}),
@@ -205,9 +234,15 @@ def test_step_stats_from_events():
         _event(E.PIPELINE_SUCCESS, None),
     ]
     stats = step_stats(events, {"eager": ["lazy.result"], "lazy": []})
-    assert stats["lazy"] == StepStats(rows=7, bytes_written=100, check_seconds=0.1,
-                                      write_seconds=0.2, partitions=2, lazy=True,
-                                      build_seconds=0.05)
+    assert stats["lazy"] == StepStats(
+        rows=7,
+        bytes_written=100,
+        check_seconds=0.1,
+        write_seconds=0.2,
+        partitions=2,
+        lazy=True,
+        build_seconds=0.05,
+    )
     eager = stats["eager"]
     assert eager.check_seconds == pytest.approx(0.03) and eager.write_seconds == 0.04
     assert eager.load_seconds == 0.3 and eager.bytes_read == 100 and eager.rows is None

@@ -22,14 +22,16 @@ def fast_yaml(tmp_path):
     """In-process execution, and the CSV path made absolute (cereal.yaml's is relative)."""
     path = tmp_path / "fast.yaml"
     csv = os.path.join(CEREAL_DIR, "data", "cereal.csv")
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         execution: {{in_process: {{}}}}
         solids:
           add_sugar_per_cup:
             inputs:
               cereals:
                 csv: {{path: "{csv}"}}
-        """))
+        """)
+    )
     return path
 
 
@@ -47,6 +49,7 @@ def flaky(tmp_path):
     configs = {}
     for name, fail in [("ok", "false"), ("fail", "true")]:
         configs[name] = tmp_path / f"{name}.yaml"
-        configs[name].write_text("execution: {in_process: {}}\n"
-                                 f"solids: {{second: {{config: {{fail: {fail}}}}}}}\n")
+        configs[name].write_text(
+            f"execution: {{in_process: {{}}}}\nsolids: {{second: {{config: {{fail: {fail}}}}}}}\n"
+        )
     return path, configs

@@ -14,7 +14,7 @@ from ..conftest import CEREAL_DIR
 CEREAL_FILE = os.path.join(CEREAL_DIR, "cereal.py")
 CEREAL_YAML = os.path.join(CEREAL_DIR, "cereal.yaml")
 
-FLAKY_PIPELINE = '''
+FLAKY_PIPELINE = """
 import os
 import signal
 import time
@@ -57,7 +57,7 @@ def third(_, y: int) -> int:
 @pipeline
 def flaky():
     third(second(first()))
-'''
+"""
 
 
 def invoke(*args, input=None):

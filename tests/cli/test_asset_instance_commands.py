@@ -42,15 +42,19 @@ def test_instance_info_shows_where_things_are_and_run_counts(cereal_args, flaky,
     invoke("pipeline", "execute", *cereal_args)
     invoke("pipeline", "execute", "-f", path, "-c", configs["fail"])
     out = invoke("instance", "info").output
-    counts = dict(line.split() for line in out.split("Runs by status", 1)[1].splitlines()
-                  if line.strip() and not line.startswith("status"))
+    counts = dict(
+        line.split()
+        for line in out.split("Runs by status", 1)[1].splitlines()
+        if line.strip() and not line.startswith("status")
+    )
     assert counts == {"SUCCESS": "1", "FAILURE": "1"}
 
 
 def test_bad_storage_exits_2_without_showing_the_password(home):
     home.mkdir(parents=True)
     (home / "daskflow.yaml").write_text(
-        "storage:\n  postgres:\n    url: postgresql://me:s3cret@127.0.0.1:1/daskflow\n")
+        "storage:\n  postgres:\n    url: postgresql://me:s3cret@127.0.0.1:1/daskflow\n"
+    )
     result = invoke("instance", "info")
     assert result.exit_code == 2
     assert "s3cret" not in result.output

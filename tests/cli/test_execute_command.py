@@ -9,12 +9,11 @@ import pytest
 from daskflow.cli.run_display import PlainDisplay
 from daskflow.cli.run_tracker import RunTracker
 from daskflow.cli.streaming import CancelOnInterrupt, stream_run
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 
 from .helpers import CEREAL_FILE, CEREAL_YAML, invoke, record_shown, run_ids
 
-CEREAL_SOLIDS = ["add_sugar_per_cup", "compute_cutoff", "filter_below_cutoff",
-                 "save_to_datalake"]
+CEREAL_SOLIDS = ["add_sugar_per_cup", "compute_cutoff", "filter_below_cutoff", "save_to_datalake"]
 
 
 def test_execute_streams_steps_and_summarises_the_run(cereal_args):
@@ -59,8 +58,10 @@ def test_failure_then_reexecute_from_failure(flaky, tmp_path):
     path, configs = flaky
     failed = invoke("pipeline", "execute", "-f", path, "-c", configs["fail"])
     assert failed.exit_code == 1
-    assert 'second: FAILED - Error in solid "second": ValueError: second was told to fail' \
+    assert (
+        'second: FAILED - Error in solid "second": ValueError: second was told to fail'
         in failed.output
+    )
     assert "third: skipped" in failed.output
     assert "run reexecute" in failed.output and "--from-failure" in failed.output
 
@@ -119,12 +120,15 @@ def test_reexecute_streams_live_and_ctrl_c_cancels_the_new_run(flaky, monkeypatc
     record_shown(monkeypatch)
     monkeypatch.setenv("FLAKY_AWAIT_DISPLAY", "1")  # "second" waits until it is shown ...
     monkeypatch.setenv("FLAKY_INTERRUPT", "1")  # ... then presses Ctrl-C
-    result = invoke("run", "reexecute", parent, "--from-failure", "-f", path,
-                    "-c", configs["ok"])
+    result = invoke("run", "reexecute", parent, "--from-failure", "-f", path, "-c", configs["ok"])
     out = result.output
     assert result.exit_code == 1, out
-    assert out.index("second: running") < out.index("Canceling run") \
-        < out.index("second: success in") < out.index("third: skipped")
+    assert (
+        out.index("second: running")
+        < out.index("Canceling run")
+        < out.index("second: success in")
+        < out.index("third: skipped")
+    )
     assert "first: running" not in out  # first's output is read from the parent run
     assert "was canceled." in out
     [child] = run_ids("--status", "canceled")
@@ -137,8 +141,16 @@ def test_ctrl_c_twice_quits_at_once_and_the_run_is_canceled(flaky, monkeypatch, 
     path, configs = flaky
     args = ["pipeline", "execute", "-f", path, "-c", configs["ok"]]
     if command == "reexecute":
-        args = ["run", "reexecute", failed_parent(flaky), "--from-failure", "-f", path,
-                "-c", configs["ok"]]
+        args = [
+            "run",
+            "reexecute",
+            failed_parent(flaky),
+            "--from-failure",
+            "-f",
+            path,
+            "-c",
+            configs["ok"],
+        ]
     monkeypatch.setenv("FLAKY_INTERRUPT", "2")
     result = invoke(*args)
     out = result.output
@@ -180,8 +192,11 @@ class _InterruptOnce(PlainDisplay):
 def test_keyboard_interrupt_between_events_requests_cancel_and_keeps_draining():
     """Off the main thread no SIGINT handler is installed: a KeyboardInterrupt caught
     between events asks for cancel and the stream is read to its end."""
-    types = [DaskflowEventType.PIPELINE_START, DaskflowEventType.ENGINE_EVENT,
-             DaskflowEventType.PIPELINE_CANCELED]
+    types = [
+        DaskflowEventType.PIPELINE_START,
+        DaskflowEventType.ENGINE_EVENT,
+        DaskflowEventType.PIPELINE_CANCELED,
+    ]
     events = [EventRecord.create("run1", t, "p") for t in types]
     tracker, instance = RunTracker(), _Instance()
     display, canceler = _InterruptOnce(tracker), CancelOnInterrupt(instance)
@@ -195,6 +210,16 @@ def test_keyboard_interrupt_between_events_requests_cancel_and_keeps_draining():
 
 
 def test_preset_and_mode_clash_is_a_usage_error():
-    result = invoke("pipeline", "execute", "-f", CEREAL_FILE, "-c", CEREAL_YAML,
-                    "--preset", "local", "--mode", "test")
+    result = invoke(
+        "pipeline",
+        "execute",
+        "-f",
+        CEREAL_FILE,
+        "-c",
+        CEREAL_YAML,
+        "--preset",
+        "local",
+        "--mode",
+        "test",
+    )
     assert result.exit_code == 2

@@ -32,8 +32,7 @@ def test_print_lists_solids_inputs_types_config_and_resources():
     assert "add_sugar_per_cup - Augments dataframe with a `sugar_per_cup` column." in out
     assert "input cereals: PandasDataFrame <- run config solids.add_sugar_per_cup" in out
     assert "input cutoff: Float <- compute_cutoff.result" in out
-    assert ("delay: float = 1.0 (optional) - Number of seconds of computation to simulate"
-            in out)
+    assert "delay: float = 1.0 (optional) - Number of seconds of computation to simulate" in out
     assert "resources: datalake" in out
     assert "root_dir: string (required)" in out
 
@@ -44,8 +43,18 @@ def test_validate_accepts_the_yaml_and_rejects_bad_config(tmp_path):
     assert "valid" in ok.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("solids:\n  add_sugar_per_cup:\n    config: {delay: abc, dely: 1}\n")
-    result = run("pipeline", "validate", "-f", CEREAL_FILE, "-c", CEREAL_YAML, "-c", str(bad),
-                 "--mode", "local")
+    result = run(
+        "pipeline",
+        "validate",
+        "-f",
+        CEREAL_FILE,
+        "-c",
+        CEREAL_YAML,
+        "-c",
+        str(bad),
+        "--mode",
+        "local",
+    )
     assert result.exit_code == 2
     assert "solids.add_sugar_per_cup.config.delay" in result.output
     assert "solids.add_sugar_per_cup.config.dely" in result.output
@@ -97,7 +106,8 @@ def test_module_option_finds_modules_under_the_working_directory(tmp_path, monke
     (package / "pipes.py").write_text(
         "from daskflow import pipeline, solid\n\n"
         "@solid\ndef one(_) -> int:\n    return 1\n\n"
-        "@pipeline\ndef from_cwd():\n    one()\n")
+        "@pipeline\ndef from_cwd():\n    one()\n"
+    )
     (package / "broken.py").write_text("import no_such_module_for_daskflow_tests\n")
     monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", os.getcwd())])
     monkeypatch.chdir(tmp_path)
@@ -123,8 +133,13 @@ def test_module_option_from_the_repository_root_in_a_fresh_process():
 
     root = os.path.dirname(os.path.dirname(CEREAL_DIR))
     daskflow = os.path.join(os.path.dirname(sys.executable), "daskflow")
-    done = subprocess.run([daskflow, "pipeline", "list", "-m", "examples.tpch.pipelines.q1"],
-                          cwd=root, capture_output=True, text=True, timeout=120,
-                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    done = subprocess.run(
+        [daskflow, "pipeline", "list", "-m", "examples.tpch.pipelines.q1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
     assert done.returncode == 0, done.stderr
     assert "tpch_q1" in done.stdout

@@ -39,8 +39,14 @@ def test_show_prints_header_steps_and_events(two_runs):
     steps = out.split("Steps", 1)[1].split("Events", 1)[0]
     assert "first" in steps and "success" in steps
     assert "failed" in steps and "skipped" in steps
-    for event_type in ("PIPELINE_START", "STEP_START", "LOG", "STEP_FAILURE", "STEP_SKIPPED",
-                       "PIPELINE_FAILURE"):
+    for event_type in (
+        "PIPELINE_START",
+        "STEP_START",
+        "LOG",
+        "STEP_FAILURE",
+        "STEP_SKIPPED",
+        "PIPELINE_FAILURE",
+    ):
         assert event_type in out
     assert "first says hello" in out
     only_logs = invoke("run", "show", failed, "--type", "log").output
@@ -106,8 +112,9 @@ def test_reexecute_steps_reuses_the_config_of_steps_it_does_not_run(cereal_args,
 
     bad = tmp_path / "bad.yaml"  # merged over the parent's config: bad for a step that runs
     bad.write_text("solids: {add_sugar_per_cup: {inputs: {cereals: {csv: {path: 3}}}}}\n")
-    rejected = invoke("run", "reexecute", parent, "-s", "add_sugar_per_cup", "-f", CEREAL_FILE,
-                      "-c", bad)
+    rejected = invoke(
+        "run", "reexecute", parent, "-s", "add_sugar_per_cup", "-f", CEREAL_FILE, "-c", bad
+    )
     assert rejected.exit_code == 2
     assert "solids.add_sugar_per_cup.inputs.cereals.csv.path" in rejected.output
     assert len(run_ids()) == 2

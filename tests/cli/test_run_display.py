@@ -6,26 +6,40 @@ from rich.console import Console
 
 from daskflow.cli.run_display import LiveDisplay, print_summary
 from daskflow.cli.run_tracker import RunTracker
-from daskflow.engine.events import DaskflowEventType as T
-from daskflow.engine.events import EventRecord
+from daskflow.events import DaskflowEventType as T
+from daskflow.events import EventRecord
 
 
 def _events():
     def ev(kind, step=None, message="", **data):
-        return EventRecord.create("run-1", kind, "p", message, solid_name=step, step_key=step,
-                                  data=data)
+        return EventRecord.create(
+            "run-1", kind, "p", message, solid_name=step, step_key=step, data=data
+        )
+
     return [
         ev(T.PIPELINE_START, mode="local"),
-        ev(T.ENGINE_EVENT, message="Dask dashboard: http://x:8787/status",
-           dashboard_link="http://x:8787/status", scheduler="tcp://x:8786"),
+        ev(
+            T.ENGINE_EVENT,
+            message="Dask dashboard: http://x:8787/status",
+            dashboard_link="http://x:8787/status",
+            scheduler="tcp://x:8786",
+        ),
         ev(T.STEP_START, "a"),
         ev(T.LOG, "a", "hello from a"),
-        ev(T.HANDLED_OUTPUT, "a", output_name="result",
-           metadata_entries=[{"label": "path", "kind": "path", "value": "s3://b/run-1/a"}]),
+        ev(
+            T.HANDLED_OUTPUT,
+            "a",
+            output_name="result",
+            metadata_entries=[{"label": "path", "kind": "path", "value": "s3://b/run-1/a"}],
+        ),
         ev(T.STEP_SUCCESS, "a"),
         ev(T.STEP_START, "b"),
-        ev(T.STEP_FAILURE, "b", 'Error in solid "b": KeyError: k',
-           error={"type": "KeyError", "message": "k", "traceback": "Traceback: line 1"}),
+        ev(
+            T.STEP_FAILURE,
+            "b",
+            'Error in solid "b": KeyError: k',
+            error={"type": "KeyError", "message": "k", "traceback": "Traceback: line 1"},
+        ),
         ev(T.STEP_SKIPPED, "c", "upstream failed"),
         ev(T.ENGINE_EVENT, message="Saved the report.", performance_report="/h/reports/r.html"),
         ev(T.PIPELINE_FAILURE, message="failed; failed steps: b.", failed_steps=["b"]),
@@ -56,7 +70,7 @@ def test_summary_lists_steps_outputs_report_and_failures():
     console = _console()
     print_summary(tracker, console, hint="try again")
     out = console.file.getvalue()
-    assert "Run run-1 of pipeline \"p\" (mode \"local\"): FAILURE" in out
+    assert 'Run run-1 of pipeline "p" (mode "local"): FAILURE' in out
     assert "a.result -> s3://b/run-1/a" in out
     assert "Dask dashboard: http://x:8787/status" in out  # a scheduler that outlives the run
     assert "Dask performance report: /h/reports/r.html" in out

@@ -14,8 +14,13 @@ from daskflow.config import (
 
 
 def test_path_str_and_str():
-    error = ConfigError(("solids", "load", "config", "files", "2"), "expected a string.",
-                        expected="string", received="the integer 3", hint="Quote it.")
+    error = ConfigError(
+        ("solids", "load", "config", "files", "2"),
+        "expected a string.",
+        expected="string",
+        received="the integer 3",
+        hint="Quote it.",
+    )
     assert error.path_str == "solids.load.config.files.2"
     assert str(error) == "solids.load.config.files.2: expected a string.\n  Quote it."
     assert ConfigError((), "bad.", expected="int").path_str == "<root>"
@@ -29,32 +34,39 @@ def test_multiline_hints_are_indented():
 
 def _sugar_pipeline_schema():
     cereals = Selector({"csv": {"path": str}, "parquet": {"path": str}})
-    solid = Shape({
-        "config": {"delay": float},
-        "inputs": Field({"cereals": cereals},
-                        description="the solid's unconnected inputs to load from config"),
-    })
+    solid = Shape(
+        {
+            "config": {"delay": float},
+            "inputs": Field(
+                {"cereals": cereals},
+                description="the solid's unconnected inputs to load from config",
+            ),
+        }
+    )
     return Shape({"solids": {"add_sugar_per_cup": solid}})
 
 
 def test_lead_example_renders_readably():
-    result = validate_config(_sugar_pipeline_schema(),
-                             {"solids": {"add_sugar_per_cup": {"config": {"delay": "abc",
-                                                                          "dely": 1}}}})
+    result = validate_config(
+        _sugar_pipeline_schema(),
+        {"solids": {"add_sugar_per_cup": {"config": {"delay": "abc", "dely": 1}}}},
+    )
     title = 'Invalid run config for pipeline "compute_top_quartile_pipeline" (mode "test")'
-    assert str(DaskflowConfigError(result.errors, title=title)) == "\n".join([
-        f"{title}: 3 errors",
-        '  1. solids.add_sugar_per_cup.config.delay: expected a float, got the string "abc".',
-        '  2. solids.add_sugar_per_cup.config.dely: unknown key "dely". Did you mean "delay"?',
-        "     Allowed keys here: delay.",
-        '  3. solids.add_sugar_per_cup.inputs: missing required key "inputs" '
-        "(the solid's unconnected inputs to load from config).",
-        "     For example:",
-        "       inputs:",
-        "         cereals:",
-        "           csv:",
-        "             path: <string>",
-    ])
+    assert str(DaskflowConfigError(result.errors, title=title)) == "\n".join(
+        [
+            f"{title}: 3 errors",
+            '  1. solids.add_sugar_per_cup.config.delay: expected a float, got the string "abc".',
+            '  2. solids.add_sugar_per_cup.config.dely: unknown key "dely". Did you mean "delay"?',
+            "     Allowed keys here: delay.",
+            '  3. solids.add_sugar_per_cup.inputs: missing required key "inputs" '
+            "(the solid's unconnected inputs to load from config).",
+            "     For example:",
+            "       inputs:",
+            "         cereals:",
+            "           csv:",
+            "             path: <string>",
+        ]
+    )
 
 
 def test_error_fields_carry_expected_and_received():
@@ -81,8 +93,9 @@ def test_numbering_past_nine_keeps_hints_aligned():
 
 
 def test_exception_pickles():
-    exc = DaskflowConfigError([ConfigError(("a",), "bad.", "int", "the string \"x\"", "hint")],
-                              title="Invalid run config")
+    exc = DaskflowConfigError(
+        [ConfigError(("a",), "bad.", "int", 'the string "x"', "hint")], title="Invalid run config"
+    )
     clone = pickle.loads(pickle.dumps(exc))
     assert clone.errors == exc.errors
     assert clone.title == "Invalid run config"

@@ -29,27 +29,47 @@ class Mode(enum.Enum):
     SAFE = "safe"
 
 
-SCHEMA = Shape({
-    "delay": Field(float, default_value=0.5, description="seconds between polls"),
-    "name": str,
-    "count": Noneable(int),
-    "files": [str],
-    "mode": Enum.from_python_enum(Mode),
-    "source": Selector({"csv": {"path": str}, "parquet": {"path": str, "engine": Any}}),
-    "extra": Permissive({"keep": bool}),
-    "target": ScalarUnion(str, {"path": str}),
-    "token": StringSource,
-    "port": IntSource,
-    "debug": Field(BoolSource, is_required=False),
-}, description="everything at once")
+SCHEMA = Shape(
+    {
+        "delay": Field(float, default_value=0.5, description="seconds between polls"),
+        "name": str,
+        "count": Noneable(int),
+        "files": [str],
+        "mode": Enum.from_python_enum(Mode),
+        "source": Selector({"csv": {"path": str}, "parquet": {"path": str, "engine": Any}}),
+        "extra": Permissive({"keep": bool}),
+        "target": ScalarUnion(str, {"path": str}),
+        "token": StringSource,
+        "port": IntSource,
+        "debug": Field(BoolSource, is_required=False),
+    },
+    description="everything at once",
+)
 
 VALID = [
-    {"name": "a", "files": [], "mode": "FAST", "source": {"csv": {"path": "x"}},
-     "extra": {"keep": True, "other": 1}, "target": "t", "token": "abc", "port": 1},
-    {"delay": 2, "name": "a", "count": None, "files": ["x", "y"], "mode": "SAFE",
-     "source": {"parquet": {"path": "x", "engine": None}}, "extra": {"keep": False},
-     "target": {"path": "p"},
-     "token": {"env": "TOKEN"}, "port": {"env": "PORT"}, "debug": {"env": "DEBUG"}},
+    {
+        "name": "a",
+        "files": [],
+        "mode": "FAST",
+        "source": {"csv": {"path": "x"}},
+        "extra": {"keep": True, "other": 1},
+        "target": "t",
+        "token": "abc",
+        "port": 1,
+    },
+    {
+        "delay": 2,
+        "name": "a",
+        "count": None,
+        "files": ["x", "y"],
+        "mode": "SAFE",
+        "source": {"parquet": {"path": "x", "engine": None}},
+        "extra": {"keep": False},
+        "target": {"path": "p"},
+        "token": {"env": "TOKEN"},
+        "port": {"env": "PORT"},
+        "debug": {"env": "DEBUG"},
+    },
 ]
 
 INVALID = [
@@ -93,10 +113,21 @@ def test_shape_layout_description_and_defaults():
     assert schema["type"] == "object"
     assert schema["description"] == "everything at once"
     assert schema["additionalProperties"] is False
-    assert schema["required"] == ["name", "files", "mode", "source", "extra", "target",
-                                  "token", "port"]
+    assert schema["required"] == [
+        "name",
+        "files",
+        "mode",
+        "source",
+        "extra",
+        "target",
+        "token",
+        "port",
+    ]
     assert schema["properties"]["delay"] == {
-        "type": "number", "description": "seconds between polls", "default": 0.5}
+        "type": "number",
+        "description": "seconds between polls",
+        "default": 0.5,
+    }
     assert schema["properties"]["count"] == {"type": ["integer", "null"], "default": None}
     assert schema["properties"]["extra"]["additionalProperties"] is True
     assert schema["properties"]["mode"]["enum"] == ["FAST", "SAFE"]

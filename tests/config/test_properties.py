@@ -37,14 +37,25 @@ from daskflow.config import (
 from daskflow.config._types import FieldsType
 
 KEYS = ["a", "b", "c", "env", "dely"]
-SETTINGS = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def valid_example(config_type):
     """A value that must validate against ``config_type`` (used to build defaults)."""
-    simple = {Int: 1, Float: 1.5, String: "s", Bool: True, Any: None, StringSource: "s",
-              IntSource: 2, BoolSource: False}
+    simple = {
+        Int: 1,
+        Float: 1.5,
+        String: "s",
+        Bool: True,
+        Any: None,
+        StringSource: "s",
+        IntSource: 2,
+        BoolSource: False,
+    }
     for known, value in simple.items():
         if config_type is known:
             return value
@@ -58,16 +69,19 @@ def valid_example(config_type):
         name, field = next(iter(config_type.fields.items()))
         return {name: valid_example(field.config_type)}
     if isinstance(config_type, FieldsType):
-        return {name: valid_example(field.config_type)
-                for name, field in config_type.fields.items() if field.is_required}
+        return {
+            name: valid_example(field.config_type)
+            for name, field in config_type.fields.items()
+            if field.is_required
+        }
     if isinstance(config_type, ScalarUnion):
         return valid_example(config_type.scalar_type)
     raise AssertionError(config_type)
 
 
-enums = st.lists(st.sampled_from(["RED", "GREEN", "BLUE", "a"]), min_size=1, max_size=3,
-                 unique=True).map(
-    lambda names: Enum("Color", [EnumValue(n, python_value=i) for i, n in enumerate(names)]))
+enums = st.lists(
+    st.sampled_from(["RED", "GREEN", "BLUE", "a"]), min_size=1, max_size=3, unique=True
+).map(lambda names: Enum("Color", [EnumValue(n, python_value=i) for i, n in enumerate(names)]))
 scalars = st.sampled_from([Int, Float, String, Bool, Any, StringSource, IntSource, BoolSource])
 
 
@@ -82,8 +96,9 @@ def make_field(config_type, kind):
 
 
 def fields_of(children):
-    field = st.builds(make_field, children,
-                      st.sampled_from(["default", "optional", "required", "plain"]))
+    field = st.builds(
+        make_field, children, st.sampled_from(["default", "optional", "required", "plain"])
+    )
     return st.dictionaries(st.sampled_from(KEYS), field, max_size=4)
 
 
@@ -94,18 +109,25 @@ def extend(children):
         fields_of(children).filter(bool).map(Selector),
         children.map(Noneable),
         children.map(Array),
-        st.builds(ScalarUnion, st.sampled_from([Int, String, Bool]),
-                  fields_of(children).map(Shape)),
+        st.builds(
+            ScalarUnion, st.sampled_from([Int, String, Bool]), fields_of(children).map(Shape)
+        ),
     )
 
 
 config_types = st.recursive(st.one_of(scalars, enums), extend, max_leaves=12)
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
     | st.sampled_from(["RED", "GREEN", "true", "1"]),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -148,10 +170,15 @@ def test_near_valid_values_and_exports(config_type, data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from([IntSource, BoolSource, StringSource]),
-       st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
-               min_size=1, max_size=12).map(lambda text: f"SECRET-{text}"),
-       st.sampled_from(["wrapped", "listed", "bare"]))
+@given(
+    st.sampled_from([IntSource, BoolSource, StringSource]),
+    st.text(
+        st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+        min_size=1,
+        max_size=12,
+    ).map(lambda text: f"SECRET-{text}"),
+    st.sampled_from(["wrapped", "listed", "bare"]),
+)
 def test_env_values_never_appear_in_errors(source, secret, layout):
     name = "DASKFLOW_PROPERTY_SECRET"
     os.environ[name] = secret

@@ -16,8 +16,12 @@ from daskflow import (
 )
 
 CEREAL_CONFIG = {
-    "solids": {"add_sugar_per_cup": {"config": {"delay": 0.1},
-                                     "inputs": {"cereals": {"csv": {"path": "data/cereal.csv"}}}}},
+    "solids": {
+        "add_sugar_per_cup": {
+            "config": {"delay": 0.1},
+            "inputs": {"cereals": {"csv": {"path": "data/cereal.csv"}}},
+        }
+    },
     "resources": {"datalake": {"config": {"root_dir": "/tmp/lake"}}},
 }
 
@@ -35,8 +39,7 @@ def test_cereal_config_validates_in_both_modes(cereal_module):
 
 
 def test_default_delay_is_filled_in(cereal_module):
-    config = {"solids": {"add_sugar_per_cup": {
-        "inputs": {"cereals": {"csv": {"path": "x.csv"}}}}}}
+    config = {"solids": {"add_sugar_per_cup": {"inputs": {"cereals": {"csv": {"path": "x.csv"}}}}}}
     resolved = resolve_run_config(cereal_module.compute_top_quartile_pipeline, config, "test")
     assert resolved.solid_config("add_sugar_per_cup") == {"delay": 1.0}
 
@@ -47,15 +50,18 @@ def test_bad_config_lists_every_error_with_its_path(cereal_module):
     result = validate_run_config(p, bad, mode="local")
     assert not result.success
     paths = [e.path_str for e in result.errors]
-    assert paths == ["solids.add_sugar_per_cup.config.delay",
-                     "solids.add_sugar_per_cup.config.dely",
-                     "solids.add_sugar_per_cup.inputs",
-                     "resources"]
+    assert paths == [
+        "solids.add_sugar_per_cup.config.delay",
+        "solids.add_sugar_per_cup.config.dely",
+        "solids.add_sugar_per_cup.inputs",
+        "resources",
+    ]
     with pytest.raises(DaskflowConfigError) as info:
         resolve_run_config(p, bad, mode="local")
     message = str(info.value)
-    assert message.startswith('Invalid run config for pipeline "compute_top_quartile_pipeline" '
-                              '(mode "local"): 4 errors')
+    assert message.startswith(
+        'Invalid run config for pipeline "compute_top_quartile_pipeline" (mode "local"): 4 errors'
+    )
     assert 'expected a float, got the string "abc"' in message
     assert 'Did you mean "delay"?' in message
     assert "csv:" in message and "path: <string>" in message  # example of what to write
@@ -71,10 +77,12 @@ def test_misspelt_solid_name_gets_a_suggestion(cereal_module):
 def test_execution_block_choices(cereal_module):
     p = cereal_module.compute_top_quartile_pipeline
     base = {"solids": CEREAL_CONFIG["solids"]}
-    for execution in ({"in_process": {}}, {"threads": {"max_workers": 4}},
-                      {"dask": {"cluster": {"address": "tcp://127.0.0.1:8786"}}},
-                      {"dask": {"cluster": {"class": "distributed.LocalCluster",
-                                            "kwargs": {"n_workers": 1}}}}):
+    for execution in (
+        {"in_process": {}},
+        {"threads": {"max_workers": 4}},
+        {"dask": {"cluster": {"address": "tcp://127.0.0.1:8786"}}},
+        {"dask": {"cluster": {"class": "distributed.LocalCluster", "kwargs": {"n_workers": 1}}}},
+    ):
         resolved = resolve_run_config(p, {**base, "execution": execution}, "test")
         assert set(resolved.execution) == set(execution)
     local = resolve_run_config(p, {**base, "execution": {"dask": {}}}, "test").execution
@@ -87,11 +95,17 @@ def test_execution_block_errors(cereal_module):
     base = {"solids": CEREAL_CONFIG["solids"]}
     two = validate_run_config(p, {**base, "execution": {"threads": {}, "in_process": {}}}, "test")
     assert [e.path_str for e in two.errors] == ["execution"]
-    cluster = validate_run_config(p, {**base, "execution": {"dask": {"cluster": {
-        "local": {}, "address": "tcp://x:1"}}}}, "test")
+    cluster = validate_run_config(
+        p,
+        {**base, "execution": {"dask": {"cluster": {"local": {}, "address": "tcp://x:1"}}}},
+        "test",
+    )
     assert "choose exactly one of: local, address, class" in str(cluster.errors[0])
-    kwargs = validate_run_config(p, {**base, "execution": {"dask": {"cluster": {
-        "address": "tcp://x:1", "kwargs": {}}}}}, "test")
+    kwargs = validate_run_config(
+        p,
+        {**base, "execution": {"dask": {"cluster": {"address": "tcp://x:1", "kwargs": {}}}}},
+        "test",
+    )
     assert kwargs.errors[0].path_str == "execution.dask.cluster.kwargs"
 
 
@@ -111,8 +125,13 @@ def test_secrets_from_env_are_redacted_and_tracked(monkeypatch):
     def p():
         query()
 
-    good = resolve_run_config(p, {"resources": {"db": {"config": {"password": {
-        "env": "DB_PASSWORD"}}}}, "solids": {"query": {"config": {"port": 1}}}})
+    good = resolve_run_config(
+        p,
+        {
+            "resources": {"db": {"config": {"password": {"env": "DB_PASSWORD"}}}},
+            "solids": {"query": {"config": {"port": 1}}},
+        },
+    )
     assert good.resources["db"]["config"]["password"] == "hunter2-very-secret"
     assert "hunter2-very-secret" in good.secrets
     assert "hunter2-very-secret" not in repr(good.raw)
@@ -139,9 +158,15 @@ def test_json_schema_accepts_the_yaml_and_rejects_typos(cereal_module):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**CEREAL_CONFIG, "solidz": {}}, schema)
     with pytest.raises(jsonschema.ValidationError):
-        bad = {**CEREAL_CONFIG, "solids": {"add_sugar_per_cup": {
-            "config": {"delay": "abc"}, "inputs": CEREAL_CONFIG["solids"]["add_sugar_per_cup"][
-                "inputs"]}}}
+        bad = {
+            **CEREAL_CONFIG,
+            "solids": {
+                "add_sugar_per_cup": {
+                    "config": {"delay": "abc"},
+                    "inputs": CEREAL_CONFIG["solids"]["add_sugar_per_cup"]["inputs"],
+                }
+            },
+        }
         jsonschema.validate(bad, schema)
     assert "add_sugar_per_cup" in schema["properties"]["solids"]["properties"]
 
@@ -190,6 +215,7 @@ solids:
 execution:
   in_process:
 """
-    resolved = resolve_run_config(cereal_module.compute_top_quartile_pipeline,
-                                  yaml.safe_load(text), "test")
+    resolved = resolve_run_config(
+        cereal_module.compute_top_quartile_pipeline, yaml.safe_load(text), "test"
+    )
     assert resolved.execution == {"in_process": {}}

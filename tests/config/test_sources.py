@@ -66,8 +66,9 @@ def test_bool_from_env(env, raw, expected):
 
 def test_unset_env_var_is_an_error_at_its_path(monkeypatch):
     monkeypatch.delenv("DASKFLOW_TEST_UNSET", raising=False)
-    result = validate_config({"db": {"password": StringSource}},
-                             {"db": {"password": {"env": "DASKFLOW_TEST_UNSET"}}})
+    result = validate_config(
+        {"db": {"password": StringSource}}, {"db": {"password": {"env": "DASKFLOW_TEST_UNSET"}}}
+    )
     error = result.errors[0]
     assert error.path == ("db", "password")
     assert error.message == 'environment variable "DASKFLOW_TEST_UNSET" is not set.'
@@ -105,8 +106,10 @@ def test_empty_env_value_is_allowed_but_not_a_secret(env):
 
 def test_noneable_source_and_env_default(env):
     name = env("DASKFLOW_TEST_DEFAULT_PORT", "8080")
-    schema = {"port": Field(IntSource, default_value={"env": name}),
-              "host": Field(Noneable(StringSource))}
+    schema = {
+        "port": Field(IntSource, default_value={"env": name}),
+        "host": Field(Noneable(StringSource)),
+    }
     result = validate_config(schema, {})
     assert result.value == {"port": 8080, "host": None}
     assert result.secrets == frozenset({"8080"})
@@ -117,10 +120,21 @@ def test_secret_never_appears_in_the_rendered_error(env):
     int_var = env("DASKFLOW_TEST_SECRET_INT", SECRET)
     bool_var = env("DASKFLOW_TEST_SECRET_BOOL", SECRET)
     str_var = env("DASKFLOW_TEST_SECRET_STR", SECRET)
-    schema = {"workers": IntSource, "debug": BoolSource, "token": StringSource, "n": int,
-              "more": [IntSource]}
-    value = {"workers": {"env": int_var}, "debug": {"env": bool_var}, "token": {"env": str_var},
-             "n": "x", "more": [{"env": int_var}], "extra": 1}
+    schema = {
+        "workers": IntSource,
+        "debug": BoolSource,
+        "token": StringSource,
+        "n": int,
+        "more": [IntSource],
+    }
+    value = {
+        "workers": {"env": int_var},
+        "debug": {"env": bool_var},
+        "token": {"env": str_var},
+        "n": "x",
+        "more": [{"env": int_var}],
+        "extra": 1,
+    }
     result = validate_config(schema, value)
     assert len(result.errors) == 5
     exc = DaskflowConfigError(result.errors, title="Invalid run config")

@@ -60,8 +60,9 @@ def test_resolve_config_type_class_needing_arguments_is_a_definition_error():
 
 
 def test_resolve_dict_and_list_recursively():
-    resolved = resolve_config_type({"files": [str],
-                                    "opts": {"retries": Field(int, default_value=1)}})
+    resolved = resolve_config_type(
+        {"files": [str], "opts": {"retries": Field(int, default_value=1)}}
+    )
     assert isinstance(resolved, Shape)
     files = resolved.fields["files"].config_type
     assert isinstance(files, Array) and files.inner is String
@@ -145,8 +146,15 @@ def test_required_field_with_default_is_a_definition_error():
 
 @pytest.mark.parametrize(
     ("config", "default"),
-    [(int, "3"), (int, True), (float, "1.5"), (str, 3), ([int], [1, "x"]),
-     ({"a": int}, {"b": 1}), (Selector({"a": int, "b": int}), {"a": 1, "b": 2})],
+    [
+        (int, "3"),
+        (int, True),
+        (float, "1.5"),
+        (str, 3),
+        ([int], [1, "x"]),
+        ({"a": int}, {"b": 1}),
+        (Selector({"a": int, "b": int}), {"a": 1, "b": 2}),
+    ],
 )
 def test_default_must_validate_against_the_type(config, default):
     with pytest.raises(DaskflowInvalidDefinitionError, match="invalid default value"):

@@ -32,9 +32,17 @@ def only_error(result):
 
 @pytest.mark.parametrize(
     ("config_type", "value", "expected"),
-    [(Int, 3, 3), (Int, -(10**30), -(10**30)), (Float, 2, 2.0), (Float, 2.5, 2.5),
-     (String, "", ""), (String, "x", "x"), (Bool, False, False), (Any, {"a": [1]}, {"a": [1]}),
-     (Any, None, None)],
+    [
+        (Int, 3, 3),
+        (Int, -(10**30), -(10**30)),
+        (Float, 2, 2.0),
+        (Float, 2.5, 2.5),
+        (String, "", ""),
+        (String, "x", "x"),
+        (Bool, False, False),
+        (Any, {"a": [1]}, {"a": [1]}),
+        (Any, None, None),
+    ],
 )
 def test_scalars_accept_their_values(config_type, value, expected):
     result = validate_config(config_type, value)
@@ -45,16 +53,18 @@ def test_scalars_accept_their_values(config_type, value, expected):
 
 @pytest.mark.parametrize(
     ("config_type", "value", "message"),
-    [(Int, True, "expected an int, got the boolean True."),
-     (Int, 1.0, "expected an int, got the float 1.0."),
-     (Int, "3", 'expected an int, got the string "3".'),
-     (Float, False, "expected a float, got the boolean False."),
-     (Float, "abc", 'expected a float, got the string "abc".'),
-     (String, 5, "expected a string, got the integer 5."),
-     (Bool, 1, "expected a bool, got the integer 1."),
-     (Bool, "true", 'expected a bool, got the string "true".'),
-     (Int, [1], "expected an int, got a list of 1 item: [1]."),
-     (Float, {"a": 1}, 'expected a float, got a dict with keys "a".')],
+    [
+        (Int, True, "expected an int, got the boolean True."),
+        (Int, 1.0, "expected an int, got the float 1.0."),
+        (Int, "3", 'expected an int, got the string "3".'),
+        (Float, False, "expected a float, got the boolean False."),
+        (Float, "abc", 'expected a float, got the string "abc".'),
+        (String, 5, "expected a string, got the integer 5."),
+        (Bool, 1, "expected a bool, got the integer 1."),
+        (Bool, "true", 'expected a bool, got the string "true".'),
+        (Int, [1], "expected an int, got a list of 1 item: [1]."),
+        (Float, {"a": 1}, 'expected a float, got a dict with keys "a".'),
+    ],
 )
 def test_scalars_reject_other_values(config_type, value, message):
     error = only_error(validate_config(config_type, value))
@@ -122,8 +132,7 @@ def test_shape_rejects_non_dicts():
 
 
 def test_unknown_key_with_did_you_mean_and_allowed_keys():
-    error = only_error(validate_config({"delay": Field(float, default_value=1.0)},
-                                       {"dely": 1}))
+    error = only_error(validate_config({"delay": Field(float, default_value=1.0)}, {"dely": 1}))
     assert error.path == ("dely",)
     assert error.message == 'unknown key "dely". Did you mean "delay"?'
     assert error.hint == "Allowed keys here: delay."
@@ -141,23 +150,24 @@ def test_unknown_key_in_empty_shape():
 
 
 def test_missing_required_key_shows_an_example():
-    schema = {"source": Field({"path": str, "sep": Field(str, default_value=","),
-                               "columns": [str]}, description="where to read from.")}
+    schema = {
+        "source": Field(
+            {"path": str, "sep": Field(str, default_value=","), "columns": [str]},
+            description="where to read from.",
+        )
+    }
     error = only_error(validate_config(schema, {}))
     assert error.path == ("source",)
     assert error.message == 'missing required key "source" (where to read from).'
     assert error.hint == (
-        "For example:\n"
-        "  source:\n"
-        "    path: <string>\n"
-        "    columns:\n"
-        "      - <string>"
+        "For example:\n  source:\n    path: <string>\n    columns:\n      - <string>"
     )
 
 
 def test_paths_are_prefixed_with_the_given_path():
-    result = validate_config({"delay": float}, {"delay": "x"},
-                             path=("solids", "add_sugar_per_cup", "config"))
+    result = validate_config(
+        {"delay": float}, {"delay": "x"}, path=("solids", "add_sugar_per_cup", "config")
+    )
     assert only_error(result).path_str == "solids.add_sugar_per_cup.config.delay"
 
 
@@ -173,7 +183,10 @@ def test_five_independent_errors_are_all_reported():
 def test_permissive_keeps_extra_keys_and_checks_declared_ones():
     schema = Permissive({"a": int, "b": Field(int, default_value=5)})
     assert validate_config(schema, {"a": 1, "extra": [1, 2]}).value == {
-        "a": 1, "extra": [1, 2], "b": 5}
+        "a": 1,
+        "extra": [1, 2],
+        "b": 5,
+    }
     assert only_error(validate_config(schema, {"a": "x", "extra": 1})).path == ("a",)
     assert validate_config(Permissive(), {"anything": None}).value == {"anything": None}
 
@@ -205,7 +218,8 @@ def test_selector_unknown_key_and_inner_errors():
     error = only_error(validate_config(selector, {"csv": {"path": 1}}))
     assert error.path == ("csv", "path")
     assert only_error(validate_config(selector, "csv")).message.startswith(
-        "expected a dict with exactly one of the keys csv, parquet")
+        "expected a dict with exactly one of the keys csv, parquet"
+    )
 
 
 def test_array_values_and_element_errors_carry_the_index():
@@ -214,7 +228,8 @@ def test_array_values_and_element_errors_carry_the_index():
     result = validate_config(schema, {"files": ["a", "b", 3, None]})
     assert [e.path_str for e in result.errors] == ["files.2", "files.3"]
     assert only_error(validate_config(Array(int), "1,2")).message.startswith(
-        "expected a list of int, got")
+        "expected a list of int, got"
+    )
 
 
 class Color(enum.Enum):
@@ -234,8 +249,10 @@ def test_enum_bad_value_lists_allowed_values():
     error = only_error(validate_config(Enum.from_python_enum(Color), "GREN"))
     assert error.message == 'expected a Color (one of "RED", "GREEN"), got the string "GREN".'
     assert error.hint == 'Did you mean "GREEN"? Allowed values: RED, GREEN.'
-    assert "Allowed values: RED, GREEN." in only_error(
-        validate_config(Enum.from_python_enum(Color), 1)).hint
+    assert (
+        "Allowed values: RED, GREEN."
+        in only_error(validate_config(Enum.from_python_enum(Color), 1)).hint
+    )
 
 
 def test_enum_default_is_converted_at_validation_time():

@@ -45,8 +45,10 @@ def test_config_without_mapping_is_nested_under_solids():
 
 
 def test_config_mapping_fills_inner_config():
-    @composite_solid(config_schema={"f": Field(int, default_value=2)},
-                     config_fn=lambda cfg: {"scale": {"config": {"factor": cfg["f"] * 10}}})
+    @composite_solid(
+        config_schema={"f": Field(int, default_value=2)},
+        config_fn=lambda cfg: {"scale": {"config": {"factor": cfg["f"] * 10}}},
+    )
     def mapped(x: int):
         return scale(x)
 
@@ -61,8 +63,9 @@ def test_config_mapping_fills_inner_config():
 
 
 def test_bad_config_mapping_output_is_reported_with_its_path():
-    @composite_solid(config_schema={"f": int},
-                     config_fn=lambda cfg: {"scale": {"config": {"factor": "oops"}}})
+    @composite_solid(
+        config_schema={"f": int}, config_fn=lambda cfg: {"scale": {"config": {"factor": "oops"}}}
+    )
     def broken(x: int):
         return scale(x)
 
@@ -72,7 +75,7 @@ def test_bad_config_mapping_output_is_reported_with_its_path():
 
     result = validate_run_config(p, {"solids": {"broken": {"config": {"f": 1}}}})
     assert not result.success
-    assert "config_fn of composite solid \"broken\"" in str(result.errors[0])
+    assert 'config_fn of composite solid "broken"' in str(result.errors[0])
     assert result.errors[0].path_str.startswith("solids.broken.config")
 
 
@@ -94,11 +97,14 @@ def test_nested_composites_and_passthrough_outputs():
     assert [o.name for o in outer.output_defs] == ["scaled", "same"]
     assert "outer.inner.scale" in p.graph.node_names
     assert [str(r) for r in p.solid_named("use_same").inputs["x"]] == ["one.result"]
-    assert [str(r) for r in p.solid_named("use_scaled").inputs["x"]] == [
-        "outer.inner.scale.result"]
-    config = {"solids": {"outer": {"solids": {"inner": {"solids": {
-        "scale": {"config": {"factor": 2}}}}}}, "use_same": {"config": {"factor": 1}},
-        "use_scaled": {"config": {"factor": 1}}}}
+    assert [str(r) for r in p.solid_named("use_scaled").inputs["x"]] == ["outer.inner.scale.result"]
+    config = {
+        "solids": {
+            "outer": {"solids": {"inner": {"solids": {"scale": {"config": {"factor": 2}}}}}},
+            "use_same": {"config": {"factor": 1}},
+            "use_scaled": {"config": {"factor": 1}},
+        }
+    }
     result = validate_run_config(p, config)
     assert result.success, result.errors
     assert result.resolved.solid_config("outer.inner.scale") == {"factor": 2}
@@ -106,6 +112,7 @@ def test_nested_composites_and_passthrough_outputs():
 
 def test_composite_needs_both_config_schema_and_fn():
     with pytest.raises(DaskflowInvalidDefinitionError, match="both config_schema and config_fn"):
+
         @composite_solid(config_schema={"a": int})
         def c(x):
             return scale(x)
@@ -113,6 +120,7 @@ def test_composite_needs_both_config_schema_and_fn():
 
 def test_composite_body_must_return_handles():
     with pytest.raises(DaskflowInvalidDefinitionError, match="must return a solid's output"):
+
         @composite_solid
         def c(x):
             return 5

@@ -34,8 +34,9 @@ def test_json_metadata_that_cannot_be_serialised_fails_early():
 
 def test_asset_keys_from_strings_and_lists_are_equal():
     assert AssetKey("local_datalake.cereals") == AssetKey(["local_datalake", "cereals"])
-    mat = AssetMaterialization("local_datalake.cereals",
-                               metadata_entries=[EventMetadataEntry.text("saved", "status")])
+    mat = AssetMaterialization(
+        "local_datalake.cereals", metadata_entries=[EventMetadataEntry.text("saved", "status")]
+    )
     assert mat.asset_key.to_string() == "local_datalake.cereals"
     with pytest.raises(ValueError):
         AssetKey("")

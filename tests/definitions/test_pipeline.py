@@ -102,6 +102,7 @@ def test_nothing_inputs_order_without_data():
 
 def test_unpacking_a_single_output_fails():
     with pytest.raises(DaskflowInvalidDefinitionError, match="single output"):
+
         @pipeline
         def p():
             a, b = one()
@@ -109,6 +110,7 @@ def test_unpacking_a_single_output_fails():
 
 def test_passing_all_outputs_of_a_multi_output_solid_fails():
     with pytest.raises(DaskflowInvalidDefinitionError, match="unpack them"):
+
         @pipeline
         def p():
             add(split(one()), one())
@@ -116,6 +118,7 @@ def test_passing_all_outputs_of_a_multi_output_solid_fails():
 
 def test_input_wired_twice_fails():
     with pytest.raises(DaskflowInvalidDefinitionError, match='input "a" is wired twice'):
+
         @pipeline
         def p():
             x = one()
@@ -123,8 +126,10 @@ def test_input_wired_twice_fails():
 
 
 def test_unknown_input_name_suggests_the_right_one():
-    with pytest.raises(DaskflowInvalidDefinitionError,
-                       match='unknown input "bb". Did you mean "b"'):
+    with pytest.raises(
+        DaskflowInvalidDefinitionError, match='unknown input "bb". Did you mean "b"'
+    ):
+
         @pipeline
         def p():
             add(one(), bb=one())
@@ -132,6 +137,7 @@ def test_unknown_input_name_suggests_the_right_one():
 
 def test_too_many_positional_inputs():
     with pytest.raises(DaskflowInvalidDefinitionError, match="3 positional inputs"):
+
         @pipeline
         def p():
             add(one(), one(), one())
@@ -139,6 +145,7 @@ def test_too_many_positional_inputs():
 
 def test_constants_are_not_inputs():
     with pytest.raises(DaskflowInvalidDefinitionError, match="expected the output of another"):
+
         @pipeline
         def p():
             add(one(), 5)
@@ -152,8 +159,10 @@ def test_required_input_without_loader_must_be_connected():
     def needs(_, thing: Unloadable):
         return thing
 
-    with pytest.raises(DaskflowInvalidDefinitionError,
-                       match='input "thing" of solid "needs" is not connected'):
+    with pytest.raises(
+        DaskflowInvalidDefinitionError, match='input "thing" of solid "needs" is not connected'
+    ):
+
         @pipeline
         def p():
             needs()
@@ -174,6 +183,7 @@ def test_unconnected_inputs_with_loader_or_default_are_fine():
 
 def test_duplicate_alias_fails():
     with pytest.raises(DaskflowInvalidDefinitionError, match="two solids are named 'x'"):
+
         @pipeline
         def p():
             one.alias("x")()
@@ -186,6 +196,7 @@ def test_two_different_definitions_with_one_name_fail():
         return 2
 
     with pytest.raises(DaskflowInvalidDefinitionError, match="two different solid definitions"):
+
         @pipeline
         def p():
             add(one(), other_one())
@@ -201,10 +212,16 @@ def test_missing_resource_key_in_a_mode_is_named():
         pass
 
     with pytest.raises(DaskflowInvalidDefinitionError) as info:
-        @pipeline(mode_defs=[ModeDefinition("test", {"datalake": lake}),
-                             ModeDefinition("prod", {"warehouse": lake})])
+
+        @pipeline(
+            mode_defs=[
+                ModeDefinition("test", {"datalake": lake}),
+                ModeDefinition("prod", {"warehouse": lake}),
+            ]
+        )
         def p():
             save()
+
     message = str(info.value)
     assert 'solid "save" requires resource "datalake", which mode "prod"' in message
     assert 'mode "test"' not in message
@@ -216,9 +233,11 @@ def test_all_problems_are_listed_at_once():
         pass
 
     with pytest.raises(DaskflowInvalidDefinitionError) as info:
+
         @pipeline(preset_defs=[PresetDefinition("nightly", mode="missing")])
         def p():
             save()
+
     message = str(info.value)
     for part in ('input "x"', 'resource "db"', 'resource "s3"', 'preset "nightly"'):
         assert part in message
@@ -226,11 +245,13 @@ def test_all_problems_are_listed_at_once():
 
 def test_empty_body_and_parameters_fail():
     with pytest.raises(DaskflowInvalidDefinitionError, match="calls no solid"):
+
         @pipeline
         def empty():
             pass
 
     with pytest.raises(DaskflowInvalidDefinitionError, match="takes no parameters"):
+
         @pipeline
         def params(x):
             one()
@@ -246,8 +267,11 @@ def test_pipeline_is_not_callable():
 
 
 def test_explicit_dependencies_and_cycle_detection():
-    p = PipelineDefinition("explicit", solid_defs=[one, add], dependencies={
-        "add": {"a": DependencyDefinition("one"), "b": DependencyDefinition("one")}})
+    p = PipelineDefinition(
+        "explicit",
+        solid_defs=[one, add],
+        dependencies={"add": {"a": DependencyDefinition("one"), "b": DependencyDefinition("one")}},
+    )
     assert p.graph.node_names == ["one", "add"]
 
     @solid
@@ -258,28 +282,41 @@ def test_explicit_dependencies_and_cycle_detection():
     def dec(_, x: int) -> int:
         return x - 1
 
-    with pytest.raises(DaskflowInvalidDefinitionError, match="cycle: (inc -> dec -> inc|"
-                                                             "dec -> inc -> dec)"):
-        PipelineDefinition("cyclic", solid_defs=[inc, dec], dependencies={
-            "inc": {"x": DependencyDefinition("dec")},
-            "dec": {"x": DependencyDefinition("inc")}})
+    with pytest.raises(
+        DaskflowInvalidDefinitionError, match="cycle: (inc -> dec -> inc|dec -> inc -> dec)"
+    ):
+        PipelineDefinition(
+            "cyclic",
+            solid_defs=[inc, dec],
+            dependencies={
+                "inc": {"x": DependencyDefinition("dec")},
+                "dec": {"x": DependencyDefinition("inc")},
+            },
+        )
 
 
 def test_explicit_dependencies_bad_references():
     with pytest.raises(DaskflowInvalidDefinitionError, match='no input "zz"'):
-        PipelineDefinition("p", solid_defs=[one, add],
-                           dependencies={"add": {"zz": DependencyDefinition("one")}})
+        PipelineDefinition(
+            "p", solid_defs=[one, add], dependencies={"add": {"zz": DependencyDefinition("one")}}
+        )
     with pytest.raises(DaskflowInvalidDefinitionError, match="has no such output"):
-        PipelineDefinition("p", solid_defs=[one, add], dependencies={
-            "add": {"a": DependencyDefinition("one", "nope"),
-                    "b": DependencyDefinition("one")}})
+        PipelineDefinition(
+            "p",
+            solid_defs=[one, add],
+            dependencies={
+                "add": {"a": DependencyDefinition("one", "nope"), "b": DependencyDefinition("one")}
+            },
+        )
     with pytest.raises(DaskflowInvalidDefinitionError, match="not in solid_defs"):
         PipelineDefinition("p", solid_defs=[one], dependencies={"ghost": {}})
 
 
 def test_modes_and_presets_lookup():
-    @pipeline(mode_defs=[ModeDefinition("a"), ModeDefinition("b")],
-              preset_defs=[PresetDefinition("pb", {"solids": {}}, mode="b")])
+    @pipeline(
+        mode_defs=[ModeDefinition("a"), ModeDefinition("b")],
+        preset_defs=[PresetDefinition("pb", {"solids": {}}, mode="b")],
+    )
     def p():
         one()
 
@@ -290,6 +327,7 @@ def test_modes_and_presets_lookup():
     with pytest.raises(DaskflowInvalidDefinitionError, match='no preset "x"'):
         p.get_preset("x")
     with pytest.raises(DaskflowInvalidDefinitionError, match="mode names must be unique"):
+
         @pipeline(mode_defs=[ModeDefinition("a"), ModeDefinition("a")])
         def q():
             one()

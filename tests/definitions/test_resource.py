@@ -76,15 +76,18 @@ def test_init_failure_names_the_resource_and_tears_down_the_rest():
         raise ValueError("no credentials")
 
     expected = 'resource "zz_broken" failed to initialise: ValueError: no credentials'
-    with pytest.raises(DaskflowResourceError, match=expected), \
-            build_resources({"a_ok": ok, "zz_broken": broken}):
+    with (
+        pytest.raises(DaskflowResourceError, match=expected),
+        build_resources({"a_ok": ok, "zz_broken": broken}),
+    ):
         pass
     assert torn == ["ok"]
 
 
 def test_hardcoded_and_none_resources():
-    with build_resources({"h": ResourceDefinition.hardcoded_resource(42),
-                          "n": ResourceDefinition.none_resource()}) as res:
+    with build_resources(
+        {"h": ResourceDefinition.hardcoded_resource(42), "n": ResourceDefinition.none_resource()}
+    ) as res:
         assert (res.h, res.n) == (42, None)
 
 
@@ -97,11 +100,15 @@ def test_resource_cycles_and_missing_dependencies_are_definition_errors():
     def b(_):
         return 2
 
-    with pytest.raises(DaskflowInvalidDefinitionError, match="cycle"), \
-            build_resources({"a": a, "b": b}):
+    with (
+        pytest.raises(DaskflowInvalidDefinitionError, match="cycle"),
+        build_resources({"a": a, "b": b}),
+    ):
         pass
-    with pytest.raises(DaskflowInvalidDefinitionError, match="requires resource 'b'"), \
-            build_resources({"a": a}):
+    with (
+        pytest.raises(DaskflowInvalidDefinitionError, match="requires resource 'b'"),
+        build_resources({"a": a}),
+    ):
         pass
 
 

@@ -20,9 +20,12 @@ def test_bare_decorator_infers_inputs_and_output_from_annotations():
     assert isinstance(filter_below_cutoff, SolidDefinition)
     assert filter_below_cutoff.name == "filter_below_cutoff"
     assert [(i.name, i.daskflow_type.name) for i in filter_below_cutoff.input_defs] == [
-        ("cereals", "PandasDataFrame"), ("cutoff", "Float")]
+        ("cereals", "PandasDataFrame"),
+        ("cutoff", "Float"),
+    ]
     assert [(o.name, o.daskflow_type.name) for o in filter_below_cutoff.output_defs] == [
-        ("result", "PandasDataFrame")]
+        ("result", "PandasDataFrame")
+    ]
     assert filter_below_cutoff.has_context_arg
 
 
@@ -49,8 +52,14 @@ def test_context_param_named_context_is_skipped():
 def test_decorator_arguments_are_kept():
     policy = RetryPolicy(max_retries=2, delay=0.5)
 
-    @solid(name="renamed", description="desc", config_schema={"n": Field(int, default_value=3)},
-           required_resource_keys={"lake", "db"}, tags={"team": "data"}, retry_policy=policy)
+    @solid(
+        name="renamed",
+        description="desc",
+        config_schema={"n": Field(int, default_value=3)},
+        required_resource_keys={"lake", "db"},
+        tags={"team": "data"},
+        retry_policy=policy,
+    )
     def original(context):
         return context
 
@@ -72,19 +81,23 @@ def test_docstring_is_the_default_description():
 
 def test_explicit_defs_must_match_parameters():
     with pytest.raises(DaskflowInvalidDefinitionError, match="parameter.*b.*no InputDefinition"):
+
         @solid(input_defs=[InputDefinition("a")])
         def f(_, a, b):
             pass
 
     with pytest.raises(DaskflowInvalidDefinitionError, match="no such parameter"):
+
         @solid(input_defs=[InputDefinition("a"), InputDefinition("zzz")])
         def g(_, a):
             pass
 
 
 def test_explicit_defs_with_kwargs_accept_any_inputs():
-    @solid(input_defs=[InputDefinition("a", int), InputDefinition("b", str)],
-           output_defs=[OutputDefinition(int, "x"), OutputDefinition(str, "y")])
+    @solid(
+        input_defs=[InputDefinition("a", int), InputDefinition("b", str)],
+        output_defs=[OutputDefinition(int, "x"), OutputDefinition(str, "y")],
+    )
     def f(_, **inputs):
         yield from ()
 
@@ -103,6 +116,7 @@ def test_generator_solid_defaults_to_one_any_output():
 
 def test_duplicate_output_names_are_rejected():
     with pytest.raises(DaskflowInvalidDefinitionError, match="output 'a' twice"):
+
         @solid(output_defs=[OutputDefinition(name="a"), OutputDefinition(name="a")])
         def f(_):
             pass
@@ -111,6 +125,7 @@ def test_duplicate_output_names_are_rejected():
 @pytest.mark.parametrize("bad", ["has-dash", "has.dot", "1starts_with_digit", ""])
 def test_invalid_names_are_rejected(bad):
     with pytest.raises(DaskflowInvalidDefinitionError, match="invalid solid name"):
+
         @solid(name=bad)
         def f(_):
             pass
@@ -118,6 +133,7 @@ def test_invalid_names_are_rejected(bad):
 
 def test_varargs_are_rejected():
     with pytest.raises(DaskflowInvalidDefinitionError, match=r"\*args is not supported"):
+
         @solid
         def f(_, *args):
             pass
@@ -133,11 +149,13 @@ def test_direct_call_outside_a_pipeline_runs_the_function():
 
 def test_bad_retry_policy_and_config_schema_are_rejected():
     with pytest.raises(DaskflowInvalidDefinitionError, match="RetryPolicy"):
+
         @solid(retry_policy=3)
         def f(_):
             pass
 
     with pytest.raises(DaskflowInvalidDefinitionError):
+
         @solid(config_schema=object())
         def g(_):
             pass

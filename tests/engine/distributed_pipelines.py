@@ -43,8 +43,7 @@ def squares():
 
 # -- Dask DataFrame solids -----------------------------------------------------------------
 
-Measured = dataframe_type("Measured", {"a": Column(int, min_value=0), "double": float},
-                          dask=True)
+Measured = dataframe_type("Measured", {"a": Column(int, min_value=0), "double": float}, dask=True)
 
 
 @solid(output_defs=[OutputDefinition(Measured)])
@@ -116,11 +115,16 @@ def measuring_with_a_stalled_write():
 
 # -- Dask DataFrame solids that shuffle (joins and groupbys with split_out) ----------------
 
+
 @solid(config_schema={"rows": int})
 def make_orders(context) -> DaskDataFrame:
     rows = context.solid_config["rows"]
-    orders = pd.DataFrame({"customer": [i % 97 for i in range(rows)],
-                           "amount": [float(i % 1000) for i in range(rows)]})
+    orders = pd.DataFrame(
+        {
+            "customer": [i % 97 for i in range(rows)],
+            "amount": [float(i % 1000) for i in range(rows)],
+        }
+    )
     return dd.from_pandas(orders, npartitions=16)
 
 
@@ -147,7 +151,11 @@ def sorted_totals(_, totals: pd.DataFrame) -> pd.DataFrame:
     return totals.sort_values("region").reset_index(drop=True)
 
 
-@pipeline(mode_defs=[ModeDefinition("default"),
-                     ModeDefinition("in_memory", resource_defs={"io_manager": mem_io_manager})])
+@pipeline(
+    mode_defs=[
+        ModeDefinition("default"),
+        ModeDefinition("in_memory", resource_defs={"io_manager": mem_io_manager}),
+    ]
+)
 def shuffling():
     sorted_totals(region_totals(join_customers(make_orders(), make_customers())))

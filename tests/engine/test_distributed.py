@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from daskflow import execute_pipeline
-from daskflow.engine.events import DaskflowEventType as E
+from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 
 from ..conftest import CEREAL_DIR
@@ -25,7 +25,8 @@ def _cereal_config(tmp_path, execution):
     with open(os.path.join(CEREAL_DIR, "cereal.yaml")) as f:
         config = yaml.safe_load(f)
     config["solids"]["add_sugar_per_cup"]["inputs"]["cereals"]["csv"]["path"] = os.path.join(
-        CEREAL_DIR, "data", "cereal.csv")
+        CEREAL_DIR, "data", "cereal.csv"
+    )
     config["resources"]["datalake"]["config"]["root_dir"] = str(tmp_path / "lake")
     return {**config, "execution": execution}
 
@@ -50,12 +51,18 @@ def _check_cereal_run(result, tmp_path):
     assert (tmp_path / "lake" / "cereals").exists()
 
 
-@pytest.mark.parametrize("execution", [{"in_process": {}}, {"threads": {"max_workers": 2}},
-                                       LOCAL_2], ids=["in_process", "threads", "local_cluster"])
+@pytest.mark.parametrize(
+    "execution",
+    [{"in_process": {}}, {"threads": {"max_workers": 2}}, LOCAL_2],
+    ids=["in_process", "threads", "local_cluster"],
+)
 def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, execution):
-    result = execute_pipeline(cereal_module.compute_top_quartile_pipeline,
-                              _cereal_config(tmp_path, execution), mode="local",
-                              instance=instance)
+    result = execute_pipeline(
+        cereal_module.compute_top_quartile_pipeline,
+        _cereal_config(tmp_path, execution),
+        mode="local",
+        instance=instance,
+    )
     _check_cereal_run(result, tmp_path)
     stored = [s.record.event_type for s in instance.event_storage.get_events(result.run_id)]
     assert stored == result.event_types  # every event reached storage, in order
@@ -80,14 +87,40 @@ def external_scheduler(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     scheduler = subprocess.Popen(
-        [os.path.join(bin_dir, "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-         "--dashboard-address", "127.0.0.1:0"], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            os.path.join(bin_dir, "dask"),
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dashboard-address",
+            "127.0.0.1:0",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     address = f"tcp://127.0.0.1:{port}"
     worker = subprocess.Popen(
-        [os.path.join(bin_dir, "dask"), "worker", address, "--nworkers", "1", "--nthreads", "2",
-         "--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"], env=env,
-        cwd=str(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            os.path.join(bin_dir, "dask"),
+            "worker",
+            address,
+            "--nworkers",
+            "1",
+            "--nthreads",
+            "2",
+            "--host",
+            "127.0.0.1",
+            "--dashboard-address",
+            "127.0.0.1:0",
+        ],
+        env=env,
+        cwd=str(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         from distributed import Client
 
@@ -100,12 +133,14 @@ def external_scheduler(tmp_path):
             proc.wait(timeout=30)
 
 
-def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance,
-                                         external_scheduler):
+def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance, external_scheduler):
     execution = {"dask": {"cluster": {"address": external_scheduler}}}
-    result = execute_pipeline(cereal_module.compute_top_quartile_pipeline,
-                              _cereal_config(tmp_path, execution), mode="local",
-                              instance=instance)
+    result = execute_pipeline(
+        cereal_module.compute_top_quartile_pipeline,
+        _cereal_config(tmp_path, execution),
+        mode="local",
+        instance=instance,
+    )
     _check_cereal_run(result, tmp_path)
     connected = [e.message for e in result.events if e.event_type == E.ENGINE_EVENT]
     assert any(external_scheduler in m for m in connected)
@@ -113,8 +148,10 @@ def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance,
 
 def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
     pid_file = tmp_path / "pids.txt"
-    config = {"execution": LOCAL_2, "solids": {"slow_square": {"config": {
-        "pid_file": str(pid_file), "seconds": 3.0}}}}
+    config = {
+        "execution": LOCAL_2,
+        "solids": {"slow_square": {"config": {"pid_file": str(pid_file), "seconds": 3.0}}},
+    }
 
     def kill_first_worker():
         deadline = time.time() + 60
@@ -132,19 +169,24 @@ def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
     assert result.output_for_solid("total") == sum(n * n for n in range(10))
     pids = pid_file.read_text().split()
     assert len(pids) == 2 and pids[0] != pids[1]  # the step ran again on another process
-    starts = [e for e in result.events if e.event_type == E.STEP_START
-              and e.step_key == "slow_square"]
+    starts = [
+        e for e in result.events if e.event_type == E.STEP_START and e.step_key == "slow_square"
+    ]
     assert len(starts) == 2
 
 
 def test_performance_report_is_saved_and_linked(tmp_path, instance):
     execution = {"dask": {"cluster": LOCAL_2["dask"]["cluster"], "performance_report": True}}
-    config = {"execution": execution,
-              "solids": {"slow_square": {"config": {"pid_file": str(tmp_path / "p"),
-                                                    "seconds": 0.1}}}}
+    config = {
+        "execution": execution,
+        "solids": {"slow_square": {"config": {"pid_file": str(tmp_path / "p"), "seconds": 0.1}}},
+    }
     result = execute_pipeline(squares, config, instance=instance)
-    reports = [e.data["performance_report"] for e in result.events
-               if e.event_type == E.ENGINE_EVENT and "performance_report" in e.data]
+    reports = [
+        e.data["performance_report"]
+        for e in result.events
+        if e.event_type == E.ENGINE_EVENT and "performance_report" in e.data
+    ]
     assert len(reports) == 1
     with open(reports[0]) as f:
         html = f.read()
@@ -153,7 +195,7 @@ def test_performance_report_is_saved_and_linked(tmp_path, instance):
 
 def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
     from daskflow.engine.api import cancel_run
-    from daskflow.engine.events import RunStatus
+    from daskflow.events import RunStatus
 
     pid_file = tmp_path / "pids.txt"
 
@@ -166,8 +208,10 @@ def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
 
     canceller = threading.Thread(target=cancel_when_slow_step_runs)
     canceller.start()
-    config = {"execution": LOCAL_2, "solids": {"slow_square": {"config": {
-        "pid_file": str(pid_file), "seconds": 3.0}}}}
+    config = {
+        "execution": LOCAL_2,
+        "solids": {"slow_square": {"config": {"pid_file": str(pid_file), "seconds": 3.0}}},
+    }
     result = execute_pipeline(squares, config, instance=instance)
     canceller.join()
     assert result.event_types[-1] == E.PIPELINE_CANCELED
@@ -185,10 +229,11 @@ def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
     frame = pd.DataFrame({"a": np.arange(800), "b": np.linspace(0, 1, 800)})
     dd.from_pandas(frame, npartitions=8).to_parquet(str(tmp_path / "src"))
     store = tmp_path / "store"
-    config = {"execution": LOCAL_2,
-              "solids": {"measure": {"inputs": {"src": {"parquet": {
-                  "path": str(tmp_path / "src")}}}}},
-              "resources": {"io_manager": {"config": {"base_dir": str(store)}}}}
+    config = {
+        "execution": LOCAL_2,
+        "solids": {"measure": {"inputs": {"src": {"parquet": {"path": str(tmp_path / "src")}}}}},
+        "resources": {"io_manager": {"config": {"base_dir": str(store)}}},
+    }
     result = execute_pipeline(measuring, config, instance=instance)
     assert result.success
     assert result.output_for_solid("sum_double") == pytest.approx(frame.b.sum() * 2)
@@ -197,8 +242,9 @@ def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
     logs = {e.step_key: e for e in result.events if e.event_type == E.LOG}
     assert "worker" not in logs["measure"].data  # built on the coordinator
     assert logs["count_rows"].data["worker"].startswith("tcp://127.0.0.1:")
-    output = [e for e in result.events if e.event_type == E.STEP_OUTPUT
-              and e.step_key == "measure"][0]
+    output = [
+        e for e in result.events if e.event_type == E.STEP_OUTPUT and e.step_key == "measure"
+    ][0]
     assert output.data["type_check"]["success"]
     assert output.data["worker"].startswith("tcp://127.0.0.1:")  # committed on a worker
 
@@ -224,11 +270,13 @@ def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, 
                 return
             time.sleep(0.05)
 
-    config = {"execution": LOCAL_2,
-              "solids": {"measure": {"inputs": {"src": {"parquet": {
-                  "path": str(tmp_path / "src")}}}}},
-              "resources": {"io_manager": {"config": {"base_dir": str(store),
-                                                      "pid_file": str(pid_file)}}}}
+    config = {
+        "execution": LOCAL_2,
+        "solids": {"measure": {"inputs": {"src": {"parquet": {"path": str(tmp_path / "src")}}}}},
+        "resources": {
+            "io_manager": {"config": {"base_dir": str(store), "pid_file": str(pid_file)}}
+        },
+    }
     killer = threading.Thread(target=kill_the_writer)
     killer.start()
     result = execute_pipeline(measuring_with_a_stalled_write, config, instance=instance)
@@ -245,8 +293,7 @@ def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, 
     assert total_rows == 800
 
 
-def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance,
-                                                          external_scheduler):
+def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance, external_scheduler):
     """What the dashboard's progress bars and task stream show, read off the scheduler."""
     import dask.dataframe as dd
     import numpy as np
@@ -258,19 +305,22 @@ def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance,
 
     frame = pd.DataFrame({"a": np.arange(400), "b": np.linspace(0, 1, 400)})
     dd.from_pandas(frame, npartitions=4).to_parquet(str(tmp_path / "src"))
-    config = {"execution": {"dask": {"cluster": {"address": external_scheduler}}},
-              "solids": {"measure": {"inputs": {"src": {"parquet": {
-                  "path": str(tmp_path / "src")}}}}},
-              "resources": {"io_manager": {"config": {"base_dir": str(tmp_path / "store")}}}}
+    config = {
+        "execution": {"dask": {"cluster": {"address": external_scheduler}}},
+        "solids": {"measure": {"inputs": {"src": {"parquet": {"path": str(tmp_path / "src")}}}}},
+        "resources": {"io_manager": {"config": {"base_dir": str(tmp_path / "store")}}},
+    }
     with Client(external_scheduler) as client, get_task_stream(client) as stream:
         result = execute_pipeline(measuring, config, instance=instance)
         prefixes = client.run_on_scheduler(
-            lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+            lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
+        )
     assert result.success
     streamed = {key_split(task["key"]) for task in stream.data}
     expected = {"measure", "measure_write", "measure_commit", "sum_double", "count_rows"}
     assert expected <= streamed, streamed
     assert expected <= set(prefixes), prefixes
     # Nothing else: no anonymous dask names (read-parquet-..., getitem-...) in the stream.
-    assert all(p.split("_")[0] in {"daskflow", "measure", "sum", "count"} for p in streamed), \
+    assert all(p.split("_")[0] in {"daskflow", "measure", "sum", "count"} for p in streamed), (
         streamed
+    )

@@ -17,8 +17,9 @@ from daskflow.instance import DaskflowInstance
 from .distributed_pipelines import measuring
 
 PROCESSES = {"dask": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}
-THREAD_WORKERS = {"dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2,
-                                                 "processes": False}}}}
+THREAD_WORKERS = {
+    "dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2, "processes": False}}}
+}
 
 
 @pytest.fixture
@@ -44,20 +45,24 @@ def memory_base():
 
 
 def _config(src, execution, base_dir):
-    return {"execution": execution,
-            "solids": {"measure": {"inputs": {"src": {"parquet": {"path": src}}}}},
-            "resources": {"io_manager": {"config": {"base_dir": base_dir}}}}
+    return {
+        "execution": execution,
+        "solids": {"measure": {"inputs": {"src": {"parquet": {"path": src}}}}},
+        "resources": {"io_manager": {"config": {"base_dir": base_dir}}},
+    }
 
 
-@pytest.mark.parametrize("execution", [
-    PROCESSES, {"dask": {"cluster": {"address": "tcp://127.0.0.1:1"}}}],
-    ids=["local_cluster", "address"])
-def test_memory_url_on_worker_processes_fails_before_anything_runs(source, instance,
-                                                                  memory_base, execution):
+@pytest.mark.parametrize(
+    "execution",
+    [PROCESSES, {"dask": {"cluster": {"address": "tcp://127.0.0.1:1"}}}],
+    ids=["local_cluster", "address"],
+)
+def test_memory_url_on_worker_processes_fails_before_anything_runs(
+    source, instance, memory_base, execution
+):
     started = time.perf_counter()
     with pytest.raises(DaskflowInvalidDefinitionError) as info:
-        execute_pipeline(measuring, _config(source[0], execution, memory_base),
-                         instance=instance)
+        execute_pipeline(measuring, _config(source[0], execution, memory_base), instance=instance)
     assert time.perf_counter() - started < 5  # no cluster was started or connected to
     message = str(info.value)
     assert 'IO manager "io_manager" (resources.io_manager of mode "default")' in message
@@ -66,11 +71,13 @@ def test_memory_url_on_worker_processes_fails_before_anything_runs(source, insta
     assert instance.run_storage.get_runs() == []  # not even a run record
 
 
-def test_memory_url_works_on_a_local_cluster_whose_workers_are_threads(source, instance,
-                                                                       memory_base):
+def test_memory_url_works_on_a_local_cluster_whose_workers_are_threads(
+    source, instance, memory_base
+):
     src, frame = source
-    result = execute_pipeline(measuring, _config(src, THREAD_WORKERS, memory_base),
-                              instance=instance)
+    result = execute_pipeline(
+        measuring, _config(src, THREAD_WORKERS, memory_base), instance=instance
+    )
     assert result.success
     assert result.output_for_solid("sum_double") == pytest.approx(frame.b.sum() * 2)
     assert result.output_for_solid("count_rows") == 400
@@ -84,11 +91,19 @@ def test_reexecution_checks_the_store_too(source, instance, memory_base, tmp_pat
     from daskflow.engine.api import reexecute_pipeline
 
     src, _ = source
-    first = execute_pipeline(measuring, _config(src, {"in_process": {}}, str(tmp_path / "st")),
-                             instance=instance)
+    first = execute_pipeline(
+        measuring, _config(src, {"in_process": {}}, str(tmp_path / "st")), instance=instance
+    )
     assert first.success
     with pytest.raises(DaskflowInvalidDefinitionError, match="memory:// is private"):
-        reexecute_pipeline(measuring, first.run_id, instance, from_failure=False,
-                           step_selection=["sum_double"],
-                           run_config={"execution": PROCESSES, "resources": {
-                               "io_manager": {"config": {"base_dir": memory_base}}}})
+        reexecute_pipeline(
+            measuring,
+            first.run_id,
+            instance,
+            from_failure=False,
+            step_selection=["sum_double"],
+            run_config={
+                "execution": PROCESSES,
+                "resources": {"io_manager": {"config": {"base_dir": memory_base}}},
+            },
+        )

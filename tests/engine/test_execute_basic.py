@@ -24,7 +24,7 @@ from daskflow import (
     resource,
     solid,
 )
-from daskflow.engine.events import DaskflowEventType as E
+from daskflow.events import DaskflowEventType as E
 from daskflow.types import Nothing
 
 IN_PROCESS = {"execution": {"in_process": {}}}
@@ -80,8 +80,9 @@ def test_user_events_logs_and_multiple_outputs():
     def two(context):
         context.log.info("hello from %s", "two")
         context.log.warning("careful")
-        yield AssetMaterialization("lake.table",
-                                   metadata_entries=[EventMetadataEntry.int(3, "rows")])
+        yield AssetMaterialization(
+            "lake.table", metadata_entries=[EventMetadataEntry.int(3, "rows")]
+        )
         yield ExpectationResult(True, label="non_empty")
         yield Output(1, "a")
         yield Output(2, "b")
@@ -95,8 +96,10 @@ def test_user_events_logs_and_multiple_outputs():
     assert result.output_for_solid("add") == 3
     assert result.output_for_solid("two", "b") == 2
     logs = [e for e in result.events if e.event_type == E.LOG]
-    assert [(e.message, e.level) for e in logs] == [("hello from two", logging.INFO),
-                                                     ("careful", logging.WARNING)]
+    assert [(e.message, e.level) for e in logs] == [
+        ("hello from two", logging.INFO),
+        ("careful", logging.WARNING),
+    ]
     mats = result.result_for_solid("two").materializations
     assert mats[0].data["asset_key"] == "lake.table"
     assert mats[0].data["metadata_entries"][0]["value"] == 3
@@ -223,8 +226,9 @@ def test_resources_are_per_mode_scoped_and_torn_down_on_failure():
     def p():
         query()
 
-    result = execute_pipeline(p, {**IN_PROCESS, "resources": {"db": {"config": {"name": "x"}}}},
-                              raise_on_error=False)
+    result = execute_pipeline(
+        p, {**IN_PROCESS, "resources": {"db": {"config": {"name": "x"}}}}, raise_on_error=False
+    )
     assert not result.success
     assert seen == {"db": "x", "has_other": False}
     assert log == ["up x", "down"]
@@ -243,8 +247,9 @@ def test_inputs_from_config_defaults_and_nothing():
     def p():
         last(after=greet())
 
-    result = execute_pipeline(p, {**IN_PROCESS, "solids": {"greet": {"inputs": {
-        "name": {"value": "ann"}}}}})
+    result = execute_pipeline(
+        p, {**IN_PROCESS, "solids": {"greet": {"inputs": {"name": {"value": "ann"}}}}}
+    )
     assert result.output_for_solid("greet") == "hello ann!"
     assert result.output_for_solid("last") == "done"
 
@@ -255,8 +260,9 @@ def test_solid_config_defaults_reach_the_context():
         return x * context.solid_config["factor"]
 
     assert execute_solid(scale, {"x": 2}).output_value() == 6
-    result = execute_solid(scale, {"x": 2}, run_config={"solids": {"scale": {"config": {
-        "factor": 5}}}})
+    result = execute_solid(
+        scale, {"x": 2}, run_config={"solids": {"scale": {"config": {"factor": 5}}}}
+    )
     assert result.output_value() == 10
 
 
@@ -265,8 +271,11 @@ def test_selection_runs_a_subset_with_inputs_from_config():
     def p():
         add(one(), one.alias("other")())
 
-    result = execute_pipeline(p, {**IN_PROCESS, "solids": {"add": {"inputs": {
-        "a": 10, "b": 20}}}}, solid_selection=["add"])
+    result = execute_pipeline(
+        p,
+        {**IN_PROCESS, "solids": {"add": {"inputs": {"a": 10, "b": 20}}}},
+        solid_selection=["add"],
+    )
     assert list(result.step_results) == ["add"]
     assert result.output_for_solid("add") == 30
     expected = r"missing required key \"solids\"(.|\n)*a: <int>"

@@ -53,8 +53,9 @@ def test_in_process_runs_reuse_their_runner_threads():
 def test_concurrent_threaded_runs_share_a_pool_and_all_succeed():
     execution = {"threads": {"max_workers": 2}}
     with ThreadPoolExecutor(4) as launcher:
-        results = list(launcher.map(
-            lambda _: execute_pipeline(named, {"execution": execution}), range(8)))
+        results = list(
+            launcher.map(lambda _: execute_pipeline(named, {"execution": execution}), range(8))
+        )
     assert all(r.success for r in results)
     for result in results:
         name = result.output_for_solid("thread_name")

@@ -15,10 +15,10 @@ from dask.utils import key_split
 
 from daskflow import OutputDefinition, dataframe_type, execute_pipeline, pipeline, solid
 from daskflow.engine.api import reexecute_pipeline
-from daskflow.engine.compile import compile_run
-from daskflow.engine.events import DaskflowEventType as E
-from daskflow.engine.launch import prepare_run
-from daskflow.engine.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.run.compile import compile_run
+from daskflow.engine.run.launch import prepare_run
+from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 from daskflow.types import Column, DaskDataFrame
 
@@ -27,16 +27,26 @@ NFILES = 4
 ROWS = 100  # per file
 
 Plain = dataframe_type("RefPlain", {"a": int, "b": float}, dask=True)  # columns only
-Capped = dataframe_type("RefCapped", {"a": Column(int, max_value=ROWS * NFILES - 2)},
-                        dask=True)  # broken by the last row of the last file
+Capped = dataframe_type(
+    "RefCapped", {"a": Column(int, max_value=ROWS * NFILES - 2)}, dask=True
+)  # broken by the last row of the last file
 
 
 def _write_file(path, i, rows=ROWS):
     start = i * ROWS
-    table = pa.table({"a": np.arange(start, start + rows),
-                      "b": np.linspace(0.0, 1.0, rows) + i,
-                      "d": pa.array([datetime.date(2020, 1, 1) + datetime.timedelta(days=int(k))
-                                     for k in range(start, start + rows)], pa.date32())})
+    table = pa.table(
+        {
+            "a": np.arange(start, start + rows),
+            "b": np.linspace(0.0, 1.0, rows) + i,
+            "d": pa.array(
+                [
+                    datetime.date(2020, 1, 1) + datetime.timedelta(days=int(k))
+                    for k in range(start, start + rows)
+                ],
+                pa.date32(),
+            ),
+        }
+    )
     pq.write_table(table, os.path.join(path, f"part.{i}.parquet"))
 
 
@@ -124,9 +134,11 @@ def _config(path, store, solid_name="load", execution=THREADS, filters=None, **o
     parquet = {"path": path, **options}
     if filters is not None:
         parquet["filters"] = filters
-    return {"execution": execution,
-            "solids": {solid_name: {"inputs": {"src": {"parquet": parquet}}}},
-            "resources": {"io_manager": {"config": {"base_dir": store}}}}
+    return {
+        "execution": execution,
+        "solids": {solid_name: {"inputs": {"src": {"parquet": parquet}}}},
+        "resources": {"io_manager": {"config": {"base_dir": store}}},
+    }
 
 
 def _events(result, solid_name, event_type):
@@ -145,8 +157,9 @@ def _failure(result, solid_name):
 def test_an_unchanged_read_is_recorded_by_reference(source, tmp_path):
     path, frame = source
     store = str(tmp_path / "store")
-    result = execute_pipeline(by_reference, _config(path, store, filters=[["d", "<=",
-                                                                           "2020-03-01"]]))
+    result = execute_pipeline(
+        by_reference, _config(path, store, filters=[["d", "<=", "2020-03-01"]])
+    )
     assert result.success
     expected = frame[frame.d <= datetime.date(2020, 3, 1)]
     assert result.output_for_solid("total") == pytest.approx(expected.b.sum())
@@ -157,10 +170,13 @@ def test_an_unchanged_read_is_recorded_by_reference(source, tmp_path):
     assert manifest["layout"] == "reference" and manifest["bytes"] == 0
     reference = manifest["reference"]
     assert reference["path"] == path
-    assert [f["url"].rsplit("/", 1)[1] for f in reference["files"]] == \
-        [f"part.{i}.parquet" for i in range(NFILES)]
-    assert all(f["size"] == os.path.getsize(f"{path}/{f['url'].rsplit('/', 1)[1]}")
-               for f in reference["files"])
+    assert [f["url"].rsplit("/", 1)[1] for f in reference["files"]] == [
+        f"part.{i}.parquet" for i in range(NFILES)
+    ]
+    assert all(
+        f["size"] == os.path.getsize(f"{path}/{f['url'].rsplit('/', 1)[1]}")
+        for f in reference["files"]
+    )
     assert reference["filters"] == [["d", "<=", {"date": "2020-03-01"}]]
     output = _events(result, "load", E.STEP_OUTPUT)[0]
     assert "recorded by reference" in output.message and output.data["reference"] == path
@@ -171,15 +187,17 @@ def test_an_unchanged_read_is_recorded_by_reference(source, tmp_path):
     assert entries["source"] == path and entries["files"] == NFILES
     # the run's result reads the output back from the source, same dtypes
     loaded = result.output_for_solid("load")
-    pd.testing.assert_frame_equal(loaded.reset_index(drop=True),
-                                  expected.reset_index(drop=True))
+    pd.testing.assert_frame_equal(loaded.reset_index(drop=True), expected.reset_index(drop=True))
 
 
 def test_a_solid_returning_read_parquet_is_a_reference_too(source, tmp_path):
     path, frame = source
     store = str(tmp_path / "store")
-    config = {"execution": THREADS, "solids": {"read_own": {"config": {"path": path}}},
-              "resources": {"io_manager": {"config": {"base_dir": store}}}}
+    config = {
+        "execution": THREADS,
+        "solids": {"read_own": {"config": {"path": path}}},
+        "resources": {"io_manager": {"config": {"base_dir": store}}},
+    }
     result = execute_pipeline(own_read, config)
     assert result.success
     assert result.output_for_solid("total") == pytest.approx(frame.b.sum())
@@ -194,8 +212,9 @@ def test_no_partition_tasks_without_value_rules_checks_with_them(source, tmp_pat
     instance = DaskflowInstance.ephemeral()
 
     def prefixes(pipeline_def, solid_name):
-        coordinator, _, _ = prepare_run(pipeline_def, _config(path, store, solid_name), None,
-                                        None, None, instance, None)
+        coordinator, _, _ = prepare_run(
+            pipeline_def, _config(path, store, solid_name), None, None, None, instance, None
+        )
         register_local_sink(coordinator.run_id, lambda record: None)
         try:
             compiled = compile_run(coordinator.payload)
@@ -235,14 +254,12 @@ def test_a_modified_frame_is_still_copied(source, tmp_path):
 def test_a_failing_partition_of_a_referenced_output_commits_nothing(source, tmp_path):
     path, _ = source
     store = str(tmp_path / "store")
-    result = execute_pipeline(capped_pipeline, _config(path, store, "capped"),
-                              raise_on_error=False)
+    result = execute_pipeline(capped_pipeline, _config(path, store, "capped"), raise_on_error=False)
     assert not result.success
     failure = _failure(result, "capped")
     assert f"in 1 partition of {NFILES}" in failure
     assert f'partition {NFILES - 1}: column "a": 1 row above max_value' in failure
-    assert not os.path.exists(os.path.join(store, result.run_id, "capped", "result",
-                                           "_SUCCESS"))
+    assert not os.path.exists(os.path.join(store, result.run_id, "capped", "result", "_SUCCESS"))
     assert result.result_for_solid("after").skipped
 
 
@@ -264,15 +281,27 @@ def test_reexecution_reads_the_source_and_fails_once_it_changed(source, tmp_path
         config = _config(path, store)  # reused verbatim: "load" (not re-run) has inputs
         parent = execute_pipeline(by_reference, config, instance=instance)
         assert parent.success
-        child = reexecute_pipeline(by_reference, parent.run_id, instance, from_failure=False,
-                                   step_selection=["total", "count"], run_config=config)
+        child = reexecute_pipeline(
+            by_reference,
+            parent.run_id,
+            instance,
+            from_failure=False,
+            step_selection=["total", "count"],
+            run_config=config,
+        )
         assert child.success
         assert child.output_for_solid("total") == pytest.approx(frame.b.sum())
         assert child.output_for_solid("count") == len(frame)
         _write_file(path, 2, rows=ROWS // 2)  # the source changes (another size)
-        again = reexecute_pipeline(by_reference, parent.run_id, instance, from_failure=False,
-                                   step_selection=["total", "count"], run_config=config,
-                                   raise_on_error=False)
+        again = reexecute_pipeline(
+            by_reference,
+            parent.run_id,
+            instance,
+            from_failure=False,
+            step_selection=["total", "count"],
+            run_config=config,
+            raise_on_error=False,
+        )
     assert not again.success
     for solid_name in ("total", "count"):  # the Dask reader and the pandas reader
         message = _failure(again, solid_name)
@@ -304,9 +333,12 @@ def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path):
         _write_file(str(local), i)
         fs.put(str(local / f"part.{i}.parquet"), f"{bucket}/src/part.{i}.parquet")
     frame = dd.read_parquet(str(local)).compute()
-    config = _config(f"s3://{bucket}/src/", f"s3://{bucket}/runs", storage_options=options,
-                     execution={"dask": {"cluster": {"local": {"n_workers": 1,
-                                                                "threads_per_worker": 2}}}})
+    config = _config(
+        f"s3://{bucket}/src/",
+        f"s3://{bucket}/runs",
+        storage_options=options,
+        execution={"dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2}}}},
+    )
     config["resources"]["io_manager"]["config"]["storage_options"] = options
     with DaskflowInstance.from_home(tmp_path / "home") as instance:
         result = execute_pipeline(by_reference, config, instance=instance)

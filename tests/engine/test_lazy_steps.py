@@ -10,10 +10,10 @@ import pytest
 from dask.utils import key_split
 
 from daskflow import OutputDefinition, dataframe_type, execute_pipeline, pipeline, solid
-from daskflow.engine.compile import compile_run
-from daskflow.engine.events import DaskflowEventType as E
-from daskflow.engine.launch import prepare_run
-from daskflow.engine.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.run.compile import compile_run
+from daskflow.engine.run.launch import prepare_run
+from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 from daskflow.types import Column, DaskDataFrame
 
@@ -67,17 +67,17 @@ def scoring():
 
 
 def _config(path, execution, store=None, solids=("load",)):
-    config = {"solids": {name: {"inputs": {"src": {"parquet": {"path": path}}}}
-                         for name in solids},
-              "execution": execution}
+    config = {
+        "solids": {name: {"inputs": {"src": {"parquet": {"path": path}}}} for name in solids},
+        "execution": execution,
+    }
     if store is not None:
         config["resources"] = {"io_manager": {"config": {"base_dir": store}}}
     return config
 
 
 @pytest.mark.parametrize("execution", [IN_PROCESS, THREADS], ids=["in_process", "threads"])
-def test_dask_solids_give_the_pandas_answer_with_parquet_intermediates(source, tmp_path,
-                                                                       execution):
+def test_dask_solids_give_the_pandas_answer_with_parquet_intermediates(source, tmp_path, execution):
     path, frame = source
     store = str(tmp_path / "store")
     result = execute_pipeline(scoring, _config(path, execution, store))
@@ -92,8 +92,9 @@ def test_dask_solids_give_the_pandas_answer_with_parquet_intermediates(source, t
     assert os.path.exists(os.path.join(store, result.run_id, "score", "result", "_SUCCESS"))
     log = [e for e in result.result_for_solid("load").events if e.event_type == E.LOG]
     assert log and "16 partitions" in log[0].message
-    output = [e for e in result.result_for_solid("score").events
-              if e.event_type == E.STEP_OUTPUT][0]
+    output = [e for e in result.result_for_solid("score").events if e.event_type == E.STEP_OUTPUT][
+        0
+    ]
     assert output.data["type_check"]["success"]
     entries = {m["label"]: m for m in output.data["type_check"]["metadata_entries"]}
     assert entries["row_count"]["value"] == len(expected)
@@ -114,8 +115,9 @@ def test_in_memory_hand_off_writes_nothing(source, tmp_path):
     assert result.success
     expected = frame[frame.a > 10]
     assert result.output_for_solid("total") == pytest.approx(expected.b.sum() * 2)
-    handled = [e for e in result.result_for_solid("load").events
-               if e.event_type == E.HANDLED_OUTPUT]
+    handled = [
+        e for e in result.result_for_solid("load").events if e.event_type == E.HANDLED_OUTPUT
+    ]
     assert handled[0].data["lazy"] is True
     lazy = result.output_for_solid("score")  # never computed on its own: still lazy
     assert isinstance(lazy, dd.DataFrame)
@@ -124,16 +126,27 @@ def test_in_memory_hand_off_writes_nothing(source, tmp_path):
 def test_task_keys_are_named_after_solids(source):
     path, _ = source
     instance = DaskflowInstance.ephemeral()
-    coordinator, _, _ = prepare_run(scoring, _config(path, THREADS), None, None, None,
-                                    instance, None)
+    coordinator, _, _ = prepare_run(
+        scoring, _config(path, THREADS), None, None, None, instance, None
+    )
     register_local_sink(coordinator.run_id, lambda record: None)  # build-time events
     try:
         compiled = compile_run(coordinator.payload)
     finally:
         unregister_local_sink(coordinator.run_id)
     prefixes = {key_split(k) for k in compiled.graph}
-    assert {"load", "load_write", "load_commit", "score", "score_write", "score_commit",
-            "total", "total_gather", "total_commit", "count"} <= prefixes
+    assert {
+        "load",
+        "load_write",
+        "load_commit",
+        "score",
+        "score_write",
+        "score_commit",
+        "total",
+        "total_gather",
+        "total_commit",
+        "count",
+    } <= prefixes
     writes = [k for k in compiled.graph if key_split(k) == "score_write"]
     assert len(writes) == 16
 
@@ -170,8 +183,7 @@ def failing():
     independent()
 
 
-def test_failed_partition_check_names_partition_and_column_and_commits_nothing(source,
-                                                                               tmp_path):
+def test_failed_partition_check_names_partition_and_column_and_commits_nothing(source, tmp_path):
     path, frame = source
     store = str(tmp_path / "store")
     config = _config(path, THREADS, store, solids=("bounded", "boom", "independent"))
@@ -184,8 +196,9 @@ def test_failed_partition_check_names_partition_and_column_and_commits_nothing(s
     out_dir = os.path.join(store, result.run_id, "bounded", "result")
     assert not os.path.exists(os.path.join(out_dir, "_SUCCESS"))
     assert not os.path.exists(os.path.join(out_dir, "part.15.parquet"))  # never written
-    check = [e for e in result.result_for_solid("bounded").events
-             if e.event_type == E.STEP_OUTPUT][0].data["type_check"]
+    check = [e for e in result.result_for_solid("bounded").events if e.event_type == E.STEP_OUTPUT][
+        0
+    ].data["type_check"]
     assert [p["partition"] for p in check["failed_partitions"]] == [14, 15]
     assert result.result_for_solid("after").skipped
     # an error inside one partition's task fails that step, with the user's traceback

@@ -17,9 +17,9 @@ from daskflow import (
     reexecute_pipeline_iterator,
     solid,
 )
-from daskflow.engine.events import DaskflowEventType as E
-from daskflow.engine.events import RunStatus
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.events import DaskflowEventType as E
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance
 from daskflow.types import DataFrame
 
@@ -76,8 +76,9 @@ def test_reexecute_from_failure_runs_only_failed_and_skipped_steps(instance):
     assert set(child.step_results) == {"transform", "report"}
     assert CALLS["load"] == 1  # not recomputed: read from the parent's stored output
     assert child.output_for_solid("report") == 60
-    loaded = [e for e in child.events if e.event_type == E.LOADED_INPUT
-              and e.step_key == "transform"]
+    loaded = [
+        e for e in child.events if e.event_type == E.LOADED_INPUT and e.step_key == "transform"
+    ]
     assert loaded[0].data["upstream_run_id"] == parent.run_id
     record = instance.run_storage.get_run(child.run_id)
     assert record.parent_run_id == parent.run_id and record.status == RunStatus.SUCCESS
@@ -119,9 +120,14 @@ def csv_path(tmp_path):
 
 
 def _loaded_config(csv_path, **solids):
-    return {"execution": {"in_process": {}},
-            "solids": {"read": {"inputs": {"frame": {"csv": {"path": csv_path}}}},
-                       "offset": {"inputs": {"x": 10}}, **solids}}
+    return {
+        "execution": {"in_process": {}},
+        "solids": {
+            "read": {"inputs": {"frame": {"csv": {"path": csv_path}}}},
+            "offset": {"inputs": {"x": 10}},
+            **solids,
+        },
+    }
 
 
 def test_reexecution_accepts_the_parents_config_of_steps_it_does_not_run(instance, csv_path):
@@ -131,46 +137,72 @@ def test_reexecution_accepts_the_parents_config_of_steps_it_does_not_run(instanc
     assert parent.output_for_solid("summed") == 16
     # the parent's config verbatim, the stored one, or one without the unused blocks
     for run_config in (config, None, {"execution": {"in_process": {}}}):
-        child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
-                                   step_selection=["summed"], run_config=run_config)
+        child = reexecute_pipeline(
+            loaded,
+            parent.run_id,
+            instance,
+            from_failure=False,
+            step_selection=["summed"],
+            run_config=run_config,
+        )
         assert list(child.step_results) == ["summed"]
         assert child.output_for_solid("summed") == 16
     assert CALLS["read"] == 1  # the frame came from the parent's stored output
-    child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
-                               step_selection=["read*"])
+    child = reexecute_pipeline(
+        loaded, parent.run_id, instance, from_failure=False, step_selection=["read*"]
+    )
     assert set(child.step_results) == {"read", "summed"} and CALLS["read"] == 2
 
 
-@pytest.mark.parametrize("selection, solids, expected", [
-    # a step that runs still needs its inputs, and they are checked
-    (["read"], {"read": {"inputs": {"frame": {"csv": {"path": 3}}}}},
-     r"solids\.read\.inputs\.frame\.csv\.path: expected a string"),
-    (["read"], {"read": {}}, r"solids\.read\.inputs: missing required key \"inputs\""),
-    # the config of steps that do not run is checked too, against the whole pipeline
-    (["summed"], {"offset": {"inputs": {"x": "ten"}}},
-     r"solids\.offset\.inputs\.x: expected an int"),
-    (["summed"], {"offset": {"inputs": {"y": 1}}}, r"solids\.offset\.inputs.*unknown key"),
-    # an input fed by an upstream step never comes from config
-    (["summed"], {"summed": {"inputs": {"extra": 1}}}, r"solids\.summed.*unknown key"),
-])
-def test_reexecution_rejects_bad_config_naming_its_path(instance, csv_path, selection, solids,
-                                                        expected):
+@pytest.mark.parametrize(
+    "selection, solids, expected",
+    [
+        # a step that runs still needs its inputs, and they are checked
+        (
+            ["read"],
+            {"read": {"inputs": {"frame": {"csv": {"path": 3}}}}},
+            r"solids\.read\.inputs\.frame\.csv\.path: expected a string",
+        ),
+        (["read"], {"read": {}}, r"solids\.read\.inputs: missing required key \"inputs\""),
+        # the config of steps that do not run is checked too, against the whole pipeline
+        (
+            ["summed"],
+            {"offset": {"inputs": {"x": "ten"}}},
+            r"solids\.offset\.inputs\.x: expected an int",
+        ),
+        (["summed"], {"offset": {"inputs": {"y": 1}}}, r"solids\.offset\.inputs.*unknown key"),
+        # an input fed by an upstream step never comes from config
+        (["summed"], {"summed": {"inputs": {"extra": 1}}}, r"solids\.summed.*unknown key"),
+    ],
+)
+def test_reexecution_rejects_bad_config_naming_its_path(
+    instance, csv_path, selection, solids, expected
+):
     parent = execute_pipeline(loaded, _loaded_config(csv_path), instance=instance)
     with pytest.raises(DaskflowConfigError, match=expected):
-        reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False,
-                           step_selection=selection, run_config=_loaded_config(csv_path, **solids))
+        reexecute_pipeline(
+            loaded,
+            parent.run_id,
+            instance,
+            from_failure=False,
+            step_selection=selection,
+            run_config=_loaded_config(csv_path, **solids),
+        )
     assert len(instance.run_storage.get_runs()) == 1
 
 
 def test_reexecuting_a_solid_selection_run_reuses_its_config(instance, csv_path):
-    config = {"execution": {"in_process": {}}, "solids": {"summed": {"inputs": {
-        "frame": {"csv": {"path": csv_path}}, "extra": 1}}}}
+    config = {
+        "execution": {"in_process": {}},
+        "solids": {"summed": {"inputs": {"frame": {"csv": {"path": csv_path}}, "extra": 1}}},
+    }
     parent = execute_pipeline(loaded, config, instance=instance, solid_selection=["summed"])
     assert parent.output_for_solid("summed") == 7
     child = reexecute_pipeline(loaded, parent.run_id, instance, from_failure=False)
     assert list(child.step_results) == ["summed"] and child.output_for_solid("summed") == 7
-    grandchild = reexecute_pipeline(loaded, child.run_id, instance, from_failure=False,
-                                    step_selection=["*summed"])  # within the parent's solids
+    grandchild = reexecute_pipeline(
+        loaded, child.run_id, instance, from_failure=False, step_selection=["*summed"]
+    )  # within the parent's solids
     assert list(grandchild.step_results) == ["summed"]
     with pytest.raises(DaskflowInvalidDefinitionError, match='no solid named "read"'):
         reexecute_pipeline(loaded, child.run_id, instance, step_selection=["read"])
@@ -231,8 +263,9 @@ def gated_etl():
 
 def test_reexecute_iterator_yields_events_while_steps_run(instance):
     CALLS.update(load=0, fail=True, released=None)
-    parent = execute_pipeline(gated_etl, {"execution": {"threads": {}}}, instance=instance,
-                              raise_on_error=False)
+    parent = execute_pipeline(
+        gated_etl, {"execution": {"threads": {}}}, instance=instance, raise_on_error=False
+    )
     CALLS["fail"] = False
     GATE.clear()
     seen = []
@@ -282,8 +315,9 @@ def held_chain():
 def iterate_until_held_starts(instance):
     CALLS["tail"] = 0
     HOLD.clear()
-    events = execute_pipeline_iterator(held_chain, {"execution": {"threads": {}}},
-                                       instance=instance)
+    events = execute_pipeline_iterator(
+        held_chain, {"execution": {"threads": {}}}, instance=instance
+    )
     for event in events:
         if event.event_type == E.STEP_START and event.step_key == "held":
             return events, event.run_id
@@ -306,10 +340,12 @@ def test_keyboard_interrupt_while_iterating_cancels_the_run(instance):
     assert CALLS["tail"] == 0
 
 
-@pytest.mark.parametrize("cancel_first, status", [(True, RunStatus.CANCELED),
-                                                  (False, RunStatus.FAILURE)])
-def test_closing_the_stream_cancels_the_run_only_after_a_cancel_request(instance,
-                                                                         cancel_first, status):
+@pytest.mark.parametrize(
+    "cancel_first, status", [(True, RunStatus.CANCELED), (False, RunStatus.FAILURE)]
+)
+def test_closing_the_stream_cancels_the_run_only_after_a_cancel_request(
+    instance, cancel_first, status
+):
     events, run_id = iterate_until_held_starts(instance)
     if cancel_first:
         assert cancel_run(instance, run_id)
@@ -329,15 +365,15 @@ def test_killed_coordinator_run_is_marked_failed_on_next_open(tmp_path):
         "import os, sys\n"
         "sys.path.insert(0, {!r})\n"
         "from daskflow.instance import DaskflowInstance\n"
-        "from daskflow.engine.events import EventRecord, DaskflowEventType\n"
+        "from daskflow.events import EventRecord, DaskflowEventType\n"
         "inst = DaskflowInstance.from_home({!r})\n"
         "run = inst.run_storage.create_run('p', {{}}, 'default')\n"
         "inst.event_storage.store_events([EventRecord.create(run.run_id, "
         "DaskflowEventType.PIPELINE_START, 'p')])\n"
         "print(run.run_id, flush=True)\n"
-        "os._exit(0)\n".format(sys.path[0], str(tmp_path / "home")))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+        "os._exit(0)\n".format(sys.path[0], str(tmp_path / "home"))
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     run_id = out.stdout.strip()
     with DaskflowInstance.from_home(tmp_path / "home") as inst:
         assert inst.run_storage.get_run(run_id).status == RunStatus.FAILURE

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from daskflow import execute_pipeline
-from daskflow.engine.compile import shuffle_method
-from daskflow.engine.events import DaskflowEventType as E
+from daskflow.engine.run.compile import shuffle_method
+from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 
 from .distributed_pipelines import shuffling
@@ -31,23 +31,33 @@ def user_client():
     notebook that ran ``Client(cluster)``."""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
 def _expected() -> pd.DataFrame:
-    orders = pd.DataFrame({"customer": [i % 97 for i in range(ROWS)],
-                           "amount": [float(i % 1000) for i in range(ROWS)]})
+    orders = pd.DataFrame(
+        {
+            "customer": [i % 97 for i in range(ROWS)],
+            "amount": [float(i % 1000) for i in range(ROWS)],
+        }
+    )
     orders["region"] = [f"r{c % 7}" for c in orders.customer]
     return orders.groupby("region").amount.sum().reset_index()
 
 
 def _run(execution, instance, mode="default"):
     config = {"solids": {"make_orders": {"config": {"rows": ROWS}}}, "execution": execution}
-    result = execute_pipeline(shuffling, config, mode=mode, instance=instance,
-                              raise_on_error=False)
+    result = execute_pipeline(shuffling, config, mode=mode, instance=instance, raise_on_error=False)
     failures = [e.message for e in result.events if e.event_type == E.STEP_FAILURE]
     assert result.success, failures
     answer = result.output_for_solid("sorted_totals")
@@ -84,10 +94,12 @@ def test_shuffle_method_per_scheduler():
 
 def test_a_configured_p2p_shuffle_is_replaced_and_said_so(user_client, instance):
     with dask.config.set({"dataframe.shuffle.method": "p2p"}):
-        result = _run({"dask": {"cluster": {"address": user_client.scheduler.address}}},
-                      instance)
-    said = [e.data for e in result.events if e.event_type == E.ENGINE_EVENT
-            and "shuffle_method" in e.data]
+        result = _run({"dask": {"cluster": {"address": user_client.scheduler.address}}}, instance)
+    said = [
+        e.data
+        for e in result.events
+        if e.event_type == E.ENGINE_EVENT and "shuffle_method" in e.data
+    ]
     assert said == [{"shuffle_method": "tasks", "configured": "p2p"}]
 
 
@@ -95,8 +107,13 @@ def test_runs_without_dask_dataframe_solids_say_nothing_of_shuffles(instance):
     from .distributed_pipelines import squares
 
     with dask.config.set({"dataframe.shuffle.method": "p2p"}):
-        result = execute_pipeline(squares, {"execution": {"threads": {}}, "solids": {
-            "slow_square": {"config": {"pid_file": os.devnull, "seconds": 0.0}}}},
-            instance=instance)
+        result = execute_pipeline(
+            squares,
+            {
+                "execution": {"threads": {}},
+                "solids": {"slow_square": {"config": {"pid_file": os.devnull, "seconds": 0.0}}},
+            },
+            instance=instance,
+        )
     assert result.success and result.output_for_solid("total") == 285
     assert not [e for e in result.events if "shuffle_method" in (e.data or {})]

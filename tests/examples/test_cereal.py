@@ -3,8 +3,12 @@
 
 def test_cereal_pipeline_shape(cereal_module):
     p = cereal_module.compute_top_quartile_pipeline
-    assert p.graph.node_names == ["add_sugar_per_cup", "compute_cutoff", "filter_below_cutoff",
-                                  "save_to_datalake"]
+    assert p.graph.node_names == [
+        "add_sugar_per_cup",
+        "compute_cutoff",
+        "filter_below_cutoff",
+        "save_to_datalake",
+    ]
     assert p.mode_names == ["test", "local"]
     assert p.get_mode("test").resource_defs["datalake"] is cereal_module.fake_datalake
 

@@ -16,7 +16,7 @@ import pytest
 from distributed import LocalCluster
 
 from daskflow import execute_pipeline
-from daskflow.engine.events import DaskflowEventType as E
+from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 from examples.tpch.compare import assert_same_answer
 from examples.tpch.pipelines import PIPELINES
@@ -27,8 +27,9 @@ CLUSTER_QUERIES = (1, 3, 6)
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address="127.0.0.1:0") as local:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+    ) as local:
         yield local
 
 
@@ -46,13 +47,13 @@ def answers(tpch_sf001):
 
 
 def _output_event(result, solid_name):
-    return next(e for e in result.result_for_solid(solid_name).events
-                if e.event_type == E.STEP_OUTPUT)
+    return next(
+        e for e in result.result_for_solid(solid_name).events if e.event_type == E.STEP_OUTPUT
+    )
 
 
 @pytest.mark.parametrize("query", sorted(PIPELINES))
-def test_pipeline_with_parquet_intermediates_equals_duckdb(tpch_sf001, answers, tmp_path,
-                                                          query):
+def test_pipeline_with_parquet_intermediates_equals_duckdb(tpch_sf001, answers, tmp_path, query):
     entry = PIPELINES[query]
     store = tmp_path / "store"
     result = execute_pipeline(entry.pipeline, entry.config(tpch_sf001, store=store))
@@ -69,8 +70,7 @@ def test_pipeline_with_parquet_intermediates_equals_duckdb(tpch_sf001, answers, 
 
 
 @pytest.mark.parametrize("query", CLUSTER_QUERIES)
-def test_pipeline_on_a_local_cluster_equals_duckdb(tpch_sf001, answers, cluster, tmp_path,
-                                                   query):
+def test_pipeline_on_a_local_cluster_equals_duckdb(tpch_sf001, answers, cluster, tmp_path, query):
     entry = PIPELINES[query]
     execution = {"dask": {"cluster": {"address": cluster.scheduler_address}}}
     store = tmp_path / "store"
@@ -83,23 +83,31 @@ def test_pipeline_on_a_local_cluster_equals_duckdb(tpch_sf001, answers, cluster,
 
 @pytest.mark.parametrize("where", ["threads", "cluster"])
 @pytest.mark.parametrize("query", CLUSTER_QUERIES)
-def test_in_memory_hand_off_writes_nothing(tpch_sf001, answers, cluster, tmp_path,
-                                           monkeypatch, query, where):
+def test_in_memory_hand_off_writes_nothing(
+    tpch_sf001, answers, cluster, tmp_path, monkeypatch, query, where
+):
     entry = PIPELINES[query]
-    execution = ({"threads": {}} if where == "threads"
-                 else {"dask": {"cluster": {"address": cluster.scheduler_address}}})
+    execution = (
+        {"threads": {}}
+        if where == "threads"
+        else {"dask": {"cluster": {"address": cluster.scheduler_address}}}
+    )
     monkeypatch.chdir(tmp_path)  # the default ./.daskflow/storage would land here
     instance = DaskflowInstance.ephemeral()
     try:
-        result = execute_pipeline(entry.pipeline, entry.config(tpch_sf001, execution),
-                                  mode="in_memory", instance=instance)
+        result = execute_pipeline(
+            entry.pipeline, entry.config(tpch_sf001, execution), mode="in_memory", instance=instance
+        )
         assert result.success
         assert_same_answer(result.output_for_solid(entry.answer_solid), answers(query), query)
         written = [f for _, _, files in os.walk(instance.storage_dir) for f in files]
         assert written == [] and os.listdir(tmp_path) == []
         for solid_name in entry.persisted_solids():
-            handled = [e for e in result.result_for_solid(solid_name).events
-                       if e.event_type == E.HANDLED_OUTPUT]
+            handled = [
+                e
+                for e in result.result_for_solid(solid_name).events
+                if e.event_type == E.HANDLED_OUTPUT
+            ]
             assert handled and handled[0].data["lazy"] is True, solid_name
     finally:
         instance.dispose()
@@ -115,15 +123,20 @@ def test_a_bad_discount_fails_filter_shipped_in_its_partition(tpch_sf001, tmp_pa
             discount = table.column("l_discount").to_pylist()
             discount[5] = decimal.Decimal("1.00")  # 100% off
             column = pa.array(discount, table.schema.field("l_discount").type)
-            table = table.set_column(table.schema.get_field_index("l_discount"),
-                                     "l_discount", column)
+            table = table.set_column(
+                table.schema.get_field_index("l_discount"), "l_discount", column
+            )
         pq.write_table(table, data / "lineitem" / path.name)
     entry = PIPELINES[1]
-    result = execute_pipeline(entry.pipeline, entry.config(data, store=tmp_path / "store"),
-                              raise_on_error=False)
+    result = execute_pipeline(
+        entry.pipeline, entry.config(data, store=tmp_path / "store"), raise_on_error=False
+    )
     assert not result.success
-    failure = next(e.message for e in result.result_for_solid("filter_shipped").events
-                   if e.event_type == E.STEP_FAILURE)
+    failure = next(
+        e.message
+        for e in result.result_for_solid("filter_shipped").events
+        if e.event_type == E.STEP_FAILURE
+    )
     assert re.search(r'partition \d+: column "l_discount": 1 row above max_value 0.1', failure)
     assert result.result_for_solid("price_lineitems").skipped
 
@@ -132,7 +145,8 @@ def test_q6_on_its_own_local_cluster(tpch_sf001, answers, tmp_path):
     """The ``local`` cluster config: the run starts (and closes) its own LocalCluster."""
     entry = PIPELINES[6]
     execution = {"dask": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}
-    result = execute_pipeline(entry.pipeline,
-                              entry.config(tpch_sf001, execution, tmp_path / "store"))
+    result = execute_pipeline(
+        entry.pipeline, entry.config(tpch_sf001, execution, tmp_path / "store")
+    )
     assert result.success
     assert_same_answer(result.output_for_solid(entry.answer_solid), answers(6), 6)

@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import pytest
 
-from daskflow.engine.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord
 from daskflow.instance import DaskflowInstance
 
 T = DaskflowEventType
@@ -26,8 +26,9 @@ REQUIRE_POSTGRES_ENV = "DASKFLOW_REQUIRE_POSTGRES"
 
 def _postgres_unavailable(reason: str) -> NoReturn:
     if os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0"):
-        pytest.fail(f"{REQUIRE_POSTGRES_ENV} is set but Postgres is unavailable: {reason}",
-                    pytrace=False)
+        pytest.fail(
+            f"{REQUIRE_POSTGRES_ENV} is set but Postgres is unavailable: {reason}", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -57,11 +58,23 @@ def instance(tmp_path) -> Iterator[DaskflowInstance]:
         yield opened
 
 
-def event(run_id: str, event_type: DaskflowEventType, step: str | None = None,
-          timestamp: float | None = None, **data) -> EventRecord:
+def event(
+    run_id: str,
+    event_type: DaskflowEventType,
+    step: str | None = None,
+    timestamp: float | None = None,
+    **data,
+) -> EventRecord:
     """An event of pipeline "cereal"; ``step`` is both the solid name and the step key."""
-    record = EventRecord.create(run_id, event_type, "cereal", message=f"{event_type.value}",
-                                solid_name=step, step_key=step, data=data)
+    record = EventRecord.create(
+        run_id,
+        event_type,
+        "cereal",
+        message=f"{event_type.value}",
+        solid_name=step,
+        step_key=step,
+        data=data,
+    )
     if timestamp is None:
         return record
     return EventRecord.from_dict({**record.to_dict(), "timestamp": timestamp})

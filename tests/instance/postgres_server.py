@@ -36,8 +36,12 @@ __all__ = ["PostgresUnavailable", "find_binaries", "throwaway_postgres"]
 USER = "daskflow"
 DATABASE = "daskflow_test"
 _SERVER_SETTINGS = {  # a disposable server: durability off, small footprint
-    "listen_addresses": "127.0.0.1", "fsync": "off", "full_page_writes": "off",
-    "synchronous_commit": "off", "max_connections": "40", "shared_buffers": "16MB",
+    "listen_addresses": "127.0.0.1",
+    "fsync": "off",
+    "full_page_writes": "off",
+    "synchronous_commit": "off",
+    "max_connections": "40",
+    "shared_buffers": "16MB",
     "dynamic_shared_memory_type": "mmap",  # no /dev/shm needed (small in containers)
 }
 _START_TIMEOUT = 60.0
@@ -55,8 +59,9 @@ def find_binaries() -> dict[str, str] | None:
     if initdb:
         candidates.append(Path(os.path.realpath(initdb)).parent)
     versions = glob.glob("/usr/lib/postgresql/*/bin")
-    candidates += sorted((Path(p) for p in versions),
-                         key=lambda p: _version_key(p.parent.name), reverse=True)
+    candidates += sorted(
+        (Path(p) for p in versions), key=lambda p: _version_key(p.parent.name), reverse=True
+    )
     for folder in candidates:
         paths = {name: folder / name for name in ("initdb", "postgres")}
         if all(os.access(path, os.X_OK) for path in paths.values()):
@@ -83,7 +88,8 @@ def _run_as() -> dict[str, object]:
     except KeyError:
         raise PostgresUnavailable(
             "running as root, and initdb refuses root, but there is no 'postgres' user to run "
-            "the server as (install Debian's postgresql package)") from None
+            "the server as (install Debian's postgresql package)"
+        ) from None
     return {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
 
 
@@ -104,25 +110,49 @@ def _die_with_parent() -> Callable[[], None] | None:
 
 def _initdb(binaries: dict[str, str], root: Path, run_as: dict[str, object]) -> Path:
     data = root / "data"
-    command = [binaries["initdb"], "-D", str(data), "-U", USER, "--auth=trust",
-               "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "LC_ALL": "C"}, **run_as)
+    command = [
+        binaries["initdb"],
+        "-D",
+        str(data),
+        "-U",
+        USER,
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+        "--no-instructions",
+    ]
+    done = subprocess.run(
+        command,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "LC_ALL": "C"},
+        **run_as,
+    )
     if done.returncode != 0:
-        raise PostgresUnavailable(f"initdb failed ({done.returncode}): "
-                                  f"{(done.stderr or done.stdout).strip()[-2000:]}")
+        raise PostgresUnavailable(
+            f"initdb failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}"
+        )
     return data
 
 
-def _start(binaries: dict[str, str], root: Path, data: Path, port: int,
-           run_as: dict[str, object]) -> subprocess.Popen[bytes]:
+def _start(
+    binaries: dict[str, str], root: Path, data: Path, port: int, run_as: dict[str, object]
+) -> subprocess.Popen[bytes]:
     settings = [arg for key, value in _SERVER_SETTINGS.items() for arg in ("-c", f"{key}={value}")]
-    command = [binaries["postgres"], "-D", str(data), "-p", str(port), "-k", str(root),
-               *settings]
+    command = [binaries["postgres"], "-D", str(data), "-p", str(port), "-k", str(root), *settings]
     with open(root / "server.log", "ab") as log:
-        return subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent(),
-                                **run_as)
+        return subprocess.Popen(
+            command,
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent(),
+            **run_as,
+        )
 
 
 def _wait_ready(server: subprocess.Popen[bytes], port: int, root: Path) -> None:
@@ -135,14 +165,21 @@ def _wait_ready(server: subprocess.Popen[bytes], port: int, root: Path) -> None:
             log = (root / "server.log").read_text(errors="replace")[-2000:]
             raise PostgresUnavailable(f"postgres exited with {server.returncode}: {log}")
         try:
-            with psycopg.connect(host="127.0.0.1", port=port, user=USER, dbname="postgres",
-                                 connect_timeout=2, autocommit=True) as conn:
+            with psycopg.connect(
+                host="127.0.0.1",
+                port=port,
+                user=USER,
+                dbname="postgres",
+                connect_timeout=2,
+                autocommit=True,
+            ) as conn:
                 conn.execute(f"CREATE DATABASE {DATABASE}")
             return
         except psycopg.OperationalError as exc:
             if time.monotonic() > deadline:
-                raise PostgresUnavailable(f"postgres did not accept connections in "
-                                          f"{_START_TIMEOUT:.0f} s: {exc}") from exc
+                raise PostgresUnavailable(
+                    f"postgres did not accept connections in {_START_TIMEOUT:.0f} s: {exc}"
+                ) from exc
             time.sleep(0.1)
 
 
@@ -164,7 +201,8 @@ def throwaway_postgres() -> Iterator[str]:
         raise PostgresUnavailable(
             "PostgreSQL server binaries (initdb, postgres) not found on PATH or in "
             "/usr/lib/postgresql/*/bin; install them (scripts/ci-postgres.sh does) or set "
-            "DASKFLOW_TEST_POSTGRES_URL")
+            "DASKFLOW_TEST_POSTGRES_URL"
+        )
     run_as = _run_as()
     root = Path(tempfile.mkdtemp(prefix="daskflow-pg-"))
     server = None

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from daskflow.config import DaskflowConfigError
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance, DaskflowStorageError
 from tests.instance.conftest import T, event
 
@@ -68,8 +68,10 @@ def test_ephemeral_is_removed_on_dispose():
 
 
 def test_yaml_sqlite_base_dir_and_intermediates(tmp_path):
-    home = _write_yaml(tmp_path / "home", "storage:\n  sqlite:\n    base_dir: db\n"
-                                          "intermediates:\n  base_url: s3://bucket/prefix/\n")
+    home = _write_yaml(
+        tmp_path / "home",
+        "storage:\n  sqlite:\n    base_dir: db\nintermediates:\n  base_url: s3://bucket/prefix/\n",
+    )
     with DaskflowInstance.from_home(home) as instance:
         assert (home / "db" / "daskflow.db").exists()
         assert instance.storage_dir == "s3://bucket/prefix"
@@ -82,14 +84,17 @@ def test_yaml_sqlite_base_dir_and_intermediates(tmp_path):
         del os.environ["DF_TEST_OUT"]
 
 
-@pytest.mark.parametrize("content, path", [
-    ("storage:\n  postgres: {}\n", "storage.postgres.url"),
-    ("storage:\n  sqlite: {base_dir: 3}\n", "storage.sqlite.base_dir"),
-    ("storage:\n  mysql: {}\n", "storage.mysql"),
-    ("intermediate: {}\n", "intermediate"),
-    ("storage: {sqlite: {}, postgres: {url: x}}\n", "storage"),
-    ("storage: {postgres: {url: {env: DF_TEST_UNSET_VAR}}}\n", "storage.postgres.url"),
-])
+@pytest.mark.parametrize(
+    "content, path",
+    [
+        ("storage:\n  postgres: {}\n", "storage.postgres.url"),
+        ("storage:\n  sqlite: {base_dir: 3}\n", "storage.sqlite.base_dir"),
+        ("storage:\n  mysql: {}\n", "storage.mysql"),
+        ("intermediate: {}\n", "intermediate"),
+        ("storage: {sqlite: {}, postgres: {url: x}}\n", "storage"),
+        ("storage: {postgres: {url: {env: DF_TEST_UNSET_VAR}}}\n", "storage.postgres.url"),
+    ],
+)
 def test_yaml_errors_name_the_file_and_path(tmp_path, content, path):
     home = _write_yaml(tmp_path, content)
     with pytest.raises(DaskflowConfigError) as info:
@@ -110,12 +115,15 @@ def test_yaml_syntax_and_shape_errors(tmp_path):
     assert "hunter2" not in str(info.value)
 
 
-@pytest.mark.parametrize("storage, url", [
-    ('{postgres: "postgresql://me:hunter2@db:5432/x"}', None),  # a string, not {url: ...}
-    ("{postgres: {url: {env: DF_TEST_PG_URL}}}", "mysql://me:hunter2@db/x"),
-    ("{postgres: {url: {env: DF_TEST_PG_URL}}}", "::not a url hunter2"),
-    ("{postgres: {url: 'postgresql://me:hunter2@db:5432/x'}, sqlite: {}}", None),
-])
+@pytest.mark.parametrize(
+    "storage, url",
+    [
+        ('{postgres: "postgresql://me:hunter2@db:5432/x"}', None),  # a string, not {url: ...}
+        ("{postgres: {url: {env: DF_TEST_PG_URL}}}", "mysql://me:hunter2@db/x"),
+        ("{postgres: {url: {env: DF_TEST_PG_URL}}}", "::not a url hunter2"),
+        ("{postgres: {url: 'postgresql://me:hunter2@db:5432/x'}, sqlite: {}}", None),
+    ],
+)
 def test_database_urls_never_appear_in_errors(tmp_path, monkeypatch, storage, url):
     if url is not None:
         monkeypatch.setenv("DF_TEST_PG_URL", url)
@@ -149,7 +157,8 @@ def test_concurrent_writers_queue_instead_of_failing(tmp_path):
                 for _ in range(20):
                     run_id = instance.run_storage.create_run(name, {}, "default").run_id
                     instance.event_storage.store_events(
-                        [event(run_id, T.PIPELINE_START)] + [event(run_id, T.LOG)] * 50)
+                        [event(run_id, T.PIPELINE_START)] + [event(run_id, T.LOG)] * 50
+                    )
                     instance.run_storage.get_runs(limit=5)
         except BaseException as exc:  # reported below
             errors.append(exc)

@@ -12,7 +12,7 @@ import pytest
 
 from daskflow import execute_pipeline, pipeline, solid
 from daskflow.engine.api import reexecute_pipeline
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance
 from tests.instance import postgres_server
 from tests.instance.conftest import T, event
@@ -22,7 +22,8 @@ def postgres_home(tmp_path, monkeypatch, url):
     """An instance whose ``daskflow.yaml`` points at ``url`` (read from the environment)."""
     monkeypatch.setenv("DF_TEST_PG_URL", url)
     (tmp_path / "daskflow.yaml").write_text(
-        "storage:\n  postgres:\n    url: {env: DF_TEST_PG_URL}\n")
+        "storage:\n  postgres:\n    url: {env: DF_TEST_PG_URL}\n"
+    )
     return DaskflowInstance.from_home(tmp_path)
 
 
@@ -32,12 +33,15 @@ def test_postgres_round_trip(tmp_path, monkeypatch, postgres_url):
         run_id = uuid.uuid4().hex
         instance.run_storage.create_run("cereal", {"a": 1}, "default", run_id=run_id)
         try:
-            ids = instance.event_storage.store_events([
-                event(run_id, T.PIPELINE_START),
-                event(run_id, T.STEP_START, "load"),
-                event(run_id, T.ASSET_MATERIALIZATION, "load", asset_key=f"pg.{run_id}"),
-                event(run_id, T.STEP_SUCCESS, "load"),
-                event(run_id, T.PIPELINE_SUCCESS)])
+            ids = instance.event_storage.store_events(
+                [
+                    event(run_id, T.PIPELINE_START),
+                    event(run_id, T.STEP_START, "load"),
+                    event(run_id, T.ASSET_MATERIALIZATION, "load", asset_key=f"pg.{run_id}"),
+                    event(run_id, T.STEP_SUCCESS, "load"),
+                    event(run_id, T.PIPELINE_SUCCESS),
+                ]
+            )
             assert ids == sorted(ids)
             assert instance.run_storage.get_run(run_id[:10]).status is RunStatus.SUCCESS
             assert [e.id for e in instance.event_storage.get_events(run_id)] == ids
@@ -89,6 +93,8 @@ def test_runs_and_reexecution_are_stored_in_postgres(tmp_path, monkeypatch, post
 
 def test_missing_server_binaries_are_reported(monkeypatch):
     monkeypatch.setattr(postgres_server, "find_binaries", lambda: None)
-    with pytest.raises(postgres_server.PostgresUnavailable, match="initdb, postgres"), \
-            postgres_server.throwaway_postgres():
+    with (
+        pytest.raises(postgres_server.PostgresUnavailable, match="initdb, postgres"),
+        postgres_server.throwaway_postgres(),
+    ):
         pass

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowAmbiguousRunIdError, DaskflowStorageError, RunRecord
 from tests.instance.conftest import T, event
 
 
 def test_create_run_defaults_and_round_trip(instance):
     config = {"solids": {"load": {"config": {"url": {"env": "CEREAL_URL"}}}}}
-    run = instance.run_storage.create_run("cereal", config, "default", tags={"team": "data"},
-                                          solid_selection=["load", "sort"])
+    run = instance.run_storage.create_run(
+        "cereal", config, "default", tags={"team": "data"}, solid_selection=["load", "sort"]
+    )
     assert isinstance(run, RunRecord)
     assert len(run.run_id) == 32 and int(run.run_id, 16) >= 0
     assert run.status is RunStatus.NOT_STARTED
@@ -57,15 +58,15 @@ def test_get_run_by_prefix(instance):
 
 def test_get_runs_newest_first_with_filters(instance):
     storage = instance.run_storage
-    ids = [storage.create_run(name, {}, "default").run_id
-           for name in ("cereal", "other", "cereal", "cereal")]
+    ids = [
+        storage.create_run(name, {}, "default").run_id
+        for name in ("cereal", "other", "cereal", "cereal")
+    ]
     instance.event_storage.store_events([event(ids[2], T.PIPELINE_START)])
     assert [r.run_id for r in storage.get_runs()] == ids[::-1]
-    assert [r.run_id for r in storage.get_runs(pipeline_name="cereal")] == [
-        ids[3], ids[2], ids[0]]
+    assert [r.run_id for r in storage.get_runs(pipeline_name="cereal")] == [ids[3], ids[2], ids[0]]
     assert [r.run_id for r in storage.get_runs(status=RunStatus.STARTED)] == [ids[2]]
-    assert [r.run_id for r in storage.get_runs(status="NOT_STARTED", limit=2)] == [
-        ids[3], ids[1]]
+    assert [r.run_id for r in storage.get_runs(status="NOT_STARTED", limit=2)] == [ids[3], ids[1]]
     assert len(storage.get_runs(status=[RunStatus.STARTED, RunStatus.NOT_STARTED])) == 4
     assert storage.get_runs(pipeline_name="missing") == []
 
@@ -73,10 +74,18 @@ def test_get_runs_newest_first_with_filters(instance):
 def test_delete_run_removes_events_and_asset_rows(instance):
     keep = instance.run_storage.create_run("cereal", {}, "default").run_id
     gone = instance.run_storage.create_run("cereal", {}, "default").run_id
-    instance.event_storage.store_events([
-        event(run_id, kind, "load", **({"asset_key": "cereal"} if kind.name.startswith("A")
-                                       else {}))
-        for run_id in (keep, gone) for kind in (T.PIPELINE_START, T.ASSET_MATERIALIZATION)])
+    instance.event_storage.store_events(
+        [
+            event(
+                run_id,
+                kind,
+                "load",
+                **({"asset_key": "cereal"} if kind.name.startswith("A") else {}),
+            )
+            for run_id in (keep, gone)
+            for kind in (T.PIPELINE_START, T.ASSET_MATERIALIZATION)
+        ]
+    )
     assert instance.run_storage.delete_run(gone) is True
     assert instance.run_storage.get_run(gone) is None
     assert instance.event_storage.get_events(gone) == []
@@ -87,11 +96,14 @@ def test_delete_run_removes_events_and_asset_rows(instance):
 
 def test_request_cancel(instance):
     storage = instance.run_storage
-    pending, running, done = (storage.create_run("cereal", {}, "default").run_id
-                              for _ in range(3))
-    instance.event_storage.store_events([event(running, T.PIPELINE_START),
-                                         event(done, T.PIPELINE_START),
-                                         event(done, T.PIPELINE_SUCCESS)])
+    pending, running, done = (storage.create_run("cereal", {}, "default").run_id for _ in range(3))
+    instance.event_storage.store_events(
+        [
+            event(running, T.PIPELINE_START),
+            event(done, T.PIPELINE_START),
+            event(done, T.PIPELINE_SUCCESS),
+        ]
+    )
     assert storage.request_cancel(pending) and storage.request_cancel(running)
     assert not storage.request_cancel(done) and not storage.request_cancel("no-such-run")
     assert storage.get_run(done).status is RunStatus.SUCCESS

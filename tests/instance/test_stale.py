@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 
-from daskflow.engine.events import RunStatus
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance
 from tests.instance.conftest import T, event
 
@@ -20,8 +20,7 @@ def _dead_pid() -> int:
 
 def _started_run(instance, coordinator: str) -> str:
     run_id = instance.run_storage.create_run("cereal", {}, "default").run_id
-    instance.event_storage.store_events([event(run_id, T.PIPELINE_START,
-                                               coordinator=coordinator)])
+    instance.event_storage.store_events([event(run_id, T.PIPELINE_START, coordinator=coordinator)])
     return run_id
 
 
@@ -40,9 +39,14 @@ def test_runs_of_dead_coordinators_fail_on_open(tmp_path):
 
     with DaskflowInstance.from_home(tmp_path) as instance:
         status = {r.run_id: r.status for r in instance.run_storage.get_runs()}
-        assert status == {dead: RunStatus.FAILURE, alive: RunStatus.STARTED,
-                          remote: RunStatus.STARTED, unknown: RunStatus.STARTED,
-                          finished: RunStatus.SUCCESS, canceling: RunStatus.FAILURE}
+        assert status == {
+            dead: RunStatus.FAILURE,
+            alive: RunStatus.STARTED,
+            remote: RunStatus.STARTED,
+            unknown: RunStatus.STARTED,
+            finished: RunStatus.SUCCESS,
+            canceling: RunStatus.FAILURE,
+        }
         run = instance.run_storage.get_run(dead)
         assert run.end_time is not None
         engine_event, failure = instance.event_storage.get_events(dead)[1:]

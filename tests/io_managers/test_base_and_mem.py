@@ -102,8 +102,10 @@ def test_mem_io_manager_round_trip_and_has_output():
     assert manager.load_input(InputContext("x", "child", parent)) is value
     assert manager.load_input(InputContext("x", "child", comp)) is None
     assert "in memory" in manager.describe_location(parent)
-    with pytest.raises(DaskflowIOError, match="output 'result' of solid 'producer' in run "
-                                              "'other' is not in this mem_io_manager"):
+    with pytest.raises(
+        DaskflowIOError,
+        match="output 'result' of solid 'producer' in run 'other' is not in this mem_io_manager",
+    ):
         manager.load_input(InputContext("x", "child", out_ctx(run_id="other")))
 
 
@@ -135,8 +137,9 @@ def test_managers_in_a_real_other_process(tmp_path):
         mem_result = pool.submit(_write_then_read, memory).result()
         inmem_result = pool.submit(_write_then_read, InMemoryIOManager()).result()
     # the parent sees what the child wrote on disk
-    assert local.load_input(InputContext("x", "c", out_ctx(solid="child_proc"))) == \
-        {"from": "child"}
+    assert local.load_input(InputContext("x", "c", out_ctx(solid="child_proc"))) == {
+        "from": "child"
+    }
     assert mem_result.startswith("error: fs_io_manager with base_dir 'memory:///proc-")
     assert inmem_result.startswith("error: mem_io_manager keeps outputs in the memory")
 
@@ -150,8 +153,10 @@ def test_check_usable_on_distributed(tmp_path, s3_bucket):
     assert "memory:// is private to each process" in memory_problem
     block = {"config": {"base_dir": "memory://x"}}  # a run config's resources block
     assert check_usable_on_distributed(fs_io_manager, block) == memory_problem
-    assert check_usable_on_distributed(fs_io_manager, {"base_dir": None},
-                                       storage_dir="memory://y") is not None
+    assert (
+        check_usable_on_distributed(fs_io_manager, {"base_dir": None}, storage_dir="memory://y")
+        is not None
+    )
     assert check_usable_on_distributed(fs_io_manager, {"base_dir": str(tmp_path)}) is None
     assert check_usable_on_distributed(fs_io_manager, {"base_dir": None}) is None
     assert check_usable_on_distributed(FilesystemIOManager("memory://z")) is not None
@@ -161,8 +166,7 @@ def test_check_usable_on_distributed(tmp_path, s3_bucket):
 
 def test_managers_told_they_run_on_a_distributed_worker_refuse_memory(tmp_path):
     def init(base_dir):
-        return SimpleNamespace(resource_config={"base_dir": base_dir},
-                               on_distributed_worker=True)
+        return SimpleNamespace(resource_config={"base_dir": base_dir}, on_distributed_worker=True)
 
     with pytest.raises(DaskflowIOError, match="memory:// is private"):
         fs_io_manager.resource_fn(init("memory://on-worker"))

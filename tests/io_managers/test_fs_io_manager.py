@@ -55,18 +55,25 @@ def local(tmp_path):
 
 
 def typed_frame():
-    return pd.DataFrame({
-        "name": pd.Series(["a", None, "c"], dtype=pd.ArrowDtype(pa.string())),
-        "label": pd.Series(["x", "y", None], dtype="string[pyarrow]"),
-        "plain": ["p", "q", "r"],
-        "price": pd.Series([decimal.Decimal("1.10"), None, decimal.Decimal("3.25")],
-                           dtype=pd.ArrowDtype(pa.decimal128(10, 2))),
-        "day": pd.Series([datetime.date(2024, 1, 1), None, datetime.date(2024, 3, 4)],
-                         dtype=pd.ArrowDtype(pa.date32())),
-        "count": [1, 2, 3],
-        "maybe": pd.Series([1, None, 3], dtype="Int64"),
-        "kind": pd.Categorical(["a", "b", "a"]),
-    }, index=pd.Index([10, 20, 30], name="id"))
+    return pd.DataFrame(
+        {
+            "name": pd.Series(["a", None, "c"], dtype=pd.ArrowDtype(pa.string())),
+            "label": pd.Series(["x", "y", None], dtype="string[pyarrow]"),
+            "plain": ["p", "q", "r"],
+            "price": pd.Series(
+                [decimal.Decimal("1.10"), None, decimal.Decimal("3.25")],
+                dtype=pd.ArrowDtype(pa.decimal128(10, 2)),
+            ),
+            "day": pd.Series(
+                [datetime.date(2024, 1, 1), None, datetime.date(2024, 3, 4)],
+                dtype=pd.ArrowDtype(pa.date32()),
+            ),
+            "count": [1, 2, 3],
+            "maybe": pd.Series([1, None, 3], dtype="Int64"),
+            "kind": pd.Categorical(["a", "b", "a"]),
+        },
+        index=pd.Index([10, 20, 30], name="id"),
+    )
 
 
 def files_in(manager, context):
@@ -75,7 +82,7 @@ def files_in(manager, context):
     fs.invalidate_cache()
     solid_dir = manager.output_dir(context).rsplit("/", 1)[0]
     with contextlib.suppress(FileNotFoundError):
-        return sorted(p[len(solid_dir) + 1:] for p in fs.find(solid_dir))
+        return sorted(p[len(solid_dir) + 1 :] for p in fs.find(solid_dir))
     return []
 
 
@@ -99,8 +106,9 @@ def test_frame_round_trip_keeps_dtypes(manager):
         assert file.read(4) == b"PAR1"  # plain parquet: readable by any tool
 
 
-@pytest.mark.parametrize("value", [{"a": [1, 2], "b": (3, None)}, None, 42, "text",
-                                   pd.Series([1.5, 2.5], name="s")])
+@pytest.mark.parametrize(
+    "value", [{"a": [1, 2], "b": (3, None)}, None, 42, "text", pd.Series([1.5, 2.5], name="s")]
+)
 def test_python_objects_round_trip(manager, value):
     context = out_ctx(output=f"o{uuid.uuid4().hex[:6]}")
     manager.handle_output(context, value)
@@ -158,8 +166,11 @@ def test_missing_output_error_names_everything(manager):
     assert "output 'table' of solid 'maker' in run 'r-9' was never committed" in message
     location = manager.describe_location(out_ctx("maker", "table", "r-9"))
     assert f"(no file at {location}, no _SUCCESS marker in it)" in message
-    assert (info.value.run_id, info.value.solid_name, info.value.output_name) == \
-        ("r-9", "maker", "table")
+    assert (info.value.run_id, info.value.solid_name, info.value.output_name) == (
+        "r-9",
+        "maker",
+        "table",
+    )
 
 
 def test_composite_solid_names_are_one_directory(manager):
@@ -194,6 +205,7 @@ def test_failed_rewrite_hides_the_old_value(manager, monkeypatch):
 
 def crash_before_rename(monkeypatch):
     """The writer dies between writing its temporary file and renaming it: no clean-up."""
+
     def crash(fs, tmp_path_, final_path):
         assert fs.exists(tmp_path_) and not tmp_path_.endswith((".parquet", ".pickle"))
         raise OSError("simulated crash after writing the temporary file")
@@ -245,8 +257,7 @@ def test_crash_before_renaming_a_part_leaves_nothing_readable(kind, tmp_path, mo
     assert files_in(manager, out_ctx()) == ["result/_SUCCESS", "result/part.0.parquet"]
     tm.assert_frame_equal(manager.load_input(in_ctx(out_ctx())), typed_frame())
     if kind == "memory":
-        fsspec.filesystem("memory").rm(manager.base_url.removeprefix("memory://"),
-                                       recursive=True)
+        fsspec.filesystem("memory").rm(manager.base_url.removeprefix("memory://"), recursive=True)
 
 
 def test_failed_write_removes_its_temporary_file(local, monkeypatch):
@@ -288,8 +299,9 @@ def test_rewrites_are_atomic_for_concurrent_readers(local):
 def test_directories_are_made_only_when_missing(local, monkeypatch):
     made = []
     real = os.makedirs
-    monkeypatch.setattr(os, "makedirs", lambda path, *a, **k: (made.append(path),
-                                                               real(path, *a, **k)))
+    monkeypatch.setattr(
+        os, "makedirs", lambda path, *a, **k: (made.append(path), real(path, *a, **k))
+    )
     local.handle_output(out_ctx(), 1)  # a new run: makes .../run-1/producer (and parents)
     assert made[0] == local.output_dir(out_ctx()).rsplit("/", 1)[0]
     first = list(made)
@@ -327,8 +339,11 @@ def test_single_file_and_directory_forms_replace_each_other(manager):
 
     write_parts(manager, out_ctx(), frames)  # and back: the single file goes first
     tm.assert_frame_equal(manager.load_input(in_ctx(out_ctx())), pd.concat(frames))
-    assert files_in(manager, out_ctx()) == \
-        ["result/_SUCCESS", "result/part.0.parquet", "result/part.1.parquet"]
+    assert files_in(manager, out_ctx()) == [
+        "result/_SUCCESS",
+        "result/part.0.parquet",
+        "result/part.1.parquet",
+    ]
 
 
 def test_parts_written_without_begin_output_replace_a_single_file(manager):
@@ -426,8 +441,9 @@ def test_definition_config(tmp_path, monkeypatch, s3_bucket):
         assert resources.io_manager.base_url == f"file://{tmp_path}/cfg"
 
     bucket, options = s3_bucket
-    config = {"io_manager": {"config": {"base_dir": f"s3://{bucket}/x",
-                                        "storage_options": options}}}
+    config = {
+        "io_manager": {"config": {"base_dir": f"s3://{bucket}/x", "storage_options": options}}
+    }
     with build_resources({"io_manager": fs_io_manager}, config) as resources:
         resources.io_manager.handle_output(out_ctx(), 5)
         assert resources.io_manager.load_input(in_ctx(out_ctx())) == 5
@@ -442,5 +458,4 @@ def test_storage_dir_of_the_instance_is_the_default(tmp_path):
         resource_config = {"base_dir": None}
         storage_dir = str(tmp_path / "instance-storage")
 
-    assert fs_io_manager.resource_fn(Context()).base_url == \
-        f"file://{tmp_path}/instance-storage"
+    assert fs_io_manager.resource_fn(Context()).base_url == f"file://{tmp_path}/instance-storage"

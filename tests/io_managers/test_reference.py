@@ -21,29 +21,46 @@ def dataset(tmp_path):
     path.mkdir()
     for i in range(3):
         days = range(i * 10, i * 10 + 10)
-        pq.write_table(pa.table({
-            "a": pa.array(list(days), pa.int64()),
-            "d": pa.array([datetime.date(2021, 1, 1) + datetime.timedelta(days=k) for k in days],
-                          pa.date32()),
-            "p": pa.array([decimal.Decimal(k) / 100 for k in days], pa.decimal128(9, 2)),
-            "t": pa.array([pd.Timestamp("2021-01-01") + pd.Timedelta(hours=k) for k in days],
-                          pa.timestamp("ns")),
-        }), str(path / f"part.{i}.parquet"))
+        pq.write_table(
+            pa.table(
+                {
+                    "a": pa.array(list(days), pa.int64()),
+                    "d": pa.array(
+                        [datetime.date(2021, 1, 1) + datetime.timedelta(days=k) for k in days],
+                        pa.date32(),
+                    ),
+                    "p": pa.array([decimal.Decimal(k) / 100 for k in days], pa.decimal128(9, 2)),
+                    "t": pa.array(
+                        [pd.Timestamp("2021-01-01") + pd.Timedelta(hours=k) for k in days],
+                        pa.timestamp("ns"),
+                    ),
+                }
+            ),
+            str(path / f"part.{i}.parquet"),
+        )
     return str(path)
 
 
 def test_filters_round_trip_through_json():
-    filters = [[("d", "<=", datetime.date(1998, 9, 2)), ("p", "in", [decimal.Decimal("0.05")])],
-               [("t", ">", pd.Timestamp("2021-01-01 10:00", tz="UTC")),
-                ("x", "==", datetime.datetime(2021, 1, 1, 3)), ("n", "!=", None)]]
+    filters = [
+        [("d", "<=", datetime.date(1998, 9, 2)), ("p", "in", [decimal.Decimal("0.05")])],
+        [
+            ("t", ">", pd.Timestamp("2021-01-01 10:00", tz="UTC")),
+            ("x", "==", datetime.datetime(2021, 1, 1, 3)),
+            ("n", "!=", None),
+        ],
+    ]
     encoded = json.loads(json.dumps(encode_filters(filters)))
     assert decode_filters(encoded) == filters
     assert encoded[0][0] == ["d", "<=", {"date": "1998-09-02"}]
 
 
 def test_a_read_round_trips_through_its_manifest_with_the_same_data(dataset):
-    filters = [("d", ">=", datetime.date(2021, 1, 5)), ("p", "<", decimal.Decimal("0.25")),
-               ("t", "<", pd.Timestamp("2021-01-02"))]
+    filters = [
+        ("d", ">=", datetime.date(2021, 1, 5)),
+        ("p", "<", decimal.Decimal("0.25")),
+        ("t", "<", pd.Timestamp("2021-01-02")),
+    ]
     read = dd.read_parquet(dataset, columns=["a", "d", "p"], filters=filters)
     reference = SourceReference.from_collection(read)
     assert reference is not None and len(reference.files) == 3
@@ -79,8 +96,11 @@ def test_a_changed_or_missing_file_is_reported(dataset):
     reference.check_unchanged(fs, output)
     with open(os.path.join(dataset, "part.1.parquet"), "ab") as file:
         file.write(b"extra")
-    with pytest.raises(DaskflowIOError, match=r"part\.1\.parquet has \d+ bytes, not \d+: it "
-                                              r"changed since run 'run-1' recorded it"):
+    with pytest.raises(
+        DaskflowIOError,
+        match=r"part\.1\.parquet has \d+ bytes, not \d+: it "
+        r"changed since run 'run-1' recorded it",
+    ):
         reference.check_unchanged(fs, output)
     os.remove(os.path.join(dataset, "part.1.parquet"))
     with pytest.raises(DaskflowIOError, match=r"part\.1\.parquet is missing"):

@@ -57,14 +57,17 @@ def _strings(values: list, dtype: str = "string[pyarrow]") -> pd.Series:
     return pd.Series(values, dtype=dtype)
 
 
-@pytest.mark.parametrize("values", [
-    ["N", "A", "N", "R", "A"],                 # one byte
-    ["AF", "NO", "AF", "RF"],                   # two bytes
-    ["é", "ü", "é"],                            # one two-byte character
-    ["AIR", "MAIL", "AIR"],                     # longer and unequal: Arrow's unique
-    ["A", "BB", "A"],                           # unequal widths
-    ["A", None, "B"],                           # nulls: the slow path
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["N", "A", "N", "R", "A"],  # one byte
+        ["AF", "NO", "AF", "RF"],  # two bytes
+        ["é", "ü", "é"],  # one two-byte character
+        ["AIR", "MAIL", "AIR"],  # longer and unequal: Arrow's unique
+        ["A", "BB", "A"],  # unequal widths
+        ["A", None, "B"],  # nulls: the slow path
+    ],
+)
 @pytest.mark.parametrize("dtype", ["string[pyarrow]", "str", "large_string[pyarrow]"])
 def test_distinct_values_match_pandas(values, dtype):
     series = _strings(values, dtype)
@@ -72,8 +75,13 @@ def test_distinct_values_match_pandas(values, dtype):
 
 
 def test_short_strings_read_sliced_and_chunked_arrays():
-    chunked = pa.chunked_array([pa.array(["X", "A", "B", "C"]).slice(1, 2),
-                                pa.array(["Z", "D"]).slice(1), pa.array([], pa.string())])
+    chunked = pa.chunked_array(
+        [
+            pa.array(["X", "A", "B", "C"]).slice(1, 2),
+            pa.array(["Z", "D"]).slice(1),
+            pa.array([], pa.string()),
+        ]
+    )
     series = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
     assert sorted(_short_strings(series)) == ["A", "B", "D"]
     assert sorted(distinct_values(series)) == ["A", "B", "D"]
@@ -92,22 +100,26 @@ def test_short_strings_decline_what_they_cannot_read():
 
 
 def test_partition_checks_still_count_offending_rows():
-    frame = pd.DataFrame({
-        "flag": _strings(["A", "N", "Z", "Z", "R"]),
-        "price": [1.0, -2.0, np.nan, 4.0, 5.0],
-        "shipped": pd.Series(STAMPS[:5]).where(lambda s: s.index != 1),
-    })
-    schema = DataFrameSchema({
-        "flag": Column(str, nullable=False, allowed_values=["A", "N", "R"]),
-        "price": Column(float, nullable=False, min_value=0, max_value=4),
-        "shipped": Column("datetime", nullable=False, max_value=STAMPS[2]),
-    })
+    frame = pd.DataFrame(
+        {
+            "flag": _strings(["A", "N", "Z", "Z", "R"]),
+            "price": [1.0, -2.0, np.nan, 4.0, 5.0],
+            "shipped": pd.Series(STAMPS[:5]).where(lambda s: s.index != 1),
+        }
+    )
+    schema = DataFrameSchema(
+        {
+            "flag": Column(str, nullable=False, allowed_values=["A", "N", "R"]),
+            "price": Column(float, nullable=False, min_value=0, max_value=4),
+            "shipped": Column("datetime", nullable=False, max_value=STAMPS[2]),
+        }
+    )
     messages = sorted(f.message for f in check_dataframe_partition(schema, frame))
     assert messages == [
-        'column "flag": 2 rows not in allowed_values [\'A\', \'N\', \'R\']',
+        "column \"flag\": 2 rows not in allowed_values ['A', 'N', 'R']",
         'column "price": 1 row above max_value 4',
         'column "price": 1 row below min_value 0',
         'column "price": 1 row with a null value (not nullable)',
         'column "shipped": 1 row with a null value (not nullable)',
-        'column "shipped": 2 rows above max_value Timestamp(\'1992-01-01 02:00:00\')',
+        "column \"shipped\": 2 rows above max_value Timestamp('1992-01-01 02:00:00')",
     ]

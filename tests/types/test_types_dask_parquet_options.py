@@ -12,7 +12,7 @@ import yaml
 
 from daskflow import execute_pipeline, pipeline, solid
 from daskflow.config import validate_config
-from daskflow.engine.events import DaskflowEventType as E
+from daskflow.events import DaskflowEventType as E
 from daskflow.types import DaskDataFrame, DaskflowTypeLoadError
 
 
@@ -33,26 +33,32 @@ def row_groups(tmp_path_factory):
     return str(path)
 
 
-@pytest.mark.parametrize(("options", "npartitions"), [
-    ({}, 2),
-    ({"split_row_groups": True}, 20),
-    ({"split_row_groups": 2}, 10),
-    ({"blocksize": 2000}, 10),
-    ({"split_row_groups": "adaptive", "blocksize": "1MB"}, 2),
-    ({"split_row_groups": "adaptive", "blocksize": "1MB", "aggregate_files": True}, 1),
-])
+@pytest.mark.parametrize(
+    ("options", "npartitions"),
+    [
+        ({}, 2),
+        ({"split_row_groups": True}, 20),
+        ({"split_row_groups": 2}, 10),
+        ({"blocksize": 2000}, 10),
+        ({"split_row_groups": "adaptive", "blocksize": "1MB"}, 2),
+        ({"split_row_groups": "adaptive", "blocksize": "1MB", "aggregate_files": True}, 1),
+    ],
+)
 def test_parquet_partitioning_options_reach_read_parquet(row_groups, options, npartitions):
     frame = load({"parquet": {"path": row_groups, **options}})
     assert frame.npartitions == npartitions
     assert sorted(frame.compute()["a"]) == list(range(2000))
 
 
-@pytest.mark.parametrize(("options", "key"), [
-    ({"split_row_groups": "some"}, "parquet.split_row_groups"),
-    ({"split_row_groups": 0}, "parquet.split_row_groups"),
-    ({"blocksize": [1]}, "parquet.blocksize"),
-    ({"blocksize": "lots"}, "parquet.blocksize"),
-])
+@pytest.mark.parametrize(
+    ("options", "key"),
+    [
+        ({"split_row_groups": "some"}, "parquet.split_row_groups"),
+        ({"split_row_groups": 0}, "parquet.split_row_groups"),
+        ({"blocksize": [1]}, "parquet.blocksize"),
+        ({"blocksize": "lots"}, "parquet.blocksize"),
+    ],
+)
 def test_bad_partitioning_options_name_their_key(row_groups, options, key):
     with pytest.raises(DaskflowTypeLoadError) as info:
         load({"parquet": {"path": row_groups, **options}})
@@ -62,7 +68,7 @@ def test_bad_partitioning_options_name_their_key(row_groups, options, key):
 def test_csv_blocksize_string_is_checked(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a\n1\n")
-    with pytest.raises(DaskflowTypeLoadError, match='"csv.blocksize" \'many\' is not a size'):
+    with pytest.raises(DaskflowTypeLoadError, match="\"csv.blocksize\" 'many' is not a size"):
         load({"csv": {"path": str(path), "blocksize": "many"}})
 
 
@@ -72,15 +78,19 @@ def lineitem(tmp_path_factory):
     path = tmp_path_factory.mktemp("li") / "lineitem"
     path.mkdir()
     days = [datetime.date(1998, 8, 30) + datetime.timedelta(days=i) for i in range(6)]
-    table = pa.table({
-        "l_shipdate": pa.array(days, pa.date32()),
-        "l_seen": pa.array([pd.Timestamp(d) + pd.Timedelta(hours=6) for d in days],
-                           pa.timestamp("us")),
-        "l_discount": pa.array([decimal.Decimal(f"0.0{i}") for i in range(6)],
-                               pa.decimal128(12, 2)),
-        "l_flag": pa.array(list("AARNNR")),
-        "l_qty": pa.array(np.arange(6, dtype="int64")),
-    })
+    table = pa.table(
+        {
+            "l_shipdate": pa.array(days, pa.date32()),
+            "l_seen": pa.array(
+                [pd.Timestamp(d) + pd.Timedelta(hours=6) for d in days], pa.timestamp("us")
+            ),
+            "l_discount": pa.array(
+                [decimal.Decimal(f"0.0{i}") for i in range(6)], pa.decimal128(12, 2)
+            ),
+            "l_flag": pa.array(list("AARNNR")),
+            "l_qty": pa.array(np.arange(6, dtype="int64")),
+        }
+    )
     pq.write_table(table.slice(0, 3), path / "part.0.parquet")
     pq.write_table(table.slice(3), path / "part.1.parquet")
     return str(path), table.to_pandas()
@@ -106,8 +116,9 @@ def test_yaml_filter_literals_are_converted_to_the_column_types(lineitem):
     assert sorted(listed["l_qty"]) == [0, 5]
     either = _filtered(path, '[[["l_flag", "==", "R"]], [["l_qty", "<", "1"]]]')
     assert sorted(either["l_qty"]) == [0, 2, 5]
-    both = _filtered(path, '[["l_shipdate", ">=", "1998-09-01"], ["l_discount", "<", "0.05"]]',
-                     columns=["l_qty"])
+    both = _filtered(
+        path, '[["l_shipdate", ">=", "1998-09-01"], ["l_discount", "<", "0.05"]]', columns=["l_qty"]
+    )
     assert list(both.columns) == ["l_qty"] and sorted(both["l_qty"]) == [2, 3, 4]
 
 
@@ -119,23 +130,38 @@ def test_filters_on_a_single_file_and_a_glob(lineitem):
     assert sorted(globbed["l_qty"]) == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize(("filters", "key", "words"), [
-    ('[["l_shipdate", "<=", "1998-02-30"]]', "parquet.filters[0]",
-     ['column "l_shipdate" holds date32[day] values', '"1998-02-30" is not a date']),
-    ('[["l_qty", ">", 1], ["l_shipdate", "<=", "02/09/1998"]]', "parquet.filters[1]",
-     ["is not a date (write it as YYYY-MM-DD"]),
-    ('[[["l_qty", ">", 1]], [["l_discount", "<", "cheap"]]]', "parquet.filters[1][0]",
-     ['column "l_discount" holds decimal128(12, 2) values', '"cheap" is not a decimal']),
-    ('[["l_seen", ">", "yesterday-ish"]]', "parquet.filters[0]", ["is not a timestamp"]),
-    ('[["l_flag", "==", 3]]', "parquet.filters[0]", ["holds string values", "3 is not"]),
-    ('[["l_qty", "<", "few"]]', "parquet.filters[0]", ["is not an integer"]),
-    ('[["l_shipped", "<=", "1998-09-02"]]', "parquet.filters[0]",
-     ['the dataset has no column "l_shipped"', "l_shipdate"]),
-    ('[["l_qty", "~", 1]]', "parquet.filters[0]", ["unknown operator '~'"]),
-    ('[["l_qty", "in", 1]]', "parquet.filters[0]", ['"in" needs a list']),
-    ('[["l_qty", "<"]]', "parquet.filters[0]", ["expected [column, op, value]"]),
-    ('"l_qty < 1"', "parquet.filters", ["must be a non-empty list"]),
-])
+@pytest.mark.parametrize(
+    ("filters", "key", "words"),
+    [
+        (
+            '[["l_shipdate", "<=", "1998-02-30"]]',
+            "parquet.filters[0]",
+            ['column "l_shipdate" holds date32[day] values', '"1998-02-30" is not a date'],
+        ),
+        (
+            '[["l_qty", ">", 1], ["l_shipdate", "<=", "02/09/1998"]]',
+            "parquet.filters[1]",
+            ["is not a date (write it as YYYY-MM-DD"],
+        ),
+        (
+            '[[["l_qty", ">", 1]], [["l_discount", "<", "cheap"]]]',
+            "parquet.filters[1][0]",
+            ['column "l_discount" holds decimal128(12, 2) values', '"cheap" is not a decimal'],
+        ),
+        ('[["l_seen", ">", "yesterday-ish"]]', "parquet.filters[0]", ["is not a timestamp"]),
+        ('[["l_flag", "==", 3]]', "parquet.filters[0]", ["holds string values", "3 is not"]),
+        ('[["l_qty", "<", "few"]]', "parquet.filters[0]", ["is not an integer"]),
+        (
+            '[["l_shipped", "<=", "1998-09-02"]]',
+            "parquet.filters[0]",
+            ['the dataset has no column "l_shipped"', "l_shipdate"],
+        ),
+        ('[["l_qty", "~", 1]]', "parquet.filters[0]", ["unknown operator '~'"]),
+        ('[["l_qty", "in", 1]]', "parquet.filters[0]", ['"in" needs a list']),
+        ('[["l_qty", "<"]]', "parquet.filters[0]", ["expected [column, op, value]"]),
+        ('"l_qty < 1"', "parquet.filters", ["must be a non-empty list"]),
+    ],
+)
 def test_bad_filters_name_the_filter_column_and_type(lineitem, filters, key, words):
     path, _ = lineitem
     with pytest.raises(DaskflowTypeLoadError) as info:
@@ -166,9 +192,18 @@ def shipped_pipeline():
 
 def test_a_bad_filter_fails_the_run_naming_the_config_path(lineitem):
     path, _ = lineitem
-    config = {"execution": {"in_process": {}}, "solids": {"shipped_count": {"inputs": {
-        "frame": {"parquet": {"path": path,
-                              "filters": [["l_shipdate", "<=", "1998-9-2x"]]}}}}}}
+    config = {
+        "execution": {"in_process": {}},
+        "solids": {
+            "shipped_count": {
+                "inputs": {
+                    "frame": {
+                        "parquet": {"path": path, "filters": [["l_shipdate", "<=", "1998-9-2x"]]}
+                    }
+                }
+            }
+        },
+    }
     result = execute_pipeline(shipped_pipeline, config, raise_on_error=False)
     assert not result.success
     failure = next(e for e in result.events if e.event_type == E.STEP_FAILURE)
@@ -176,5 +211,6 @@ def test_a_bad_filter_fails_the_run_naming_the_config_path(lineitem):
     assert 'column "l_shipdate" holds date32[day] values' in failure.message
     good = {**config}
     good["solids"]["shipped_count"]["inputs"]["frame"]["parquet"]["filters"] = [
-        ["l_shipdate", "<=", "1998-09-02"]]
+        ["l_shipdate", "<=", "1998-09-02"]
+    ]
     assert execute_pipeline(shipped_pipeline, good).output_for_solid("shipped_count") == 4

@@ -34,8 +34,12 @@ class QueryPipeline:
     run_config: Callable[..., dict[str, Any]]
     answer_solid: str
 
-    def config(self, data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+    def config(
+        self,
+        data_dir: str | os.PathLike,
+        execution: Mapping[str, Any] | None = None,
+        store: str | os.PathLike | None = None,
+    ) -> dict[str, Any]:
         """The run config reading ``data_dir`` (``store``: the fs_io_manager's base_dir)."""
         return self.run_config(data_dir, execution, store)
 
@@ -44,8 +48,7 @@ class QueryPipeline:
         return [
             node.name
             for node in self.pipeline.solids
-            if any(getattr(o.daskflow_type, "is_dask", False)
-                   for o in node.definition.output_defs)
+            if any(getattr(o.daskflow_type, "is_dask", False) for o in node.definition.output_defs)
         ]
 
 

@@ -37,19 +37,39 @@ COLUMNS = ["l_quantity", "l_extendedprice", "l_discount", "l_tax", *GROUP, "l_sh
 INPUTS: Inputs = {"filter_shipped": {"lineitem": ("lineitem", COLUMNS)}}
 
 ShippedLineitems = frame_type(
-    "ShippedLineitems", LINEITEM, COLUMNS, "Lineitems shipped by 1998-09-02.",
+    "ShippedLineitems",
+    LINEITEM,
+    COLUMNS,
+    "Lineitems shipped by 1998-09-02.",
     l_shipdate=Column("datetime", nullable=False, max_value=SHIP_CUTOFF),
 )
 PricedLineitems = frame_type(
-    "PricedLineitems", LINEITEM, [*COLUMNS[:-1], "disc_price", "charge"],
+    "PricedLineitems",
+    LINEITEM,
+    [*COLUMNS[:-1], "disc_price", "charge"],
     "Shipped lineitems with their discounted price and charge.",
-    disc_price=MONEY, charge=MONEY,
+    disc_price=MONEY,
+    charge=MONEY,
 )
 PricingSummary = frame_type(
-    "PricingSummary", LINEITEM, GROUP, "One row per return flag and line status.", dask=False,
-    **{name: MONEY for name in ("sum_qty", "sum_base_price", "sum_disc_price", "sum_charge",
-                                "avg_qty", "avg_price")},
-    avg_disc=LINEITEM["l_discount"], count_order=Column(int, nullable=False, min_value=1),
+    "PricingSummary",
+    LINEITEM,
+    GROUP,
+    "One row per return flag and line status.",
+    dask=False,
+    **{
+        name: MONEY
+        for name in (
+            "sum_qty",
+            "sum_base_price",
+            "sum_disc_price",
+            "sum_charge",
+            "avg_qty",
+            "avg_price",
+        )
+    },
+    avg_disc=LINEITEM["l_discount"],
+    count_order=Column(int, nullable=False, min_value=1),
 )
 
 
@@ -71,16 +91,20 @@ def price_lineitems(_, lineitems: ShippedLineitems) -> PricedLineitems:
 @solid
 def aggregate_pricing(_, priced: PricedLineitems) -> PricingSummary:
     """Sums, averages and counts per return flag and line status."""
-    return priced.groupby(GROUP).agg(
-        sum_qty=("l_quantity", "sum"),
-        sum_base_price=("l_extendedprice", "sum"),
-        sum_disc_price=("disc_price", "sum"),
-        sum_charge=("charge", "sum"),
-        avg_qty=("l_quantity", "mean"),
-        avg_price=("l_extendedprice", "mean"),
-        avg_disc=("l_discount", "mean"),
-        count_order=("l_quantity", "count"),
-    ).reset_index()
+    return (
+        priced.groupby(GROUP)
+        .agg(
+            sum_qty=("l_quantity", "sum"),
+            sum_base_price=("l_extendedprice", "sum"),
+            sum_disc_price=("disc_price", "sum"),
+            sum_charge=("charge", "sum"),
+            avg_qty=("l_quantity", "mean"),
+            avg_price=("l_extendedprice", "mean"),
+            avg_disc=("l_discount", "mean"),
+            count_order=("l_quantity", "count"),
+        )
+        .reset_index()
+    )
 
 
 @solid
@@ -89,8 +113,11 @@ def pricing_summary_report(_, summary: PricingSummary) -> pd.DataFrame:
     return summary.sort_values(GROUP, kind="stable").reset_index(drop=True)
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q1's run config: lineitem from ``data_dir``, ``execution`` (default threads)."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

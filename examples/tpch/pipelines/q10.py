@@ -38,10 +38,25 @@ from .common import (
 
 START, END = pd.Timestamp("1993-10-01"), pd.Timestamp("1994-01-01")
 LIMIT = 20
-CUSTOMER_COLUMNS = ["c_custkey", "c_name", "c_acctbal", "c_nationkey", "c_address", "c_phone",
-                    "c_comment"]
-ANSWER = ["c_custkey", "c_name", "revenue", "c_acctbal", "n_name", "c_address", "c_phone",
-          "c_comment"]
+CUSTOMER_COLUMNS = [
+    "c_custkey",
+    "c_name",
+    "c_acctbal",
+    "c_nationkey",
+    "c_address",
+    "c_phone",
+    "c_comment",
+]
+ANSWER = [
+    "c_custkey",
+    "c_name",
+    "revenue",
+    "c_acctbal",
+    "n_name",
+    "c_address",
+    "c_phone",
+    "c_comment",
+]
 INPUTS: Inputs = {
     "returned_lineitems": {
         "lineitem": ("lineitem", ["l_orderkey", "l_extendedprice", "l_discount", "l_returnflag"])
@@ -54,23 +69,37 @@ INPUTS: Inputs = {
 }
 RULES = {**LINEITEM, **ORDERS, **CUSTOMER, **NATION}
 
-ReturnedLineitems = frame_type("ReturnedLineitems", RULES, ["l_orderkey", "revenue"],
-                               "Revenue of the returned lineitems (return flag R).")
+ReturnedLineitems = frame_type(
+    "ReturnedLineitems",
+    RULES,
+    ["l_orderkey", "revenue"],
+    "Revenue of the returned lineitems (return flag R).",
+)
 QuarterOrders = frame_type(
-    "QuarterOrders", ORDERS, ["o_orderkey", "o_custkey", "o_orderdate"],
+    "QuarterOrders",
+    ORDERS,
+    ["o_orderkey", "o_custkey", "o_orderdate"],
     "Orders placed from 1993-10-01 to 1993-12-31.",
-    o_orderdate=Column("datetime", nullable=False, min_value=START,
-                       max_value=END - pd.Timedelta(days=1)),
+    o_orderdate=Column(
+        "datetime", nullable=False, min_value=START, max_value=END - pd.Timedelta(days=1)
+    ),
 )
 CustomerLostRevenue = frame_type(
-    "CustomerLostRevenue", RULES, ["o_custkey", "revenue"],
+    "CustomerLostRevenue",
+    RULES,
+    ["o_custkey", "revenue"],
     "Revenue lost to returns per customer.",
     o_custkey=Column(int, nullable=False, min_value=1, unique=True),
 )
-TopCustomers = frame_type("TopCustomers", RULES, ["o_custkey", "revenue"],
-                          "The 20 customers who lost the most revenue to returns.")
-CustomerDetails = frame_type("CustomerDetails", RULES, ANSWER,
-                             "The top customers with their details and nation.", dask=False)
+TopCustomers = frame_type(
+    "TopCustomers",
+    RULES,
+    ["o_custkey", "revenue"],
+    "The 20 customers who lost the most revenue to returns.",
+)
+CustomerDetails = frame_type(
+    "CustomerDetails", RULES, ANSWER, "The top customers with their details and nation.", dask=False
+)
 
 
 @solid
@@ -93,8 +122,9 @@ def lost_revenue_by_customer(
     _, lineitems: ReturnedLineitems, orders: QuarterOrders
 ) -> CustomerLostRevenue:
     """Returned revenue per customer over the quarter's orders."""
-    joined = lineitems.merge(orders[["o_orderkey", "o_custkey"]], left_on="l_orderkey",
-                             right_on="o_orderkey")
+    joined = lineitems.merge(
+        orders[["o_orderkey", "o_custkey"]], left_on="l_orderkey", right_on="o_orderkey"
+    )
     return joined.groupby("o_custkey").revenue.sum().reset_index()
 
 
@@ -120,8 +150,11 @@ def returned_item_report(_, details: CustomerDetails) -> pd.DataFrame:
     return finish(details, ANSWER, ["revenue"], False, LIMIT)
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q10's run config: lineitem, orders, customer and nation from ``data_dir``."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

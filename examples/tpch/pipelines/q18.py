@@ -47,14 +47,25 @@ SUM_QTY = Column(float, nullable=False, min_value=MIN_QUANTITY + 1)
 RULES = {**LINEITEM, **ORDERS, **CUSTOMER, "sum_qty": SUM_QTY}
 
 LargeVolumeOrders = frame_type(
-    "LargeVolumeOrders", RULES, ["l_orderkey", "sum_qty"], "Orders of more than 300 units.",
+    "LargeVolumeOrders",
+    RULES,
+    ["l_orderkey", "sum_qty"],
+    "Orders of more than 300 units.",
     l_orderkey=Column(int, nullable=False, min_value=1, unique=True),
 )
-LargeOrders = frame_type("LargeOrders", RULES, [*ORDER_COLUMNS, "sum_qty"],
-                         "The large volume orders with their customer, date and price.")
-LargeVolumeCustomers = frame_type("LargeVolumeCustomers", RULES, ANSWER,
-                                  "The 100 most expensive large volume orders and customers.",
-                                  dask=False)
+LargeOrders = frame_type(
+    "LargeOrders",
+    RULES,
+    [*ORDER_COLUMNS, "sum_qty"],
+    "The large volume orders with their customer, date and price.",
+)
+LargeVolumeCustomers = frame_type(
+    "LargeVolumeCustomers",
+    RULES,
+    ANSWER,
+    "The 100 most expensive large volume orders and customers.",
+    dask=False,
+)
 
 
 @solid
@@ -79,9 +90,7 @@ def top_orders_by_price(_, orders: LargeOrders) -> LargeOrders:
 
 
 @solid
-def large_volume_customers(
-    _, orders: LargeOrders, customer: DaskDataFrame
-) -> LargeVolumeCustomers:
+def large_volume_customers(_, orders: LargeOrders, customer: DaskDataFrame) -> LargeVolumeCustomers:
     """Each top order with its customer's name (one small pandas frame)."""
     joined = orders.merge(customer, left_on="o_custkey", right_on="c_custkey")
     return joined[ANSWER]
@@ -93,8 +102,11 @@ def large_volume_customer_report(_, orders: LargeVolumeCustomers) -> pd.DataFram
     return finish(orders, ANSWER, ["o_totalprice", "o_orderdate"], [False, True], LIMIT)
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q18's run config: lineitem, orders and customer from ``data_dir``."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

@@ -49,22 +49,45 @@ INPUTS: Inputs = {
     },
 }
 
-BuildingCustomers = frame_type("BuildingCustomers", CUSTOMER, ["c_custkey"],
-                               "Keys of the customers in the BUILDING segment.",
-                               c_custkey=Column(int, nullable=False, min_value=1, unique=True))
+BuildingCustomers = frame_type(
+    "BuildingCustomers",
+    CUSTOMER,
+    ["c_custkey"],
+    "Keys of the customers in the BUILDING segment.",
+    c_custkey=Column(int, nullable=False, min_value=1, unique=True),
+)
 OpenOrders = frame_type(
-    "OpenOrders", ORDERS, ORDER_COLUMNS, "Orders placed before 1995-03-15.",
+    "OpenOrders",
+    ORDERS,
+    ORDER_COLUMNS,
+    "Orders placed before 1995-03-15.",
     o_orderdate=Column("datetime", nullable=False, max_value=DATE - pd.Timedelta(days=1)),
 )
-BuildingOrders = frame_type("BuildingOrders", ORDERS,
-                            ["o_orderkey", "o_orderdate", "o_shippriority"],
-                            "Orders before 1995-03-15 of BUILDING customers.")
-UnshippedRevenue = frame_type("UnshippedRevenue", LINEITEM, ["l_orderkey", "revenue"],
-                              "Revenue of the lineitems shipped after 1995-03-15.")
-OrderRevenue = frame_type("OrderRevenue", {**LINEITEM, **ORDERS}, [*KEYS, "revenue"],
-                          "Unshipped revenue per BUILDING order.")
-TopOrders = frame_type("TopOrders", {**LINEITEM, **ORDERS}, ANSWER,
-                       "The 10 orders with the most unshipped revenue.", dask=False)
+BuildingOrders = frame_type(
+    "BuildingOrders",
+    ORDERS,
+    ["o_orderkey", "o_orderdate", "o_shippriority"],
+    "Orders before 1995-03-15 of BUILDING customers.",
+)
+UnshippedRevenue = frame_type(
+    "UnshippedRevenue",
+    LINEITEM,
+    ["l_orderkey", "revenue"],
+    "Revenue of the lineitems shipped after 1995-03-15.",
+)
+OrderRevenue = frame_type(
+    "OrderRevenue",
+    {**LINEITEM, **ORDERS},
+    [*KEYS, "revenue"],
+    "Unshipped revenue per BUILDING order.",
+)
+TopOrders = frame_type(
+    "TopOrders",
+    {**LINEITEM, **ORDERS},
+    ANSWER,
+    "The 10 orders with the most unshipped revenue.",
+    dask=False,
+)
 
 
 @solid
@@ -114,8 +137,11 @@ def shipping_priority_report(_, top: TopOrders) -> pd.DataFrame:
     return finish(top, ANSWER, ["revenue", "o_orderdate"], [False, True], LIMIT)
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q3's run config: customer, orders and lineitem from ``data_dir``."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

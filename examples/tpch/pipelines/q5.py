@@ -50,24 +50,53 @@ INPUTS: Inputs = {
         "lineitem": ("lineitem", ["l_orderkey", "l_suppkey", "l_extendedprice", "l_discount"])
     },
 }
-RULES = {**LINEITEM, **ORDERS, **CUSTOMER, **NATION, "s_suppkey": LINEITEM["l_suppkey"],
-         "s_nationkey": NATION["n_nationkey"]}
+RULES = {
+    **LINEITEM,
+    **ORDERS,
+    **CUSTOMER,
+    **NATION,
+    "s_suppkey": LINEITEM["l_suppkey"],
+    "s_nationkey": NATION["n_nationkey"],
+}
 
-AsianNations = frame_type("AsianNations", NATION, ["n_nationkey", "n_name"],
-                          "The nations of the ASIA region.")
-AsianSuppliers = frame_type("AsianSuppliers", RULES, ["s_suppkey", "s_nationkey", "n_name"],
-                            "Suppliers in ASIA, with their nation's name.")
-Orders1994 = frame_type(
-    "Orders1994", ORDERS, ["o_orderkey", "o_custkey", "o_orderdate"], "Orders placed in 1994.",
-    o_orderdate=Column("datetime", nullable=False, min_value=START,
-                       max_value=END - pd.Timedelta(days=1)),
+AsianNations = frame_type(
+    "AsianNations", NATION, ["n_nationkey", "n_name"], "The nations of the ASIA region."
 )
-NationOrders = frame_type("NationOrders", RULES, ["o_orderkey", "c_nationkey"],
-                          "Orders of 1994 with their customer's nation.")
-LocalRevenue = frame_type("LocalRevenue", RULES, ["n_name", "revenue"],
-                          "Revenue of lineitems supplied from the customer's own nation.")
-NationRevenue = frame_type("NationRevenue", RULES, ANSWER, "Local revenue per ASIA nation.",
-                           dask=False, n_name=Column(str, nullable=False, unique=True))
+AsianSuppliers = frame_type(
+    "AsianSuppliers",
+    RULES,
+    ["s_suppkey", "s_nationkey", "n_name"],
+    "Suppliers in ASIA, with their nation's name.",
+)
+Orders1994 = frame_type(
+    "Orders1994",
+    ORDERS,
+    ["o_orderkey", "o_custkey", "o_orderdate"],
+    "Orders placed in 1994.",
+    o_orderdate=Column(
+        "datetime", nullable=False, min_value=START, max_value=END - pd.Timedelta(days=1)
+    ),
+)
+NationOrders = frame_type(
+    "NationOrders",
+    RULES,
+    ["o_orderkey", "c_nationkey"],
+    "Orders of 1994 with their customer's nation.",
+)
+LocalRevenue = frame_type(
+    "LocalRevenue",
+    RULES,
+    ["n_name", "revenue"],
+    "Revenue of lineitems supplied from the customer's own nation.",
+)
+NationRevenue = frame_type(
+    "NationRevenue",
+    RULES,
+    ANSWER,
+    "Local revenue per ASIA nation.",
+    dask=False,
+    n_name=Column(str, nullable=False, unique=True),
+)
 
 
 @solid
@@ -106,8 +135,9 @@ def local_supplier_revenue(
     """Revenue of 1994 lineitems whose supplier shares the customer's ASIA nation."""
     li = converted(lineitem)
     li = li.merge(orders, left_on="l_orderkey", right_on="o_orderkey")
-    li = li.merge(suppliers, left_on=["l_suppkey", "c_nationkey"],
-                  right_on=["s_suppkey", "s_nationkey"])
+    li = li.merge(
+        suppliers, left_on=["l_suppkey", "c_nationkey"], right_on=["s_suppkey", "s_nationkey"]
+    )
     return li.assign(revenue=revenue(li))[["n_name", "revenue"]]
 
 
@@ -123,8 +153,11 @@ def local_supplier_volume_report(_, revenues: NationRevenue) -> pd.DataFrame:
     return finish(revenues, ANSWER, ["revenue"], False)
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q5's run config: six tables from ``data_dir``."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

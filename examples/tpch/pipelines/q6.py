@@ -28,7 +28,9 @@ COLUMNS = ["l_quantity", "l_extendedprice", "l_discount", "l_shipdate"]
 INPUTS: Inputs = {"select_discounted_1994": {"lineitem": ("lineitem", COLUMNS)}}
 
 DiscountedLineitems = frame_type(
-    "DiscountedLineitems", LINEITEM, ["l_quantity", "l_extendedprice", "l_discount"],
+    "DiscountedLineitems",
+    LINEITEM,
+    ["l_quantity", "l_extendedprice", "l_discount"],
     "Lineitems shipped in 1994 with discount 0.05-0.07 and quantity below 24.",
     l_quantity=Column(float, nullable=False, min_value=1, max_value=MAX_QUANTITY - 1),
     l_discount=Column(float, nullable=False, min_value=DISCOUNT_LOW, max_value=DISCOUNT_HIGH),
@@ -60,8 +62,11 @@ def revenue_change_report(_, revenue: float) -> pd.DataFrame:
     return pd.DataFrame({"revenue": [float(revenue)]})
 
 
-def run_config(data_dir: str | os.PathLike, execution: Mapping[str, Any] | None = None,
-               store: str | os.PathLike | None = None) -> dict[str, Any]:
+def run_config(
+    data_dir: str | os.PathLike,
+    execution: Mapping[str, Any] | None = None,
+    store: str | os.PathLike | None = None,
+) -> dict[str, Any]:
     """Q6's run config: lineitem from ``data_dir``, ``execution`` (default threads)."""
     return build_run_config(INPUTS, data_dir, execution, store)
 

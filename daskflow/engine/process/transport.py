@@ -13,8 +13,13 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["event_topic", "has_local_sink", "register_local_sink", "send_events",
-           "unregister_local_sink"]
+__all__ = [
+    "event_topic",
+    "has_local_sink",
+    "register_local_sink",
+    "send_events",
+    "unregister_local_sink",
+]
 
 _SINKS: dict[str, Callable[[dict[str, Any]], None]] = {}
 _LOCK = threading.Lock()
@@ -51,8 +56,10 @@ def send_events(run_id: str, records: list[dict[str, Any]]) -> None:
         return
     worker = _current_worker()
     if worker is None:
-        raise RuntimeError(f"no event sink for run {run_id} in this process and not on a "
-                           "Dask worker: the events would be lost")
+        raise RuntimeError(
+            f"no event sink for run {run_id} in this process and not on a "
+            "Dask worker: the events would be lost"
+        )
     worker.log_event(event_topic(run_id), {"batch": records})
 
 

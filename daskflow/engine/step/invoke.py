@@ -19,15 +19,16 @@ from daskflow.definitions.events import (
     Output,
     RetryRequested,
 )
-from daskflow.engine.emitter import StepEmitter
-from daskflow.engine.errors import StepError, error_data
-from daskflow.engine.events import DaskflowEventType
+from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.errors import StepError, error_data
+from daskflow.events import DaskflowEventType
 
 __all__ = ["run_compute_with_retries"]
 
 
-def run_compute_with_retries(context: Any, step: Any, inputs: dict[str, Any],
-                             emitter: StepEmitter) -> dict[str, Output]:
+def run_compute_with_retries(
+    context: Any, step: Any, inputs: dict[str, Any], emitter: StepEmitter
+) -> dict[str, Output]:
     policy = step.definition.retry_policy
     attempt = 0
     while True:
@@ -41,11 +42,13 @@ def run_compute_with_retries(context: Any, step: Any, inputs: dict[str, Any],
             if wait is None:
                 raise _as_step_error(step, exc) from exc
             attempt += 1
-            emitter.emit(DaskflowEventType.STEP_UP_FOR_RETRY,
-                         f'Step "{step.key}" failed ({type(exc).__name__}: {exc}); retry '
-                         f"{attempt} in {wait:g} s.", level=logging.WARNING,
-                         data={"attempt": attempt, "wait_seconds": wait,
-                               "error": error_data(exc)})
+            emitter.emit(
+                DaskflowEventType.STEP_UP_FOR_RETRY,
+                f'Step "{step.key}" failed ({type(exc).__name__}: {exc}); retry '
+                f"{attempt} in {wait:g} s.",
+                level=logging.WARNING,
+                data={"attempt": attempt, "wait_seconds": wait, "error": error_data(exc)},
+            )
             time.sleep(wait)
 
 
@@ -60,16 +63,18 @@ def _retry_wait(exc: Exception, policy: Any, attempt: int) -> float | None:
 
 def _as_step_error(step: Any, exc: Exception) -> StepError:
     if isinstance(exc, Failure):
-        return StepError(f'Step "{step.key}" failed: {exc.description}', exc,
-                         exc.metadata_entries)
+        return StepError(f'Step "{step.key}" failed: {exc.description}', exc, exc.metadata_entries)
     if isinstance(exc, RetryRequested):
-        return StepError(f'Step "{step.key}" failed after exhausting its '
-                         f"{exc.max_retries} requested retries.", exc)
+        return StepError(
+            f'Step "{step.key}" failed after exhausting its {exc.max_retries} requested retries.',
+            exc,
+        )
     return StepError(f'Error in solid "{step.key}": {type(exc).__name__}: {exc}', exc)
 
 
-def _run_compute(context: Any, step: Any, inputs: dict[str, Any],
-                 emitter: StepEmitter) -> dict[str, Output]:
+def _run_compute(
+    context: Any, step: Any, inputs: dict[str, Any], emitter: StepEmitter
+) -> dict[str, Output]:
     definition = step.definition
     args = (context,) if definition.has_context_arg else ()
     returned = definition.compute_fn(*args, **inputs)
@@ -81,14 +86,17 @@ def _run_compute(context: Any, step: Any, inputs: dict[str, Any],
         _take(returned, step, outputs, emitter)
     elif definition.output_defs:
         if len(definition.output_defs) > 1:
-            raise StepError(f'Solid "{step.key}" has several outputs '
-                            f"({', '.join(o.name for o in definition.output_defs)}) but returned "
-                            "a plain value: yield Output(value, output_name) for each")
+            raise StepError(
+                f'Solid "{step.key}" has several outputs '
+                f"({', '.join(o.name for o in definition.output_defs)}) but returned "
+                "a plain value: yield Output(value, output_name) for each"
+            )
         _take(Output(returned, definition.output_defs[0].name), step, outputs, emitter)
     missing = [o.name for o in definition.output_defs if o.is_required and o.name not in outputs]
     if missing:
-        raise StepError(f'Solid "{step.key}" did not yield its required output(s) '
-                        f"{', '.join(missing)}")
+        raise StepError(
+            f'Solid "{step.key}" did not yield its required output(s) {", ".join(missing)}'
+        )
     return outputs
 
 
@@ -96,24 +104,38 @@ def _take(item: Any, step: Any, outputs: dict[str, Output], emitter: StepEmitter
     if isinstance(item, Output):
         names = [o.name for o in step.definition.output_defs]
         if item.output_name not in names:
-            raise StepError(f'Solid "{step.key}" yielded an Output named "{item.output_name}" '
-                            f"but declares: {', '.join(names) or 'no outputs'}")
+            raise StepError(
+                f'Solid "{step.key}" yielded an Output named "{item.output_name}" '
+                f"but declares: {', '.join(names) or 'no outputs'}"
+            )
         if item.output_name in outputs:
             raise StepError(f'Solid "{step.key}" yielded output "{item.output_name}" twice')
         outputs[item.output_name] = item
     elif isinstance(item, AssetMaterialization):
-        emitter.emit(DaskflowEventType.ASSET_MATERIALIZATION,
-                     f'Materialized asset "{item.asset_key}".', data={
-                         "asset_key": item.asset_key.to_string(),
-                         "description": item.description, "partition": item.partition,
-                         "metadata_entries": [e.to_dict() for e in item.metadata_entries]})
+        emitter.emit(
+            DaskflowEventType.ASSET_MATERIALIZATION,
+            f'Materialized asset "{item.asset_key}".',
+            data={
+                "asset_key": item.asset_key.to_string(),
+                "description": item.description,
+                "partition": item.partition,
+                "metadata_entries": [e.to_dict() for e in item.metadata_entries],
+            },
+        )
     elif isinstance(item, ExpectationResult):
-        emitter.emit(DaskflowEventType.STEP_EXPECTATION_RESULT,
-                     f'Expectation "{item.label}" {"passed" if item.success else "failed"}.',
-                     level=logging.INFO if item.success else logging.WARNING, data={
-                         "success": item.success, "label": item.label,
-                         "description": item.description,
-                         "metadata_entries": [e.to_dict() for e in item.metadata_entries]})
+        emitter.emit(
+            DaskflowEventType.STEP_EXPECTATION_RESULT,
+            f'Expectation "{item.label}" {"passed" if item.success else "failed"}.',
+            level=logging.INFO if item.success else logging.WARNING,
+            data={
+                "success": item.success,
+                "label": item.label,
+                "description": item.description,
+                "metadata_entries": [e.to_dict() for e in item.metadata_entries],
+            },
+        )
     else:
-        raise StepError(f'Solid "{step.key}" yielded {type(item).__name__} {item!r:.60}; a '
-                        "solid yields Output, AssetMaterialization or ExpectationResult")
+        raise StepError(
+            f'Solid "{step.key}" yielded {type(item).__name__} {item!r:.60}; a '
+            "solid yields Output, AssetMaterialization or ExpectationResult"
+        )

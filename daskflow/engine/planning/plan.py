@@ -15,7 +15,13 @@ from daskflow.definitions.graph import OutputRef, SolidNode
 __all__ = ["ExecutionPlan", "ExecutionStep", "StepInput", "build_plan"]
 
 UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = (
-    "upstream", "config", "default", "nothing", "parent", "missing")
+    "upstream",
+    "config",
+    "default",
+    "nothing",
+    "parent",
+    "missing",
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,13 @@ class ExecutionPlan:
         return [s.key for s in self.steps.values() if key in s.upstream_keys]
 
 
-def build_plan(pipeline: Any, resolved: Any, selected: set[str] | None = None,
-               parent_run_id: str | None = None,
-               output_origin: Any = None) -> ExecutionPlan:
+def build_plan(
+    pipeline: Any,
+    resolved: Any,
+    selected: set[str] | None = None,
+    parent_run_id: str | None = None,
+    output_origin: Any = None,
+) -> ExecutionPlan:
     """Steps for the selected solids (all by default), in topological order.
 
     ``output_origin(step_key, output_name) -> run_id`` finds where a parent run's output
@@ -83,14 +93,17 @@ def build_plan(pipeline: Any, resolved: Any, selected: set[str] | None = None,
     for node in pipeline.solids:
         if node.name not in chosen:
             continue
-        inputs = tuple(_step_input(node, inp, chosen, resolved, output_origin)
-                       for inp in node.definition.input_defs)
+        inputs = tuple(
+            _step_input(node, inp, chosen, resolved, output_origin)
+            for inp in node.definition.input_defs
+        )
         steps[node.name] = ExecutionStep(node.name, node, inputs)
     return ExecutionPlan(steps, parent_run_id)
 
 
-def _step_input(node: SolidNode, inp: Any, chosen: set[str], resolved: Any,
-                output_origin: Any) -> StepInput:
+def _step_input(
+    node: SolidNode, inp: Any, chosen: set[str], resolved: Any, output_origin: Any
+) -> StepInput:
     refs = node.inputs.get(inp.name, ())
     fan_in = inp.name in node.fan_in
     if inp.is_nothing:
@@ -101,8 +114,9 @@ def _step_input(node: SolidNode, inp: Any, chosen: set[str], resolved: Any,
     if config is not None:
         return StepInput(inp.name, CONFIG, config=config)
     if refs and output_origin is not None:
-        parents = tuple(output_origin(r.node, r.output) if r.node not in chosen else ""
-                        for r in refs)
+        parents = tuple(
+            output_origin(r.node, r.output) if r.node not in chosen else "" for r in refs
+        )
         return StepInput(inp.name, PARENT, refs, fan_in, parent_runs=parents)
     if inp.has_default:
         return StepInput(inp.name, DEFAULT)

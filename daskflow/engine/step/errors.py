@@ -12,8 +12,9 @@ __all__ = ["StepError", "error_data", "picklable"]
 class StepError(Exception):
     """Fails the current step with ``message``; ``user_error`` is the user's exception."""
 
-    def __init__(self, message: str, user_error: BaseException | None = None,
-                 metadata_entries: tuple = ()):
+    def __init__(
+        self, message: str, user_error: BaseException | None = None, metadata_entries: tuple = ()
+    ):
         super().__init__(message)
         self.message = message
         self.user_error = user_error

@@ -27,8 +27,8 @@ import dask
 from dask._task_spec import DataNode, Task, TaskRef
 from dask.base import tokenize
 
-from daskflow.engine.lazy_step import LazyCompiler, is_lazy_step
-from daskflow.engine.step import run_step
+from daskflow.engine.lazy.compiler import LazyCompiler, is_lazy_step
+from daskflow.engine.step.task import run_step
 
 __all__ = ["CompiledRun", "compile_run", "shuffle_method", "step_task_key"]
 
@@ -43,9 +43,13 @@ class CompiledRun:
     ``handed_on`` holds what Dask DataFrame steps handed on lazily without computing it.
     """
 
-    def __init__(self, graph: dict[str, Any], step_keys: dict[str, str],
-                 handed_on: dict[tuple[str, str], Any] | None = None,
-                 shuffle_method: str | None = None):
+    def __init__(
+        self,
+        graph: dict[str, Any],
+        step_keys: dict[str, str],
+        handed_on: dict[tuple[str, str], Any] | None = None,
+        shuffle_method: str | None = None,
+    ):
         self.graph = graph
         # what Dask DataFrame solids' shuffles were built with (None: the run has none)
         self.shuffle_method = shuffle_method

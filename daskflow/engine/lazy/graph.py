@@ -80,8 +80,9 @@ def solid_key(key: Any, solid: str, run_id: str) -> Any:
     return f"{solid}-{tokenize(run_id, key)}"
 
 
-def collection_tasks(collection: Any, step_key: str, run_id: str,
-                     optimize: bool = True) -> tuple[dict[Any, Any], list[Any]]:
+def collection_tasks(
+    collection: Any, step_key: str, run_id: str, optimize: bool = True
+) -> tuple[dict[Any, Any], list[Any]]:
     """The optimized collection's tasks (renamed, guarded) and its output keys in order.
 
     Dependencies outside the collection (tasks of other steps, such as the writes a

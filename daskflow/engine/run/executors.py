@@ -22,9 +22,9 @@ from typing import Any
 
 import dask
 
-from daskflow.engine.cancel import set_canceled
-from daskflow.engine.resources import teardown_run_resources
-from daskflow.engine.transport import event_topic
+from daskflow.engine.process.cancel import set_canceled
+from daskflow.engine.process.resources import teardown_run_resources
+from daskflow.engine.process.transport import event_topic
 
 __all__ = ["open_executor"]
 
@@ -45,7 +45,8 @@ def thread_pool(name: str, workers: int) -> concurrent.futures.ThreadPoolExecuto
     with _POOLS_LOCK:
         if key not in _POOLS:
             _POOLS[key] = concurrent.futures.ThreadPoolExecutor(
-                workers, thread_name_prefix=f"daskflow-{name}")
+                workers, thread_name_prefix=f"daskflow-{name}"
+            )
         return _POOLS[key]
 
 
@@ -99,8 +100,9 @@ class DistributedRun:
         """Results by key; a task that failed in Dask itself maps to its exception."""
         finished = [k for k, f in self._futures.items() if f.status == "finished"]
         # One gather for all results: a result() per future is a round trip each.
-        out = dict(zip(finished, self._client.gather([self._futures[k] for k in finished]),
-                       strict=True))
+        out = dict(
+            zip(finished, self._client.gather([self._futures[k] for k in finished]), strict=True)
+        )
         for key, future in self._futures.items():
             if key in out:
                 continue
@@ -148,8 +150,9 @@ class DistributedExecutor:
         return DistributedRun(self.client, graph, keys)
 
     def teardown(self, run_id: str) -> list[str]:
-        errors = [e for errs in self.client.run(teardown_run_resources, run_id).values()
-                  for e in errs]
+        errors = [
+            e for errs in self.client.run(teardown_run_resources, run_id).values() for e in errs
+        ]
         return errors + teardown_run_resources(run_id)
 
 
@@ -175,14 +178,18 @@ def open_executor(execution: dict[str, Any], log: EngineLog) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         if "address" in cluster_config:
             client = stack.enter_context(Client(cluster_config["address"]))
-            log(f"Connected to the Dask scheduler at {cluster_config['address']}.",
-                {"scheduler": cluster_config["address"]})
+            log(
+                f"Connected to the Dask scheduler at {cluster_config['address']}.",
+                {"scheduler": cluster_config["address"]},
+            )
         else:
             cluster = stack.enter_context(_start_cluster(cluster_config))
             client = stack.enter_context(Client(cluster))
-            log(f"Started {type(cluster).__name__} with "
+            log(
+                f"Started {type(cluster).__name__} with "
                 f"{len(client.scheduler_info()['workers'])} workers.",
-                {"cluster": type(cluster).__name__})
+                {"cluster": type(cluster).__name__},
+            )
         log(f"Dask dashboard: {client.dashboard_link}", {"dashboard_link": client.dashboard_link})
         yield DistributedExecutor(client)
 
@@ -192,11 +199,13 @@ def _start_cluster(cluster_config: dict[str, Any]) -> Any:
         from distributed import LocalCluster
 
         local = cluster_config["local"]
-        return LocalCluster(n_workers=local["n_workers"],
-                            threads_per_worker=local["threads_per_worker"],
-                            memory_limit=local["memory_limit"],
-                            dashboard_address=local["dashboard_address"],
-                            processes=local["processes"])
+        return LocalCluster(
+            n_workers=local["n_workers"],
+            threads_per_worker=local["threads_per_worker"],
+            memory_limit=local["memory_limit"],
+            dashboard_address=local["dashboard_address"],
+            processes=local["processes"],
+        )
     module_name, _, class_name = cluster_config["class"].rpartition(".")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(**(cluster_config.get("kwargs") or {}))

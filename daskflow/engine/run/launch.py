@@ -11,10 +11,10 @@ from typing import Any
 
 from daskflow.config.run_config import resolve_run_config
 from daskflow.config.run_config_schema import used_resource_keys
-from daskflow.engine.execute import RunCoordinator
-from daskflow.engine.payload import RunPayload
-from daskflow.engine.plan import build_plan
-from daskflow.engine.selection import select_solids
+from daskflow.engine.planning.payload import RunPayload
+from daskflow.engine.planning.plan import build_plan
+from daskflow.engine.planning.selection import select_solids
+from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
 
 __all__ = [
@@ -25,18 +25,25 @@ __all__ = [
 ]
 
 
-def prepare_run(pipeline: Any, run_config: Mapping[str, Any] | None, mode: str | None,
-                preset: str | None, solid_selection: Sequence[str] | str | None,
-                instance: Any, tags: Mapping[str, str] | None
-                ) -> tuple[RunCoordinator, Any, bool]:
+def prepare_run(
+    pipeline: Any,
+    run_config: Mapping[str, Any] | None,
+    mode: str | None,
+    preset: str | None,
+    solid_selection: Sequence[str] | str | None,
+    instance: Any,
+    tags: Mapping[str, str] | None,
+) -> tuple[RunCoordinator, Any, bool]:
     if preset is not None:
         chosen = pipeline.get_preset(preset)
         if run_config:
             raise DaskflowInvalidDefinitionError(
-                f'give either preset "{preset}" or run_config, not both')
+                f'give either preset "{preset}" or run_config, not both'
+            )
         if mode is not None and mode != chosen.mode:
             raise DaskflowInvalidDefinitionError(
-                f'preset "{preset}" uses mode "{chosen.mode}", not "{mode}"')
+                f'preset "{preset}" uses mode "{chosen.mode}", not "{mode}"'
+            )
         run_config, mode = chosen.run_config, chosen.mode
         solid_selection = solid_selection or chosen.solid_selection
         tags = {**chosen.tags, **(tags or {})}
@@ -44,30 +51,41 @@ def prepare_run(pipeline: Any, run_config: Mapping[str, Any] | None, mode: str |
     mode_name = pipeline.get_mode(mode).name
     resolved = resolve_run_config(pipeline, run_config, mode_name, selected)
     plan = build_plan(pipeline, resolved, selected)
-    check_stores_fit_scheduler(pipeline, resolved, plan,
-                               getattr(instance, "storage_dir", None))
+    check_stores_fit_scheduler(pipeline, resolved, plan, getattr(instance, "storage_dir", None))
     owned = instance is None
     if owned:
         from daskflow.instance import DaskflowInstance
 
         instance = DaskflowInstance.ephemeral()
     record = instance.run_storage.create_run(
-        pipeline.name, resolved.raw, mode_name, tags={**pipeline.tags, **(tags or {})},
-        solid_selection=sorted(selected) if selected else None)
+        pipeline.name,
+        resolved.raw,
+        mode_name,
+        tags={**pipeline.tags, **(tags or {})},
+        solid_selection=sorted(selected) if selected else None,
+    )
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance), instance, owned
 
 
-def create_coordinator(pipeline: Any, resolved: Any, plan: Any, run_id: str,
-                       instance: Any) -> RunCoordinator:
+def create_coordinator(
+    pipeline: Any, resolved: Any, plan: Any, run_id: str, instance: Any
+) -> RunCoordinator:
     mode = pipeline.get_mode(resolved.mode)
-    payload = RunPayload(run_id=run_id, pipeline=pipeline, mode=mode.name, resolved=resolved,
-                         plan=plan, storage_dir=str(instance.storage_dir),
-                         resource_keys=tuple(used_resource_keys(pipeline, mode)))
+    payload = RunPayload(
+        run_id=run_id,
+        pipeline=pipeline,
+        mode=mode.name,
+        resolved=resolved,
+        plan=plan,
+        storage_dir=str(instance.storage_dir),
+        resource_keys=tuple(used_resource_keys(pipeline, mode)),
+    )
     return RunCoordinator(payload, instance)
 
 
-def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any,
-                               storage_dir: str | None = None) -> None:
+def check_stores_fit_scheduler(
+    pipeline: Any, resolved: Any, plan: Any, storage_dir: str | None = None
+) -> None:
     """Reject IO managers that cannot serve worker processes before anything runs.
 
     Applies to execution ``dask`` unless the cluster is a ``LocalCluster`` with
@@ -83,14 +101,17 @@ def check_stores_fit_scheduler(pipeline: Any, resolved: Any, plan: Any,
     from daskflow.io_managers import check_usable_on_distributed
 
     resource_defs = pipeline.get_mode(resolved.mode).resource_defs
-    for key in sorted({o.io_manager_key for s in plan.steps.values()
-                       for o in s.definition.output_defs}):
-        reason = check_usable_on_distributed(resource_defs[key], resolved.resources.get(key),
-                                             storage_dir)
+    for key in sorted(
+        {o.io_manager_key for s in plan.steps.values() for o in s.definition.output_defs}
+    ):
+        reason = check_usable_on_distributed(
+            resource_defs[key], resolved.resources.get(key), storage_dir
+        )
         if reason:
             raise DaskflowInvalidDefinitionError(
                 f'IO manager "{key}" (resources.{key} of mode "{resolved.mode}") cannot be '
-                f'used with execution "dask", whose workers are separate processes: {reason}')
+                f'used with execution "dask", whose workers are separate processes: {reason}'
+            )
 
 
 def raise_for_failure(result: Any) -> None:
@@ -98,7 +119,11 @@ def raise_for_failure(result: Any) -> None:
         if step.status == "failure":
             raise DaskflowExecutionError(
                 f'Solid "{name}" failed in run {result.run_id} of pipeline '
-                f'"{result.pipeline.name}": {step.error}', solid_name=name,
-                run_id=result.run_id) from step.error
-    raise DaskflowExecutionError(f"Run {result.run_id} of pipeline \"{result.pipeline.name}\" "
-                                 "did not succeed.", run_id=result.run_id)
+                f'"{result.pipeline.name}": {step.error}',
+                solid_name=name,
+                run_id=result.run_id,
+            ) from step.error
+    raise DaskflowExecutionError(
+        f'Run {result.run_id} of pipeline "{result.pipeline.name}" did not succeed.',
+        run_id=result.run_id,
+    )

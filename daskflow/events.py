@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["DaskflowEventType", "EventRecord", "RunStatus"]
+__all__ = ["DaskflowEventType", "EventRecord", "RunStatus", "StepStatus"]
 
 
 class DaskflowEventType(StrEnum):
@@ -55,6 +55,16 @@ class RunStatus(StrEnum):
         return self in (RunStatus.SUCCESS, RunStatus.FAILURE, RunStatus.CANCELED)
 
 
+class StepStatus(StrEnum):
+    """Where a step stands, from its latest step event."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    UP_FOR_RETRY = "UP_FOR_RETRY"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    SKIPPED = "SKIPPED"
+
+
 _DEFAULT_LEVELS = {
     DaskflowEventType.STEP_FAILURE: logging.ERROR,
     DaskflowEventType.PIPELINE_FAILURE: logging.ERROR,
@@ -83,13 +93,29 @@ class EventRecord:
     data: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def create(run_id: str, event_type: DaskflowEventType, pipeline_name: str,
-               message: str = "", solid_name: str | None = None, step_key: str | None = None,
-               level: int | None = None, data: dict[str, Any] | None = None) -> EventRecord:
+    def create(
+        run_id: str,
+        event_type: DaskflowEventType,
+        pipeline_name: str,
+        message: str = "",
+        solid_name: str | None = None,
+        step_key: str | None = None,
+        level: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> EventRecord:
         if level is None:
             level = _DEFAULT_LEVELS.get(event_type, logging.DEBUG)
-        return EventRecord(run_id, time.time(), DaskflowEventType(event_type), pipeline_name,
-                           message, level, solid_name, step_key, dict(data or {}))
+        return EventRecord(
+            run_id,
+            time.time(),
+            DaskflowEventType(event_type),
+            pipeline_name,
+            message,
+            level,
+            solid_name,
+            step_key,
+            dict(data or {}),
+        )
 
     @property
     def is_step_event(self) -> bool:
@@ -101,10 +127,17 @@ class EventRecord:
 
     def to_dict(self) -> dict[str, Any]:
         # Shallow on purpose (no dataclasses.asdict deep copy): ``data`` is already plain.
-        return {"run_id": self.run_id, "timestamp": self.timestamp,
-                "event_type": self.event_type.value, "pipeline_name": self.pipeline_name,
-                "message": self.message, "level": self.level, "solid_name": self.solid_name,
-                "step_key": self.step_key, "data": self.data}
+        return {
+            "run_id": self.run_id,
+            "timestamp": self.timestamp,
+            "event_type": self.event_type.value,
+            "pipeline_name": self.pipeline_name,
+            "message": self.message,
+            "level": self.level,
+            "solid_name": self.solid_name,
+            "step_key": self.step_key,
+            "data": self.data,
+        }
 
     @staticmethod
     def from_dict(record: dict[str, Any]) -> EventRecord:

@@ -28,9 +28,16 @@ def run_resources(payload: Any, keys: Sequence[str], log: Any = None) -> SimpleN
         missing = [k for k in keys if k not in built]
         if missing:
             extra = {"log": log} if log is not None else {}
-            init_resources(stack, built, payload.resource_defs,
-                           payload.resolved.resources, missing, payload.run_id,
-                           storage_dir=payload.storage_dir, **extra)
+            init_resources(
+                stack,
+                built,
+                payload.resource_defs,
+                payload.resolved.resources,
+                missing,
+                payload.run_id,
+                storage_dir=payload.storage_dir,
+                **extra,
+            )
         return SimpleNamespace(**{k: built[k] for k in keys})
 
 

@@ -57,13 +57,15 @@ def _select_clause(graph: Any, clause: str) -> set[str]:
     match = _CLAUSE.match(clause)
     if not match:
         raise DaskflowInvalidDefinitionError(
-            f'bad solid selection "{clause}": write name, *name, +name, name+ or name*')
+            f'bad solid selection "{clause}": write name, *name, +name, name+ or name*'
+        )
     up, name, down = match.groups()
     if name not in graph.nodes:
         close = difflib.get_close_matches(name, graph.node_names, n=1)
         hint = f' Did you mean "{close[0]}"?' if close else ""
         raise DaskflowInvalidDefinitionError(
-            f'solid selection "{clause}": no solid named "{name}".{hint}')
+            f'solid selection "{clause}": no solid named "{name}".{hint}'
+        )
     chosen = {name}
     up_depth, down_depth = _depth(up), _depth(down)
     if up_depth != 0:

@@ -20,15 +20,23 @@ from typing import Any
 import pandas as pd
 
 from daskflow.definitions.graph import OutputRef
-from daskflow.engine.cancel import is_canceled
-from daskflow.engine.lazy_graph import TaskFailure
-from daskflow.engine.resources import run_resources
-from daskflow.engine.step_io import output_context
+from daskflow.engine.lazy.graph import TaskFailure
+from daskflow.engine.process.cancel import is_canceled
+from daskflow.engine.process.resources import run_resources
+from daskflow.engine.step.step_io import output_context
 from daskflow.types import ColumnFailure, check_dataframe_partition
 
-__all__ = ["PartResult", "PartitionReader", "TaskOutputReader", "UpstreamPartitionMissing",
-           "check_only", "check_partition", "has_value_rules", "output_schema",
-           "write_partition"]
+__all__ = [
+    "PartResult",
+    "PartitionReader",
+    "TaskOutputReader",
+    "UpstreamPartitionMissing",
+    "check_only",
+    "check_partition",
+    "has_value_rules",
+    "output_schema",
+    "write_partition",
+]
 
 
 class UpstreamPartitionMissing(Exception):
@@ -61,14 +69,17 @@ def output_schema(daskflow_type: Any) -> Any:
     return getattr(daskflow_type, "schema", None)
 
 
-def check_partition(step_key: str, output_name: str, index: int, schema: Any,
-                    frame: pd.DataFrame) -> list[ColumnFailure]:
+def check_partition(
+    step_key: str, output_name: str, index: int, schema: Any, frame: pd.DataFrame
+) -> list[ColumnFailure]:
     """The schema's failures for one partition (a raising user check becomes an error)."""
     try:
         return check_dataframe_partition(schema, frame)
     except Exception as exc:
-        raise RuntimeError(f'A check of output "{output_name}" of solid "{step_key}" raised '
-                           f"in partition {index}: {type(exc).__name__}: {exc}") from exc
+        raise RuntimeError(
+            f'A check of output "{output_name}" of solid "{step_key}" raised '
+            f"in partition {index}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def has_value_rules(schema: Any) -> bool:
@@ -76,18 +87,25 @@ def has_value_rules(schema: Any) -> bool:
     if schema is None:
         return False
     return bool(schema.checks) or any(
-        not c.nullable or c.unique or c.min_value is not None or c.max_value is not None
-        or c.allowed_values is not None for c in schema.columns.values())
+        not c.nullable
+        or c.unique
+        or c.min_value is not None
+        or c.max_value is not None
+        or c.allowed_values is not None
+        for c in schema.columns.values()
+    )
 
 
-def check_only(payload: Any, step_key: str, output_name: str, index: int,
-               partition: Any) -> PartResult:
+def check_only(
+    payload: Any, step_key: str, output_name: str, index: int, partition: Any
+) -> PartResult:
     """``<solid>_check``: a partition of an output recorded by reference, checked, not kept."""
     return write_partition(payload, step_key, output_name, index, partition, store=False)
 
 
-def write_partition(payload: Any, step_key: str, output_name: str, index: int,
-                    partition: Any, store: bool = True) -> PartResult:
+def write_partition(
+    payload: Any, step_key: str, output_name: str, index: int, partition: Any, store: bool = True
+) -> PartResult:
     """Check one partition and write it (or keep it, for in-memory IO managers)."""
     result = PartResult(output_name, index)
     if isinstance(partition, TaskFailure):
@@ -110,8 +128,7 @@ def write_partition(payload: Any, step_key: str, output_name: str, index: int,
         if store:
             _store(payload, step_key, output_def, index, frame, result)
     except Exception as exc:
-        result.error = TaskFailure(step_key, exc, f"partition {index} of output "
-                                                  f'"{output_name}"')
+        result.error = TaskFailure(step_key, exc, f'partition {index} of output "{output_name}"')
     return result
 
 
@@ -123,8 +140,14 @@ def _as_frame(partition: Any) -> pd.DataFrame:
     return partition
 
 
-def _store(payload: Any, step_key: str, output_def: Any, index: int, frame: pd.DataFrame,
-           result: PartResult) -> None:
+def _store(
+    payload: Any,
+    step_key: str,
+    output_def: Any,
+    index: int,
+    frame: pd.DataFrame,
+    result: PartResult,
+) -> None:
     key = output_def.io_manager_key
     manager = getattr(run_resources(payload, [key]), key)
     start = time.perf_counter()
@@ -149,12 +172,14 @@ class PartitionReader:
         self.output_name = output_name
         self.io_manager_key = io_manager_key
 
-    def __call__(self, url: str, written: Any, payload: Any,
-                 columns: list[str] | None = None) -> pd.DataFrame:
+    def __call__(
+        self, url: str, written: Any, payload: Any, columns: list[str] | None = None
+    ) -> pd.DataFrame:
         if written is not None and not getattr(written, "ok", True):
             raise UpstreamPartitionMissing(
                 f'partition {written.index} of output "{self.output_name}" of solid '
-                f'"{self.step_key}" was not written (that step failed)')
+                f'"{self.step_key}" was not written (that step failed)'
+            )
         manager = getattr(run_resources(payload, [self.io_manager_key]), self.io_manager_key)
         return manager.read_part(url, columns=columns)
 
@@ -171,18 +196,29 @@ class TaskOutputReader:
         self.output_name = output_name
         self.meta = meta
 
-    def __call__(self, output_name: str, upstream: Any, payload: Any,
-                 columns: list[str] | None = None) -> pd.DataFrame:
-        from daskflow.engine.step_io import load_ref
+    def __call__(
+        self, output_name: str, upstream: Any, payload: Any, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        from daskflow.engine.step.step_io import load_ref
 
         if not getattr(upstream, "success", False):
-            raise UpstreamPartitionMissing(f'output "{output_name}" of solid "{self.step_key}" '
-                                           "was not produced (that step did not succeed)")
+            raise UpstreamPartitionMissing(
+                f'output "{output_name}" of solid "{self.step_key}" '
+                "was not produced (that step did not succeed)"
+            )
         step = payload.plan.steps[self.step_key]
         ref = OutputRef(self.step_key, output_name)
         keys = [step.definition.output_def_named(output_name).io_manager_key]
-        frame = load_ref(payload, step, output_name, ref, "", {self.step_key: upstream},
-                         run_resources(payload, keys), _NullEmitter())
+        frame = load_ref(
+            payload,
+            step,
+            output_name,
+            ref,
+            "",
+            {self.step_key: upstream},
+            run_resources(payload, keys),
+            _NullEmitter(),
+        )
         frame = frame.astype(self.meta.dtypes.to_dict())[list(self.meta.columns)]
         return frame if columns is None else frame[columns]
 
@@ -198,16 +234,20 @@ def failed_partitions(parts: list[PartResult]) -> list[PartResult]:
     return [p for p in parts if p.failures]
 
 
-def describe_partition_failures(step_key: str, output_name: str,
-                                parts: list[PartResult], total: int) -> str:
+def describe_partition_failures(
+    step_key: str, output_name: str, parts: list[PartResult], total: int
+) -> str:
     """``Type check failed for output "x" of solid "s" in partition 3 of 16: ...``."""
     bad = failed_partitions(parts)
-    shown = "; ".join(f"partition {p.index}: " + ", ".join(f.message for f in p.failures)
-                      for p in bad[:5])
+    shown = "; ".join(
+        f"partition {p.index}: " + ", ".join(f.message for f in p.failures) for p in bad[:5]
+    )
     more = f" (and {len(bad) - 5} more partitions)" if len(bad) > 5 else ""
     where = "partition" if len(bad) == 1 else "partitions"
-    return (f'Type check failed for output "{output_name}" of solid "{step_key}" in '
-            f"{len(bad)} {where} of {total}: {shown}{more}")
+    return (
+        f'Type check failed for output "{output_name}" of solid "{step_key}" in '
+        f"{len(bad)} {where} of {total}: {shown}{more}"
+    )
 
 
 LOG = logging.getLogger("daskflow.engine")

@@ -11,12 +11,12 @@ from typing import Any
 
 from daskflow.config.run_config import resolve_run_config
 from daskflow.definitions.graph import DependencyGraph
-from daskflow.engine.events import DaskflowEventType
-from daskflow.engine.execute import RunCoordinator
-from daskflow.engine.launch import check_stores_fit_scheduler, create_coordinator
-from daskflow.engine.plan import build_plan
-from daskflow.engine.selection import select_solids
+from daskflow.engine.planning.plan import build_plan
+from daskflow.engine.planning.selection import select_solids
+from daskflow.engine.run.coordinator import RunCoordinator
+from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.events import DaskflowEventType
 from daskflow.instance import StepStatus
 
 __all__ = ["prepare_reexecution"]
@@ -56,8 +56,11 @@ def _scope_graph(graph: Any, scope: set[str]) -> Any:
     for name in graph.node_names:
         if name in scope:
             node = graph.node(name)
-            inputs = {k: kept for k, refs in node.inputs.items()
-                      if (kept := tuple(r for r in refs if r.node in scope))}
+            inputs = {
+                k: kept
+                for k, refs in node.inputs.items()
+                if (kept := tuple(r for r in refs if r.node in scope))
+            }
             nodes.append(dataclasses.replace(node, inputs=inputs))
     return DependencyGraph(nodes)
 
@@ -69,9 +72,11 @@ def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
     def stored_outputs(run_id: str) -> set[tuple[str, str]]:
         if run_id not in stored_by_run:
             events = instance.event_storage.get_events(
-                run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT])
-            stored_by_run[run_id] = {(e.record.step_key, e.record.data.get("output_name"))
-                                     for e in events}
+                run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT]
+            )
+            stored_by_run[run_id] = {
+                (e.record.step_key, e.record.data.get("output_name")) for e in events
+            }
         return stored_by_run[run_id]
 
     def find(step_key: str, output_name: str) -> str:
@@ -83,17 +88,25 @@ def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
         raise DaskflowInvalidDefinitionError(
             f'cannot re-execute: output "{output_name}" of step "{step_key}" was not stored '
             f"by run {parent_run_id} or its ancestors (an in-memory IO manager keeps nothing "
-            "between runs; use a persisting IO manager such as fs_io_manager)")
+            "between runs; use a persisting IO manager such as fs_io_manager)"
+        )
+
     return find
 
 
-def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_failure: bool,
-                        step_selection: Sequence[str] | None,
-                        run_config: Mapping[str, Any] | None) -> RunCoordinator:
+def prepare_reexecution(
+    pipeline: Any,
+    parent_run_id: str,
+    instance: Any,
+    from_failure: bool,
+    step_selection: Sequence[str] | None,
+    run_config: Mapping[str, Any] | None,
+) -> RunCoordinator:
     parent = _parent(instance, parent_run_id)
     if parent.pipeline_name != pipeline.name:
         raise DaskflowInvalidDefinitionError(
-            f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"')
+            f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"'
+        )
     scope = solid_scope(instance, parent)
     if step_selection:
         graph = pipeline.graph if scope is None else _scope_graph(pipeline.graph, scope)
@@ -102,23 +115,30 @@ def prepare_reexecution(pipeline: Any, parent_run_id: str, instance: Any, from_f
         selected = steps_to_rerun(instance, parent)
         if not selected:
             raise DaskflowInvalidDefinitionError(
-                f"run {parent.run_id} has no failed or skipped step to re-execute")
+                f"run {parent.run_id} has no failed or skipped step to re-execute"
+            )
     else:
         selected = set(pipeline.graph.node_names) if scope is None else set(scope)
     config = parent.run_config if run_config is None else run_config
     # The parent's config is valid for the (sub-)pipeline it ran: validate against that,
     # the blocks of the steps not re-executed optional (checked when given, then unused).
     resolved = resolve_run_config(pipeline, config, parent.mode, scope, executed=selected)
-    plan = build_plan(pipeline, resolved, selected, parent.run_id,
-                      output_origin_finder(instance, parent.run_id))
+    plan = build_plan(
+        pipeline, resolved, selected, parent.run_id, output_origin_finder(instance, parent.run_id)
+    )
     for step in plan.steps.values():  # find every stored output now, before running
         for inp in step.inputs:
             if inp.source == "missing":
                 raise DaskflowInvalidDefinitionError(
-                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution')
+                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution'
+                )
     check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
     record = instance.run_storage.create_run(
-        pipeline.name, resolved.raw, parent.mode, tags={**parent.tags,
-                                                         "daskflow/parent_run_id": parent.run_id},
-        step_selection=sorted(selected), parent_run_id=parent.run_id)
+        pipeline.name,
+        resolved.raw,
+        parent.mode,
+        tags={**parent.tags, "daskflow/parent_run_id": parent.run_id},
+        step_selection=sorted(selected),
+        parent_run_id=parent.run_id,
+    )
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance)

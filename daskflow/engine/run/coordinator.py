@@ -23,12 +23,12 @@ from typing import Any
 
 import dask
 
-from daskflow.engine.cancel import clear_canceled
-from daskflow.engine.compile import compile_run
-from daskflow.engine.events import DaskflowEventType, EventRecord, RunStatus
-from daskflow.engine.executors import open_executor
-from daskflow.engine.step import StepResult
-from daskflow.engine.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.process.cancel import clear_canceled
+from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
+from daskflow.engine.run.compile import compile_run
+from daskflow.engine.run.executors import open_executor
+from daskflow.engine.step.task import StepResult
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus
 
 __all__ = ["RunCoordinator"]
 
@@ -55,10 +55,16 @@ class RunCoordinator:
         self._abandoned = False  # interrupted while steps ran: they may still check the flag
 
     # -- events ------------------------------------------------------------------------
-    def _engine_event(self, event_type: DaskflowEventType, message: str,
-                      data: dict[str, Any] | None = None, level: int | None = None) -> None:
-        record = EventRecord.create(self.run_id, event_type, self.payload.pipeline_name,
-                                    message, level=level, data=data)
+    def _engine_event(
+        self,
+        event_type: DaskflowEventType,
+        message: str,
+        data: dict[str, Any] | None = None,
+        level: int | None = None,
+    ) -> None:
+        record = EventRecord.create(
+            self.run_id, event_type, self.payload.pipeline_name, message, level=level, data=data
+        )
         self._queue.put(record.to_dict())
 
     def _drain(self, timeout: float) -> Iterator[EventRecord]:
@@ -78,8 +84,11 @@ class RunCoordinator:
             except queue.Empty:
                 break
         run_level = any(r.step_key is None for r in self._pending)  # e.g. PIPELINE_START
-        if run_level or len(self._pending) >= _FLUSH_EVENTS or \
-                time.monotonic() - self._last_flush > _FLUSH_SECONDS:
+        if (
+            run_level
+            or len(self._pending) >= _FLUSH_EVENTS
+            or time.monotonic() - self._last_flush > _FLUSH_SECONDS
+        ):
             self._flush()
 
     def _flush(self) -> None:
@@ -93,9 +102,11 @@ class RunCoordinator:
         """Run the pipeline, yielding each event as it arrives."""
         register_local_sink(self.run_id, self._queue.put)
         try:
-            self._engine_event(DaskflowEventType.PIPELINE_START,
-                               f'Started execution of pipeline "{self.payload.pipeline_name}".',
-                               data={"mode": self.payload.mode})
+            self._engine_event(
+                DaskflowEventType.PIPELINE_START,
+                f'Started execution of pipeline "{self.payload.pipeline_name}".',
+                data={"mode": self.payload.mode},
+            )
             yield from self._execute()
         except (GeneratorExit, KeyboardInterrupt) as exc:  # record, but yield no more
             self._record_interruption(isinstance(exc, KeyboardInterrupt))
@@ -103,9 +114,11 @@ class RunCoordinator:
             raise
         except BaseException as exc:
             self.status = RunStatus.FAILURE
-            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
-                               f"Execution of the run failed: {type(exc).__name__}: {exc}",
-                               data={"error": {"type": type(exc).__name__, "message": str(exc)}})
+            self._engine_event(
+                DaskflowEventType.PIPELINE_FAILURE,
+                f"Execution of the run failed: {type(exc).__name__}: {exc}",
+                data={"error": {"type": type(exc).__name__, "message": str(exc)}},
+            )
             yield from self._drain(0)
             self._flush()
             raise
@@ -145,14 +158,21 @@ class RunCoordinator:
         name = self.payload.pipeline_name
         if keyboard or self.status == RunStatus.CANCELED or self._cancel_requested_quietly():
             self.status = RunStatus.CANCELED
-            why = ("the process running it was interrupted (KeyboardInterrupt)" if keyboard
-                   else "its event stream was closed after a cancel request")
-            self._engine_event(DaskflowEventType.PIPELINE_CANCELED,
-                               f'Execution of pipeline "{name}" was canceled: {why}.')
+            why = (
+                "the process running it was interrupted (KeyboardInterrupt)"
+                if keyboard
+                else "its event stream was closed after a cancel request"
+            )
+            self._engine_event(
+                DaskflowEventType.PIPELINE_CANCELED,
+                f'Execution of pipeline "{name}" was canceled: {why}.',
+            )
             return
         self.status = RunStatus.FAILURE
-        self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
-                           "The run's event stream was closed before the run finished.")
+        self._engine_event(
+            DaskflowEventType.PIPELINE_FAILURE,
+            "The run's event stream was closed before the run finished.",
+        )
 
     def _cancel_requested_quietly(self) -> bool:
         try:
@@ -172,8 +192,10 @@ class RunCoordinator:
         last_check = time.monotonic()
         while not running.wait(0.05):
             yield from self._drain(0.05)
-            if self.status != RunStatus.CANCELED and \
-                    time.monotonic() - last_check > _CANCEL_POLL_SECONDS:
+            if (
+                self.status != RunStatus.CANCELED
+                and time.monotonic() - last_check > _CANCEL_POLL_SECONDS
+            ):
                 last_check = time.monotonic()
                 if self._cancel_requested():
                     self.status = RunStatus.CANCELED
@@ -194,11 +216,12 @@ class RunCoordinator:
                 self.step_results[step_key] = StepResult(step_key, "canceled", 0)
             else:  # Dask itself failed the task (e.g. workers kept dying)
                 self.step_results[step_key] = StepResult(step_key, "failure", 0, error=value)
-                self._engine_event(DaskflowEventType.STEP_FAILURE,
-                                   f'Step "{step_key}" failed in Dask: {value!r}',
-                                   data={"error": {"type": type(value).__name__,
-                                                   "message": str(value)}},
-                                   level=logging.ERROR)
+                self._engine_event(
+                    DaskflowEventType.STEP_FAILURE,
+                    f'Step "{step_key}" failed in Dask: {value!r}',
+                    data={"error": {"type": type(value).__name__, "message": str(value)}},
+                    level=logging.ERROR,
+                )
         for (step_key, output_name), value in compiled.handed_on.items():
             step_result = self.step_results.get(step_key)
             if step_result is not None and step_result.success:
@@ -211,8 +234,10 @@ class RunCoordinator:
         while any(self._received.get(k, 0) < n for k, n in expected.items()):
             if time.monotonic() > deadline:
                 missing = sorted(k for k, n in expected.items() if self._received.get(k, 0) < n)
-                self.engine_log(f"Events of steps {', '.join(missing)} did not all arrive.",
-                                 {"missing_steps": missing})
+                self.engine_log(
+                    f"Events of steps {', '.join(missing)} did not all arrive.",
+                    {"missing_steps": missing},
+                )
                 break
             yield from self._drain(0.05)
 
@@ -223,16 +248,21 @@ class RunCoordinator:
             self.status = RunStatus.FAILURE if failed else RunStatus.SUCCESS
         name = self.payload.pipeline_name
         if self.status == RunStatus.SUCCESS:
-            self._engine_event(DaskflowEventType.PIPELINE_SUCCESS,
-                               f'Finished execution of pipeline "{name}".')
+            self._engine_event(
+                DaskflowEventType.PIPELINE_SUCCESS, f'Finished execution of pipeline "{name}".'
+            )
         elif self.status == RunStatus.CANCELED:
-            self._engine_event(DaskflowEventType.PIPELINE_CANCELED,
-                               f'Execution of pipeline "{name}" was canceled.')
+            self._engine_event(
+                DaskflowEventType.PIPELINE_CANCELED, f'Execution of pipeline "{name}" was canceled.'
+            )
         else:
             failed = [k for k, r in self.step_results.items() if r.status == "failure"]
-            self._engine_event(DaskflowEventType.PIPELINE_FAILURE,
-                               f'Execution of pipeline "{name}" failed; failed steps: '
-                               f"{', '.join(failed) or 'none'}.", data={"failed_steps": failed})
+            self._engine_event(
+                DaskflowEventType.PIPELINE_FAILURE,
+                f'Execution of pipeline "{name}" failed; failed steps: '
+                f"{', '.join(failed) or 'none'}.",
+                data={"failed_steps": failed},
+            )
 
     @property
     def success(self) -> bool:
@@ -252,22 +282,31 @@ def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[
     path = str(reports / f"{coordinator.run_id}.html")
     with performance_report(filename=path):
         yield
-    coordinator.engine_log(f"Saved the Dask performance report to {path}.",
-                            {"performance_report": path})
+    coordinator.engine_log(
+        f"Saved the Dask performance report to {path}.", {"performance_report": path}
+    )
 
 
 def _log_replaced_shuffle(compiled: Any, engine_log: Any) -> None:
     """Say so when Dask DataFrame solids could not shuffle the way Dask is configured to."""
     configured = dask.config.get("dataframe.shuffle.method", None)
     if compiled.shuffle_method and configured and configured != compiled.shuffle_method:
-        engine_log(f'Dask DataFrame solids shuffle with "{compiled.shuffle_method}" in this '
-                   f'run, not the configured "{configured}" (P2P needs task keys Dask named '
-                   "itself; disk works on one machine only).",
-                   {"shuffle_method": compiled.shuffle_method, "configured": configured})
+        engine_log(
+            f'Dask DataFrame solids shuffle with "{compiled.shuffle_method}" in this '
+            f'run, not the configured "{configured}" (P2P needs task keys Dask named '
+            "itself; disk works on one machine only).",
+            {"shuffle_method": compiled.shuffle_method, "configured": configured},
+        )
 
 
 def _log_to_python(record: EventRecord) -> None:
     if _LOG.isEnabledFor(record.level):
         where = f" [{record.step_key}]" if record.step_key else ""
-        _LOG.log(record.level, "%s%s %s: %s", record.run_id[:8], where,
-                 record.event_type.value, record.message)
+        _LOG.log(
+            record.level,
+            "%s%s %s: %s",
+            record.run_id[:8],
+            where,
+            record.event_type.value,
+            record.message,
+        )

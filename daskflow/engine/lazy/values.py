@@ -13,16 +13,23 @@ from typing import Any
 
 import pandas as pd
 
-from daskflow.engine import step_io
-from daskflow.engine.emitter import StepEmitter
-from daskflow.engine.errors import StepError
-from daskflow.engine.events import DaskflowEventType
-from daskflow.engine.partitions import check_partition, has_value_rules, output_schema
+from daskflow.engine.lazy.partitions import check_partition, has_value_rules, output_schema
+from daskflow.engine.step import step_io
+from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.errors import StepError
+from daskflow.events import DaskflowEventType
 from daskflow.types import DaskDataFrame, check_frame_structure
 
-__all__ = ["check_meta", "inline_checked", "is_dask_collection", "is_dask_frame",
-           "is_dask_frame_type", "is_lazy_step", "schema_meta",
-           "wants_pandas"]
+__all__ = [
+    "check_meta",
+    "inline_checked",
+    "is_dask_collection",
+    "is_dask_frame",
+    "is_dask_frame_type",
+    "is_lazy_step",
+    "schema_meta",
+    "wants_pandas",
+]
 
 
 def is_dask_frame_type(daskflow_type: Any) -> bool:
@@ -49,12 +56,20 @@ def is_dask_collection(value: Any) -> bool:
 def is_dask_frame(value: Any) -> bool:
     dask_dataframe = sys.modules.get("dask.dataframe")
     return dask_dataframe is not None and isinstance(
-        value, dask_dataframe.DataFrame | dask_dataframe.Series)
+        value, dask_dataframe.DataFrame | dask_dataframe.Series
+    )
 
 
-_KIND_DTYPES = {"float": "float64", "int": "int64", "bool": "bool", "str": "str",
-                "datetime": "datetime64[ns]", "timedelta": "timedelta64[ns]",
-                "category": "category", "object": "object"}
+_KIND_DTYPES = {
+    "float": "float64",
+    "int": "int64",
+    "bool": "bool",
+    "str": "str",
+    "datetime": "datetime64[ns]",
+    "timedelta": "timedelta64[ns]",
+    "category": "category",
+    "object": "object",
+}
 
 
 def schema_meta(daskflow_type: Any) -> pd.DataFrame | None:
@@ -80,8 +95,9 @@ def wants_pandas(daskflow_type: Any) -> bool:
     return getattr(daskflow_type, "python_type", None) is pd.DataFrame
 
 
-def check_meta(step: Any, name: str, daskflow_type: Any, value: Any, resources: Any,
-               emitter: StepEmitter) -> None:
+def check_meta(
+    step: Any, name: str, daskflow_type: Any, value: Any, resources: Any, emitter: StepEmitter
+) -> None:
     """Check a lazy output's columns and dtypes from its metadata (nothing is computed).
 
     Values are checked per partition inside the graph; this catches a missing column or a
@@ -96,14 +112,25 @@ def check_meta(step: Any, name: str, daskflow_type: Any, value: Any, resources: 
     if not failures:
         return
     message = "; ".join(f.message for f in failures)
-    emitter.emit(DaskflowEventType.STEP_OUTPUT,
-                 f'Yielded output "{name}" of type "{daskflow_type.display_name}". '
-                 "(Type check failed on its columns).", level=logging.ERROR,
-                 data={"output_name": name, "type_check": {
-                     "success": False, "description": message,
-                     "metadata_entries": [], "failures": [f.to_dict() for f in failures]}})
-    raise StepError(f'Type check failed for output "{name}" of solid "{step.key}" (expected '
-                    f'type "{daskflow_type.display_name}"): {message}')
+    emitter.emit(
+        DaskflowEventType.STEP_OUTPUT,
+        f'Yielded output "{name}" of type "{daskflow_type.display_name}". '
+        "(Type check failed on its columns).",
+        level=logging.ERROR,
+        data={
+            "output_name": name,
+            "type_check": {
+                "success": False,
+                "description": message,
+                "metadata_entries": [],
+                "failures": [f.to_dict() for f in failures],
+            },
+        },
+    )
+    raise StepError(
+        f'Type check failed for output "{name}" of solid "{step.key}" (expected '
+        f'type "{daskflow_type.display_name}"): {message}'
+    )
 
 
 def inline_checked(step_key: str, name: str, output_def: Any, value: Any) -> Any:
@@ -123,14 +150,16 @@ class PartitionCheckFailed(Exception):
     """A partition of an in-memory output failed its schema."""
 
 
-def _check_or_raise(frame: Any, step_key: str, name: str, schema: Any,
-                    partition_info: dict | None = None) -> Any:
+def _check_or_raise(
+    frame: Any, step_key: str, name: str, schema: Any, partition_info: dict | None = None
+) -> Any:
     index = (partition_info or {}).get("number", "?")
     failures = check_partition(step_key, name, index, schema, _frame(frame))
     if failures:
         raise PartitionCheckFailed(
             f'Type check failed for output "{name}" of solid "{step_key}" in partition '
-            f"{index}: " + "; ".join(f.message for f in failures))
+            f"{index}: " + "; ".join(f.message for f in failures)
+        )
     return frame
 
 

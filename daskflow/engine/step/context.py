@@ -10,8 +10,8 @@ import logging
 from types import SimpleNamespace
 from typing import Any
 
-from daskflow.engine.emitter import StepEmitter
-from daskflow.engine.events import DaskflowEventType
+from daskflow.engine.step.emitter import StepEmitter
+from daskflow.events import DaskflowEventType
 
 __all__ = ["SolidExecutionContext", "StepLogger"]
 
@@ -50,9 +50,18 @@ class StepLogger:
 class SolidExecutionContext:
     """The first argument of a solid's function."""
 
-    def __init__(self, run_id: str, pipeline_name: str, solid_name: str, solid_def: Any,
-                 solid_config: Any, resources: SimpleNamespace, emitter: StepEmitter,
-                 mode: str, retry_number: int = 0):
+    def __init__(
+        self,
+        run_id: str,
+        pipeline_name: str,
+        solid_name: str,
+        solid_def: Any,
+        solid_config: Any,
+        resources: SimpleNamespace,
+        emitter: StepEmitter,
+        mode: str,
+        retry_number: int = 0,
+    ):
         self.run_id = run_id
         self.pipeline_name = pipeline_name
         self.solid_name = solid_name

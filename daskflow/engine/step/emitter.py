@@ -10,8 +10,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from daskflow.engine.events import DaskflowEventType, EventRecord
-from daskflow.engine.transport import has_local_sink, send_events
+from daskflow.engine.process.transport import has_local_sink, send_events
+from daskflow.events import DaskflowEventType, EventRecord
 
 __all__ = ["StepEmitter", "redact"]
 
@@ -25,15 +25,27 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 # Sent at once even from a worker (progress and logs are live); the rest of a step's
 # events (type checks, loaded inputs, handled outputs) wait for the next of these.
-_LIVE = frozenset({DaskflowEventType.STEP_START, DaskflowEventType.LOG,
-                   DaskflowEventType.STEP_UP_FOR_RETRY, DaskflowEventType.STEP_SUCCESS,
-                   DaskflowEventType.STEP_FAILURE, DaskflowEventType.STEP_SKIPPED,
-                   DaskflowEventType.ASSET_MATERIALIZATION})
+_LIVE = frozenset(
+    {
+        DaskflowEventType.STEP_START,
+        DaskflowEventType.LOG,
+        DaskflowEventType.STEP_UP_FOR_RETRY,
+        DaskflowEventType.STEP_SUCCESS,
+        DaskflowEventType.STEP_FAILURE,
+        DaskflowEventType.STEP_SKIPPED,
+        DaskflowEventType.ASSET_MATERIALIZATION,
+    }
+)
 
 
 class StepEmitter:
-    def __init__(self, run_id: str, pipeline_name: str, step_key: str | None,
-                 secrets: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        run_id: str,
+        pipeline_name: str,
+        step_key: str | None,
+        secrets: frozenset[str] = frozenset(),
+    ):
         self.run_id = run_id
         self.pipeline_name = pipeline_name
         self.step_key = step_key
@@ -42,11 +54,23 @@ class StepEmitter:
         self._buffer: list[dict[str, Any]] = []
         self._batching = not has_local_sink(run_id)  # on a worker process
 
-    def emit(self, event_type: DaskflowEventType, message: str = "", level: int | None = None,
-             data: dict[str, Any] | None = None) -> EventRecord:
-        record = EventRecord.create(self.run_id, event_type, self.pipeline_name,
-                                    redact(message, self.secrets), self.step_key, self.step_key,
-                                    level, data)
+    def emit(
+        self,
+        event_type: DaskflowEventType,
+        message: str = "",
+        level: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> EventRecord:
+        record = EventRecord.create(
+            self.run_id,
+            event_type,
+            self.pipeline_name,
+            redact(message, self.secrets),
+            self.step_key,
+            self.step_key,
+            level,
+            data,
+        )
         self._buffer.append(record.to_dict())
         self.sent += 1
         if not self._batching or event_type in _LIVE:
@@ -59,6 +83,5 @@ class StepEmitter:
             send_events(self.run_id, records)
 
     def failure(self, message: str, error: dict[str, Any]) -> None:
-        error = {k: redact(v, self.secrets) if isinstance(v, str) else v
-                 for k, v in error.items()}
+        error = {k: redact(v, self.secrets) if isinstance(v, str) else v for k, v in error.items()}
         self.emit(DaskflowEventType.STEP_FAILURE, message, logging.ERROR, {"error": error})

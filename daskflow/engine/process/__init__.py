@@ -1,0 +1,1 @@
+"""Per-process run state: resources, event sinks, cancel flags."""

@@ -1,0 +1,1 @@
+"""Running a plan: launch, compile into one Dask graph, executors, the coordinator."""
