@@ -56,13 +56,18 @@ class RunStatus(StrEnum):
 
 
 class StepStatus(StrEnum):
-    """Where a step stands, from its latest step event."""
+    """Where a step stands: from its latest step event (storage) or its result (engine).
+
+    ``CANCELED`` is a step that did not run because its run was canceled. The engine's
+    results say so; its event is a ``STEP_SKIPPED``, so storage derives ``SKIPPED`` for it.
+    """
 
     IN_PROGRESS = "IN_PROGRESS"
     UP_FOR_RETRY = "UP_FOR_RETRY"
     SUCCESS = "SUCCESS"
     FAILURE = "FAILURE"
     SKIPPED = "SKIPPED"
+    CANCELED = "CANCELED"
 
 
 _DEFAULT_LEVELS = {

@@ -47,6 +47,8 @@ class InitResourceContext:
     run_id: str | None = None
     log: Any = _LOG
     storage_dir: str | None = None  # the instance's default place for intermediates
+    # Built inside a distributed worker process: memory-backed IO managers then refuse.
+    on_distributed_worker: bool = False
 
 
 class ResourceDefinition:

@@ -13,6 +13,7 @@ import yaml
 
 from daskflow import execute_pipeline
 from daskflow.events import DaskflowEventType as E
+from daskflow.events import StepStatus
 from daskflow.instance import DaskflowInstance
 
 from ..conftest import CEREAL_DIR
@@ -215,7 +216,7 @@ def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
     result = execute_pipeline(squares, config, instance=instance)
     canceller.join()
     assert result.event_types[-1] == E.PIPELINE_CANCELED
-    assert result.step_results["total"].status == "canceled"
+    assert result.step_results["total"].status == StepStatus.CANCELED
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
 
 

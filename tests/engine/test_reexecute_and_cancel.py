@@ -19,7 +19,7 @@ from daskflow import (
 )
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.events import DaskflowEventType as E
-from daskflow.events import RunStatus
+from daskflow.events import RunStatus, StepStatus
 from daskflow.instance import DaskflowInstance
 from daskflow.types import DataFrame
 
@@ -240,7 +240,7 @@ def test_cancel_from_another_thread_stops_new_steps(instance):
     canceller.join()
     assert not result.success
     assert result.event_types[-1] == E.PIPELINE_CANCELED
-    assert result.step_results["after"].status == "canceled"
+    assert result.step_results["after"].status == StepStatus.CANCELED
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
 
 

@@ -7,10 +7,17 @@ stored output (re-execution), or is ordering-only (``Nothing``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daskflow.definitions.graph import OutputRef, SolidNode
+
+if TYPE_CHECKING:
+    from daskflow.config.run_config import ResolvedRunConfig
+    from daskflow.definitions.io_defs import InputDefinition
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.definitions.solid import SolidDefinition
 
 __all__ = ["ExecutionPlan", "ExecutionStep", "StepInput", "build_plan"]
 
@@ -26,6 +33,8 @@ UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = (
 
 @dataclass(frozen=True)
 class StepInput:
+    """Where one input of a step comes from (``source``) and, for outputs, which ones."""
+
     name: str
     source: str  # one of UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING
     refs: tuple[OutputRef, ...] = ()
@@ -36,6 +45,8 @@ class StepInput:
 
 @dataclass(frozen=True)
 class ExecutionStep:
+    """One solid of the flattened pipeline, to run once, and its inputs' sources."""
+
     key: str
     node: SolidNode
     inputs: tuple[StepInput, ...]
@@ -45,8 +56,9 @@ class ExecutionStep:
         return self.node.name
 
     @property
-    def definition(self) -> Any:
-        return self.node.definition
+    def definition(self) -> SolidDefinition:
+        definition: SolidDefinition = self.node.definition
+        return definition
 
     @property
     def upstream_keys(self) -> list[str]:
@@ -64,6 +76,8 @@ class ExecutionStep:
 
 @dataclass
 class ExecutionPlan:
+    """The steps of a run, in topological order, by step key."""
+
     steps: dict[str, ExecutionStep]
     parent_run_id: str | None = None
     skipped_upstream: dict[str, list[str]] = field(default_factory=dict)
@@ -76,12 +90,15 @@ class ExecutionPlan:
         return [s.key for s in self.steps.values() if key in s.upstream_keys]
 
 
+OutputOrigin = Callable[[str, str], str]  # (step key, output name) -> run that stored it
+
+
 def build_plan(
-    pipeline: Any,
-    resolved: Any,
+    pipeline: PipelineDefinition,
+    resolved: ResolvedRunConfig,
     selected: set[str] | None = None,
     parent_run_id: str | None = None,
-    output_origin: Any = None,
+    output_origin: OutputOrigin | None = None,
 ) -> ExecutionPlan:
     """Steps for the selected solids (all by default), in topological order.
 
@@ -102,7 +119,11 @@ def build_plan(
 
 
 def _step_input(
-    node: SolidNode, inp: Any, chosen: set[str], resolved: Any, output_origin: Any
+    node: SolidNode,
+    inp: InputDefinition,
+    chosen: set[str],
+    resolved: ResolvedRunConfig,
+    output_origin: OutputOrigin | None,
 ) -> StepInput:
     refs = node.inputs.get(inp.name, ())
     fan_in = inp.name in node.fan_in
