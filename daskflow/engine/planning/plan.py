@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from daskflow.definitions.graph import OutputRef, SolidNode
@@ -19,16 +20,21 @@ if TYPE_CHECKING:
     from daskflow.definitions.pipeline import PipelineDefinition
     from daskflow.definitions.solid import SolidDefinition
 
-__all__ = ["ExecutionPlan", "ExecutionStep", "StepInput", "build_plan"]
+__all__ = ["ExecutionPlan", "ExecutionStep", "InputSource", "StepInput", "build_plan"]
 
-UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = (
-    "upstream",
-    "config",
-    "default",
-    "nothing",
-    "parent",
-    "missing",
-)
+
+class InputSource(StrEnum):
+    """Where a step input's value comes from."""
+
+    UPSTREAM = "upstream"  # outputs of steps of this run
+    CONFIG = "config"  # the input type's loader, from run config
+    DEFAULT = "default"  # the input's default value
+    NOTHING = "nothing"  # no value: the input only orders steps
+    PARENT = "parent"  # outputs a parent run (or an ancestor) stored: re-execution
+    MISSING = "missing"  # none: the upstream solid is not in the run, nothing else gives it
+
+
+UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = InputSource
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class StepInput:
     """Where one input of a step comes from (``source``) and, for outputs, which ones."""
 
     name: str
-    source: str  # one of UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING
+    source: InputSource
     refs: tuple[OutputRef, ...] = ()
     fan_in: bool = False
     config: Any = None  # the loader's config value, for CONFIG
