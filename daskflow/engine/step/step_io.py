@@ -69,19 +69,29 @@ def load_input_value(run: StepRun, inp: StepInput, input_def: InputDefinition) -
             "solid is not part of this run and run config does not provide it"
         )
     if inp.source == CONFIG:
-        try:
-            return input_def.loader.load(_type_context(run, inp.name), inp.config)
-        except Exception as exc:
-            raise StepError(
-                f'Could not load input "{inp.name}" of solid "{step.key}" from run '
-                f"config{_loader_config_path(step.key, inp.name, exc)}: {exc}",
-                exc,
-            ) from exc
+        return _load_from_config(run, inp, input_def)
     parents = inp.parent_runs if inp.source == PARENT else ("",) * len(inp.refs)
     loaded = [
         load_ref(run, inp.name, ref, parent) for ref, parent in zip(inp.refs, parents, strict=True)
     ]
     return loaded if inp.fan_in else loaded[0]
+
+
+def _load_from_config(run: StepRun, inp: StepInput, input_def: InputDefinition) -> Any:
+    loader = input_def.loader
+    if loader is None:  # run config validation only accepts inputs whose type loads
+        raise StepError(
+            f'Input "{inp.name}" of solid "{run.key}" is given in run config, but its type '
+            f'"{input_def.daskflow_type.display_name}" has no loader'
+        )
+    try:
+        return loader.load(_type_context(run, inp.name), inp.config)
+    except Exception as exc:
+        raise StepError(
+            f'Could not load input "{inp.name}" of solid "{run.key}" from run '
+            f"config{_loader_config_path(run.key, inp.name, exc)}: {exc}",
+            exc,
+        ) from exc
 
 
 def _loader_config_path(step_key: str, input_name: str, exc: Exception) -> str:
