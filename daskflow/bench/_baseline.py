@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from daskflow.errors import DaskflowError
+
 __all__ = ["BaselineError", "load_baseline"]
 
 _SPEC = re.compile(r"^(?P<module>[^:]+):(?P<call>[A-Za-z_][\w.]*\s*(\(.*\))?)\s*$", re.S)
@@ -34,7 +36,7 @@ _EXPECTED = (
 )
 
 
-class BaselineError(ValueError):
+class BaselineError(DaskflowError, ValueError):
     """A baseline spec that cannot be resolved; the message says what is wrong."""
 
 

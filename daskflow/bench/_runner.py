@@ -32,6 +32,7 @@ from daskflow.bench._events import step_stats
 from daskflow.bench._measure import capture_tasks, measure_usage
 from daskflow.bench._model import BenchReport, ConfigReport, Repetition
 from daskflow.bench._report import build_config_report, build_report
+from daskflow.errors import DaskflowError
 
 __all__ = ["BenchRunError", "Progress", "run_benchmark"]
 
@@ -39,7 +40,7 @@ __all__ = ["BenchRunError", "Progress", "run_benchmark"]
 Progress = Callable[[str, int, int], None]
 
 
-class BenchRunError(RuntimeError):
+class BenchRunError(DaskflowError, RuntimeError):
     """A pipeline run (or the baseline) failed during the benchmark."""
 
 

@@ -112,13 +112,10 @@ def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
     timed up to the run's end."""
     states = []
     for key, stat in stats.items():
-        status = {"IN_PROGRESS": "running", "UP_FOR_RETRY": "retrying", "FAILURE": "failed"}.get(
-            stat.status.value, stat.status.value.lower()
-        )
-        end = stat.end_time
-        if status in ("running", "retrying") and run.status.is_finished:
-            status, end = "unfinished", run.end_time
-        states.append(StepState(key, status, stat.start_time, end, stat.attempts))
+        state = StepState(key, stat.status, stat.start_time, stat.end_time, stat.attempts)
+        if not stat.status.is_finished and run.status.is_finished:
+            state.left_as, state.end_time = "unfinished", run.end_time
+        states.append(state)
     return states
 
 

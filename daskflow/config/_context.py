@@ -18,7 +18,6 @@ import typing
 from collections.abc import Mapping
 
 from daskflow.config._describe import describe_config_type, describe_value, expected_phrase
-from daskflow.config._errors import ConfigError
 from daskflow.config._types import (
     BoolType,
     ConfigType,
@@ -29,6 +28,7 @@ from daskflow.config._types import (
     SourceType,
     StringType,
 )
+from daskflow.errors import ConfigError
 
 __all__ = ["INVALID", "Context", "check_scalar", "type_error"]
 

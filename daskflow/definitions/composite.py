@@ -21,12 +21,13 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from daskflow.config import config_field_from_schema
 from daskflow.definitions import composition
 from daskflow.definitions.composition import InputMappingHandle, Invocation, OutputHandle
 from daskflow.definitions.graph import OutputRef, SolidNode
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.solid import config_field_from_schema, infer_input_defs
+from daskflow.definitions.solid import infer_input_defs
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]

@@ -29,9 +29,9 @@ from daskflow.definitions.composition import Invocation
 from daskflow.definitions.graph import DependencyDefinition, DependencyGraph, OutputRef, SolidNode
 from daskflow.definitions.mode import DEFAULT_MODE, ModeDefinition, PresetDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.resource import resource_init_order
 from daskflow.definitions.solid import SolidDefinition
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.resources import resource_init_order
 
 __all__ = ["PipelineDefinition", "pipeline"]
 
@@ -109,23 +109,6 @@ class PipelineDefinition:
         raise DaskflowInvalidDefinitionError(
             f'pipeline "{self.name}" has no preset "{name}"; presets: {names}'
         )
-
-    # -- config ------------------------------------------------------------------------
-    def run_config_schema(self, mode: str | None = None) -> Any:
-        """The config type that a run config for ``mode`` must match."""
-        from daskflow.config.run_config_schema import build_run_config_schema
-
-        return build_run_config_schema(self, self.get_mode(mode))
-
-    def run_config_json_schema(self, mode: str | None = None) -> dict[str, Any]:
-        """The run-config schema as JSON Schema, for editors that autocomplete YAML."""
-        from daskflow.config import config_to_json_schema
-
-        schema = config_to_json_schema(self.run_config_schema(mode))
-        schema.setdefault(
-            "title", f"Run config of pipeline {self.name} (mode {self.get_mode(mode).name})"
-        )
-        return schema
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise DaskflowInvalidDefinitionError(

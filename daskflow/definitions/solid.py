@@ -19,25 +19,16 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from daskflow.config import Field, resolve_config_type
+from daskflow.config import config_field_from_schema
 from daskflow.definitions import composition
 from daskflow.definitions.events import RetryPolicy
 from daskflow.definitions.io_defs import NO_VALUE, InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
 from daskflow.errors import DaskflowInvalidDefinitionError
 
-__all__ = ["SolidDefinition", "solid", "config_field_from_schema"]
+__all__ = ["SolidDefinition", "solid"]
 
 CONTEXT_PARAM_NAMES = ("context", "_")
-
-
-def config_field_from_schema(config_schema: Any) -> Field | None:
-    """Wrap a user's ``config_schema`` (dict, type, ConfigType or Field) in a ``Field``."""
-    if config_schema is None:
-        return None
-    if isinstance(config_schema, Field):
-        return config_schema
-    return Field(resolve_config_type(config_schema))
 
 
 class SolidDefinition:

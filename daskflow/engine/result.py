@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from daskflow.definitions.resource import build_resources
 from daskflow.events import DaskflowEventType, EventRecord
+from daskflow.resources import build_resources
 
 __all__ = ["PipelineExecutionResult", "SolidExecutionResult"]
 

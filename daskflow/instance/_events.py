@@ -55,14 +55,8 @@ class StoredEvent:
         )
 
 
-_STEP_STATUS = {
-    _Types.STEP_START: StepStatus.IN_PROGRESS,
-    _Types.STEP_UP_FOR_RETRY: StepStatus.UP_FOR_RETRY,
-    _Types.STEP_SUCCESS: StepStatus.SUCCESS,
-    _Types.STEP_FAILURE: StepStatus.FAILURE,
-    _Types.STEP_SKIPPED: StepStatus.SKIPPED,
-}
-_STEP_DONE = {StepStatus.SUCCESS, StepStatus.FAILURE, StepStatus.SKIPPED}
+# The events that move a step, and where each puts it.
+_STEP_STATUS = {t: s for t in _Types if (s := StepStatus.of_event(t)) is not None}
 
 
 @dataclass
@@ -213,5 +207,5 @@ def _advance(step: StepStats, status: StepStatus, timestamp: float) -> None:
         step.end_time = None
         if step.start_time is None:
             step.start_time = timestamp
-    elif status in _STEP_DONE:
+    elif status.is_finished:
         step.end_time = timestamp

@@ -16,9 +16,13 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from daskflow.errors import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+)
 from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
-from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
 from daskflow.instance._tables import asset_materializations, event_logs, runs
 
 __all__ = ["MIN_RUN_ID_PREFIX", "RunRecord", "RunStorage"]
@@ -168,6 +172,13 @@ class RunStorage:
         if len(rows) > 1:
             raise DaskflowAmbiguousRunIdError(run_id, [r.run_id for r in rows])
         return RunRecord.from_row(rows[0]) if rows else None
+
+    def require_run(self, run_id: str) -> RunRecord:
+        """Like ``get_run``, but raises ``DaskflowRunNotFoundError`` when no run matches."""
+        record = self.get_run(run_id)
+        if record is None:
+            raise DaskflowRunNotFoundError(run_id, "this instance's run storage")
+        return record
 
     def get_runs(
         self,

@@ -51,7 +51,6 @@ from fsspec.core import url_to_fs
 from fsspec.implementations.local import LocalFileSystem
 
 from daskflow.config import Field, Noneable, Permissive, StringSource
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.io_managers._base import (
     DaskflowIOError,
     InputContext,
@@ -73,6 +72,7 @@ from daskflow.io_managers._reference import (
     read_reference,
     reference_manifest,
 )
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = [
     "DEFAULT_STORAGE_DIR",

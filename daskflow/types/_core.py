@@ -21,8 +21,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from daskflow.config import DaskflowInvalidDefinitionError
-from daskflow.definitions.metadata import EventMetadataEntry
-from daskflow.types._errors import DaskflowTypeCheckError
+from daskflow.errors import DaskflowTypeCheckError
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types._loaders import TypeLoader, TypeMaterializer, import_reference
 
 __all__ = ["DaskflowType", "TypeCheck", "TypeCheckContext"]

@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from daskflow.config import Field, Permissive, Selector, Shape, StringSource
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.errors import DaskflowTypeLoadError
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types._columns import (
     Column,
     ColumnFailure,
@@ -30,7 +31,6 @@ from daskflow.types._columns import (
     check_frame_structure,
 )
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
-from daskflow.types._errors import DaskflowTypeLoadError
 from daskflow.types._loaders import TypeLoader, type_loader
 
 __all__ = [

@@ -25,7 +25,7 @@ from daskflow.config import (
     Selector,
     resolve_config_type,
 )
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = [
     "ScalarLoader",

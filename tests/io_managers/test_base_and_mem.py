@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from daskflow.definitions.resource import build_resources
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 from daskflow.io_managers import (
     DaskflowIOError,
@@ -22,6 +21,7 @@ from daskflow.io_managers import (
     io_manager,
     mem_io_manager,
 )
+from daskflow.resources import build_resources
 
 from .conftest import out_ctx
 

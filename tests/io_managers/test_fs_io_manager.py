@@ -15,7 +15,6 @@ import pandas.testing as tm
 import pyarrow as pa
 import pytest
 
-from daskflow.definitions.resource import build_resources
 from daskflow.io_managers import (
     MARKER,
     DaskflowIOError,
@@ -24,6 +23,7 @@ from daskflow.io_managers import (
     _fs,
     fs_io_manager,
 )
+from daskflow.resources import build_resources
 
 from .conftest import out_ctx
 

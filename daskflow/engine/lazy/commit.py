@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 
 from daskflow.definitions.events import Output
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.engine.lazy.graph import TaskFailure, failure_in
 from daskflow.engine.lazy.partitions import PartResult, describe_partition_failures
 from daskflow.engine.process.resources import run_resources
@@ -27,6 +26,7 @@ from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.task import CANCELED, FAILURE, SKIPPED, SUCCESS, StepResult
 from daskflow.events import DaskflowEventType
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types import failures_type_check, merge_column_failures
 
 __all__ = ["CommitSpec", "commit_step"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from daskflow.definitions.resource import init_resources
+from daskflow.resources import init_resources
 
 __all__ = ["run_resources", "teardown_run_resources"]
 

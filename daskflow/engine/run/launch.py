@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from daskflow.config.run_config import resolve_run_config
-from daskflow.config.run_config_schema import used_resource_keys
 from daskflow.engine.planning.payload import RunPayload
 from daskflow.engine.planning.plan import build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
+from daskflow.run_config import resolve_run_config, used_resource_keys
 
 __all__ = [
     "check_stores_fit_scheduler",

@@ -9,15 +9,15 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from daskflow.config.run_config import resolve_run_config
 from daskflow.definitions.graph import DependencyGraph
 from daskflow.engine.planning.plan import build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
-from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowRunNotFoundError
 from daskflow.events import DaskflowEventType
 from daskflow.instance import StepStatus
+from daskflow.run_config import resolve_run_config
 
 __all__ = ["prepare_reexecution"]
 
@@ -25,7 +25,7 @@ __all__ = ["prepare_reexecution"]
 def _parent(instance: Any, run_id: str) -> Any:
     record = instance.run_storage.get_run(run_id)
     if record is None:
-        raise DaskflowInvalidDefinitionError(f"no run {run_id} in {instance!r}")
+        raise DaskflowRunNotFoundError(run_id, repr(instance))
     return record
 
 

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from daskflow.config import DaskflowConfigError, validate_config
-from daskflow.definitions.solid import config_field_from_schema
+from daskflow.config import DaskflowConfigError, config_field_from_schema, validate_config
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 
 __all__ = [

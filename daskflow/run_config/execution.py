@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from daskflow.config._errors import ConfigError
-from daskflow.config._field import Field
-from daskflow.config._types import Enum, EnumValue, Noneable, Permissive, Selector, StringSource
+from daskflow.config import Enum, EnumValue, Field, Noneable, Permissive, Selector, StringSource
+from daskflow.errors import ConfigError
 
 __all__ = ["DEFAULT_EXECUTION", "EXECUTION_SCHEMA", "LOGGERS_SCHEMA", "execution_problems"]
 
