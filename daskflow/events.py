@@ -117,7 +117,7 @@ class EventRecord:
     data: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def create(
+    def create(  # noqa: PLR0913 (one parameter per field of the record)
         run_id: str,
         event_type: DaskflowEventType,
         pipeline_name: str,

@@ -143,17 +143,10 @@ def _scaling_chart(report: BenchReport) -> Any:
     has_baseline = any(c.baseline for c in report.configs)
     width = 0.38 if has_baseline else 0.6
     shift = width / 2 if has_baseline else 0.0
-    _bars(
-        ax,
-        [p - shift for p in positions],
-        [c.wall for c in report.configs],
-        width,
-        "pipeline",
-        "#4C72B0",
-    )
+    _bars(ax, [p - shift for p in positions], [c.wall for c in report.configs], width, "pipeline")
     if has_baseline:
         walls = [c.baseline.wall if c.baseline else None for c in report.configs]
-        _bars(ax, [p + shift for p in positions], walls, width, "baseline", "#C44E52")
+        _bars(ax, [p + shift for p in positions], walls, width, "baseline")
         name = report.baseline or "?"
         ax.set_xlabel(
             f"baseline: {name if len(name) <= 80 else name[:77] + '...'}\n"
@@ -180,9 +173,11 @@ def _scaling_chart(report: BenchReport) -> Any:
     return figure
 
 
-def _bars(
-    ax: Any, xs: list[float], stats: list[Any], width: float, label: str, colour: str
-) -> None:
+_BAR_COLOURS = {"pipeline": "#4C72B0", "baseline": "#C44E52"}
+
+
+def _bars(ax: Any, xs: list[float], stats: list[Any], width: float, label: str) -> None:
+    colour = _BAR_COLOURS[label]
     points = [(x, s) for x, s in zip(xs, stats, strict=True) if s is not None]
     heights = [s.median for _, s in points]
     errors = [[s.median - s.min for _, s in points], [s.max - s.median for _, s in points]]

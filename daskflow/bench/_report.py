@@ -220,12 +220,13 @@ def _baseline(
     )
 
 
-def build_config_report(
+def build_config_report(  # noqa: PLR0913 (the report's optional parts are keyword-only)
     label: str,
     kind: str,
     parallelism: int,
     runs: Sequence[Repetition],
     solids: Sequence[str],
+    *,
     baseline: Sequence[Repetition] | None = None,
     performance_report: str | None = None,
     workers_restarted: bool = False,
@@ -284,12 +285,13 @@ def environment() -> dict[str, Any]:
     }
 
 
-def build_report(
+def build_report(  # noqa: PLR0913 (the report's optional parts are keyword-only)
     pipeline: str,
     mode: str,
     repeat: int,
     warmup: int,
     configs: Sequence[ConfigReport],
+    *,
     baseline: str | None = None,
     fresh_workers: bool = False,
 ) -> BenchReport:

@@ -68,7 +68,7 @@ class _Counter:
             self._progress("done", self.total, self.total)
 
 
-def run_benchmark(
+def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
     pipeline: Any,
     run_config: Mapping[str, Any] | None = None,
     *,
@@ -112,10 +112,7 @@ def run_benchmark(
             _bench_config(
                 target,
                 spec,
-                _Plan(repeat, warmup, fresh_workers),
-                baseline,
-                performance_report,
-                artifacts,
+                _Plan(repeat, warmup, fresh_workers, baseline, performance_report, artifacts),
                 counter,
             )
             for spec in specs
@@ -128,8 +125,8 @@ def run_benchmark(
         repeat,
         warmup,
         configs,
-        baseline_name or _callable_name(baseline),
-        fresh_workers,
+        baseline=baseline_name or _callable_name(baseline),
+        fresh_workers=fresh_workers,
     )
 
 
@@ -152,25 +149,23 @@ def _callable_name(fn: Callable[..., Any] | None) -> str | None:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How many runs per config, and whether each starts on new worker processes."""
+    """What runs on every config: how many runs, whether each starts on new worker
+    processes, the baseline, and whether (and where) Dask's performance report is kept."""
 
     repeat: int
     warmup: int
-    fresh_workers: bool = False
+    fresh_workers: bool
+    baseline: Callable[[], Any] | None
+    performance_report: bool
+    artifacts: Path
 
 
 def _bench_config(
-    target: _Target,
-    spec: ClusterSpec,
-    plan: _Plan,
-    baseline: Callable[[], Any] | None,
-    performance_report: bool,
-    artifacts: Path,
-    counter: _Counter,
+    target: _Target, spec: ClusterSpec, plan: _Plan, counter: _Counter
 ) -> ConfigReport:
     runs: list[Repetition] = []
     baseline_runs: list[Repetition] = []
-    repeat, warmup = plan.repeat, plan.warmup
+    repeat, warmup, baseline = plan.repeat, plan.warmup, plan.baseline
     with open_cluster(spec) as cluster:
         for index in range(warmup + repeat):
             timed = index >= warmup
@@ -187,9 +182,9 @@ def _bench_config(
                 if timed:
                     (runs if kind == "pipeline" else baseline_runs).append(rep)
         report_path = None
-        if spec.distributed and performance_report:
+        if spec.distributed and plan.performance_report:
             counter.step(f"{spec.label}: performance report run")
-            report_path = _performance_report(target, cluster, artifacts)
+            report_path = _performance_report(target, cluster, plan.artifacts)
         solids = _solid_order(target, runs)
     return build_config_report(
         spec.label,
@@ -197,9 +192,9 @@ def _bench_config(
         cluster.parallelism,
         runs,
         solids,
-        baseline_runs or None,
-        report_path,
-        plan.fresh_workers and cluster.client is not None,
+        baseline=baseline_runs or None,
+        performance_report=report_path,
+        workers_restarted=plan.fresh_workers and cluster.client is not None,
     )
 
 

@@ -142,7 +142,8 @@ def _default_out(pipeline_name: str) -> Path:
     help="Store the runs in DASKFLOW_HOME instead of a throwaway instance.",
 )
 @definition_errors_exit
-def bench(
+def bench(  # noqa: PLR0913 (click passes its options by keyword)
+    *,
     clusters: tuple[str, ...],
     repeat: int,
     warmup: int,

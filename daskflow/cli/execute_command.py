@@ -210,7 +210,8 @@ def _reexecute_pipeline(
     help="YAML merged over the parent run's config (repeatable, later wins).",
 )
 @definition_errors_exit
-def reexecute(
+def reexecute(  # noqa: PLR0913 (click passes its options by keyword)
+    *,
     run_id: str,
     from_failure: bool,
     step_selection: tuple[str, ...],

@@ -76,8 +76,9 @@ def definition_errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 class RunRequest:
     """What the user asked to run: pipeline, merged run config, mode, selection."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (click passes its options by keyword)
         self,
+        *,
         python_file: str | None,
         module_name: str | None,
         pipeline_name: str | None,

@@ -36,12 +36,13 @@ __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
 class CompositeSolidDefinition:
     """A traced sub-graph with input and output mappings and optional config mapping."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         body: Callable[..., Any],
         input_defs: Sequence[InputDefinition] | None = None,
         output_defs: Sequence[OutputDefinition] | None = None,
+        *,
         config_schema: Any = None,
         config_fn: Callable[[dict], dict] | None = None,
         description: str | None = None,
@@ -119,8 +120,9 @@ def _output_mapping(
     return mapping
 
 
-def composite_solid(
+def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
     name: str | Callable[..., Any] | None = None,
+    *,
     input_defs: Sequence[InputDefinition] | None = None,
     output_defs: Sequence[OutputDefinition] | None = None,
     config_schema: Any = None,
@@ -138,10 +140,10 @@ def composite_solid(
             body,
             input_defs,
             output_defs,
-            config_schema,
-            config_fn,
-            description,
-            tags,
+            config_schema=config_schema,
+            config_fn=config_fn,
+            description=description,
+            tags=tags,
         )
 
     return decorate

@@ -42,11 +42,12 @@ ENGINE_PROVIDED_RESOURCES = frozenset({"io_manager"})
 class PipelineDefinition:
     """A pipeline: the flat dependency graph, its composition tree, modes and presets."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         solid_defs: Sequence[SolidDefinition] | None = None,
         dependencies: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
         description: str | None = None,
         mode_defs: Sequence[ModeDefinition] | None = None,
         preset_defs: Sequence[PresetDefinition] | None = None,

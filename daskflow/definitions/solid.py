@@ -34,13 +34,14 @@ CONTEXT_PARAM_NAMES = ("context", "_")
 class SolidDefinition:
     """A solid: its compute function plus everything the engine and tools need to know."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         compute_fn: Callable[..., Any],
         input_defs: Sequence[InputDefinition] = (),
         output_defs: Sequence[OutputDefinition] | None = None,
         config_schema: Any = None,
+        *,
         required_resource_keys: Sequence[str] | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
@@ -170,8 +171,9 @@ def infer_output_defs(fn: Callable[..., Any]) -> list[OutputDefinition]:
     return [OutputDefinition(_annotation(ret))]
 
 
-def solid(
+def solid(  # noqa: PLR0913 (public API: options are keyword-only)
     name: str | Callable[..., Any] | None = None,
+    *,
     description: str | None = None,
     input_defs: Sequence[InputDefinition] | None = None,
     output_defs: Sequence[OutputDefinition] | None = None,

@@ -99,11 +99,12 @@ class RunStorage:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def create_run(
+    def create_run(  # noqa: PLR0913 (a run's optional facts are keyword-only)
         self,
         pipeline_name: str,
         run_config: Mapping[str, Any] | None,
         mode: str,
+        *,
         tags: Mapping[str, Any] | None = None,
         solid_selection: Sequence[str] | None = None,
         step_selection: Sequence[str] | None = None,

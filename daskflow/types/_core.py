@@ -124,10 +124,11 @@ class DaskflowType:
 
     is_nothing: bool = False
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         type_check_fn: Callable[[Any, Any], bool | TypeCheck],
+        *,
         loader: TypeLoader | None = None,
         materializer: TypeMaterializer | None = None,
         description: str | None = None,
