@@ -49,6 +49,8 @@ def _import(spec: str, module_name: str) -> Any:
             loader_spec = importlib.util.spec_from_file_location(
                 f"daskflow_baseline_{path.stem}", path
             )
+            if loader_spec is None or loader_spec.loader is None:
+                raise BaselineError(f'bad baseline "{spec}": cannot load {module_name}')
             module = importlib.util.module_from_spec(loader_spec)
             loader_spec.loader.exec_module(module)
             return module

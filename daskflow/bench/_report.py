@@ -271,7 +271,7 @@ def environment() -> dict[str, Any]:
     """Versions and machine facts a reader needs to compare reports."""
     from importlib.metadata import PackageNotFoundError, version
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("daskflow", "dask", "distributed", "pandas", "pyarrow"):
         try:
             versions[package] = version(package)

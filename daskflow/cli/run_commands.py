@@ -183,7 +183,7 @@ def cancel(run_id: str) -> None:
         if cancel_run(instance, run.run_id):
             click.echo(f"Requested cancel of run {run.run_id}; its coordinator stops it shortly.")
         else:
-            status = instance.run_storage.get_run(run.run_id).status.value
+            status = instance.run_storage.require_run(run.run_id).status.value
             click.echo(f"Run {run.run_id} is not running (status {status}); nothing to cancel.")
 
 

@@ -90,10 +90,11 @@ def _number_like(text: str) -> bool:
 
 def _coercion_hint(config_type: ConfigType, value: typing.Any) -> str | None:
     """Advice for the usual YAML slips: quoted numbers/booleans, unquoted strings."""
-    if isinstance(config_type, SourceType | ScalarUnion):
-        target = getattr(config_type, "scalar", None) or config_type.scalar_type
-    else:
-        target = config_type
+    target: ConfigType = config_type
+    if isinstance(config_type, SourceType):
+        target = config_type.scalar
+    elif isinstance(config_type, ScalarUnion):
+        target = config_type.scalar_type
     if isinstance(config_type, SourceType) and isinstance(value, Mapping):
         return "To read an environment variable write {env: VAR_NAME}."
     if isinstance(value, str):

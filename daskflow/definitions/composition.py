@@ -22,7 +22,7 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from daskflow.errors import DaskflowInvalidDefinitionError
 
@@ -46,7 +46,7 @@ class OutputHandle:
     def __str__(self) -> str:
         return f"{self.node_name}.{self.output_name}"
 
-    def __iter__(self):
+    def __iter__(self) -> NoReturn:
         raise DaskflowInvalidDefinitionError(
             f"solid {self.node_name!r} has a single output ({self.output_name!r}); "
             "its call cannot be unpacked into several values"
@@ -212,5 +212,6 @@ def _output_handles(definition: Any, node_name: str) -> Any:
         return None
     if len(outputs) == 1:
         return OutputHandle(node_name, outputs[0])
-    tuple_cls = namedtuple(f"{definition.name}_outputs", outputs)  # noqa: PYI024
+    # The tuple's name and fields are the user's: built at run time, unknown to mypy.
+    tuple_cls = namedtuple(f"{definition.name}_outputs", outputs)  # type: ignore[misc]  # noqa: PYI024
     return tuple_cls(*(OutputHandle(node_name, o) for o in outputs))

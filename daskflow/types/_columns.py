@@ -103,19 +103,20 @@ class DataFrameSchema:
     strict: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "columns",
-            {
-                name: spec if isinstance(spec, Column) else Column(dtype=spec)
-                for name, spec in dict(self.columns).items()
-            },
-        )
+        object.__setattr__(self, "columns", as_columns(self.columns))
         checks = tuple(self.checks)
         for check in checks:
             if not callable(check):
                 raise DaskflowInvalidDefinitionError(f"dataframe check {check!r} is not callable")
         object.__setattr__(self, "checks", checks)
+
+
+def as_columns(specs: Mapping[str, Column | type | str]) -> dict[str, Column]:
+    """Column rules by name; a type or dtype string is shorthand for ``Column(dtype=...)``."""
+    return {
+        name: spec if isinstance(spec, Column) else Column(dtype=spec)
+        for name, spec in dict(specs).items()
+    }
 
 
 def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> list[ColumnFailure]:
@@ -187,7 +188,7 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
             )
     extremes = dtype_ok and (column.min_value is not None or column.max_value is not None)
     summary = summarize(series, extremes) if extremes or not column.nullable else None
-    if not column.nullable and summary.nulls:
+    if summary is not None and not column.nullable and summary.nulls:
         failures.append(
             _counted(name, "nullable", summary.nulls, "with a null value (not nullable)")
         )
@@ -223,7 +224,9 @@ def _value_rules(
                 f"above max_value {column.max_value!r}",
             )
         )
-    if column.allowed_values is not None and not _only_allowed(series, column.allowed_values):
+    if column.allowed_values is not None and not _only_allowed(
+        series, tuple(column.allowed_values)
+    ):
         rules.append(
             (
                 "allowed_values",

@@ -25,6 +25,7 @@ from daskflow.types._columns import (
     Column,
     ColumnFailure,
     DataFrameSchema,
+    as_columns,
     check_dataframe_partition,
     check_frame_structure,
 )
@@ -187,7 +188,7 @@ def dataframe_type(  # noqa: PLR0913 (public API: options are keyword-only)
     >>> Points.type_check(None, pd.DataFrame({"x": [1.0], "y": [2.0]})).success
     True
     """
-    schema = DataFrameSchema(columns, tuple(checks), strict)
+    schema = DataFrameSchema(as_columns(columns), tuple(checks), strict)
     if dask:
         return DataFrameSchemaType(name, schema, description, load_dask_dataframe, is_dask=True)
     return DataFrameSchemaType(name, schema, description)

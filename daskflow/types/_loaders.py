@@ -55,6 +55,8 @@ def _reduce_by_name(obj: Any, fn: Callable[..., Any]) -> Any:
     itself cannot be pickled by name; the loader can.
     """
     module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+    if module is None:
+        return None
     try:
         if import_reference(module, qualname) is obj:
             return (import_reference, (module, qualname))
