@@ -239,17 +239,10 @@ def reexecute(  # noqa: PLR0913 (click passes its options by keyword)
             deep_merge(parent.run_config, load_yaml_files(config_files)) if config_files else None
         )
         _quiet_engine_logger()
-        click.echo(
-            f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"'
-            + (" from failure" if from_failure else "")
-            + " ..."
-        )
+        how = " from failure" if from_failure else ""
+        click.echo(f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"{how} ...')
+        steps = list(step_selection) or None
         events = reexecute_pipeline_iterator(
-            pipeline,
-            parent.run_id,
-            instance,
-            from_failure,
-            list(step_selection) or None,
-            run_config,
+            pipeline, parent.run_id, instance, from_failure, steps, run_config
         )
         _follow(events, instance, _target_args(python_file, module_name))

@@ -149,16 +149,23 @@ def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
     return decorate
 
 
+def _solid_node(
+    inv: Invocation, handle: tuple[str, ...], inputs: dict[str, tuple[OutputRef, ...]]
+) -> SolidNode:
+    """The flat node of a (non-composite) solid invocation at ``handle``."""
+    fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
+    tags = {**inv.definition.tags, **inv.tags}
+    return SolidNode(".".join(handle), inv.definition, inputs, frozenset(fan_in), handle, tags)
+
+
 def flatten(
     invocations: Sequence[Invocation],
     prefix: tuple[str, ...] = (),
     bound: Mapping[str, tuple[OutputRef, ...]] | None = None,
 ) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
-    """Turn traced invocations (with nested composites) into flat ``SolidNode``s.
-
-    ``bound`` maps the enclosing composite's input names to the refs feeding them.
-    Returns the nodes and, per local ``(node, output)``, the flat refs it resolves to.
-    """
+    """Turn traced invocations (with nested composites) into flat ``SolidNode``s; ``bound``
+    maps the enclosing composite's input names to the refs feeding them. Returns the nodes
+    and, per local ``(node, output)``, the flat refs it resolves to."""
     bound = bound or {}
     nodes: list[SolidNode] = []
     outputs: dict[tuple[str, str], tuple[OutputRef, ...]] = {}
@@ -184,19 +191,9 @@ def flatten(
                     if isinstance(src, InputMappingHandle)
                     else inner_outputs[(src.node_name, src.output_name)]
                 )
-            continue
-        flat_name = ".".join(handle)
-        fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
-        nodes.append(
-            SolidNode(
-                flat_name,
-                definition,
-                inputs,
-                frozenset(fan_in),
-                handle,
-                {**definition.tags, **inv.tags},
-            )
-        )
-        for out in definition.output_defs:
-            outputs[(inv.node_name, out.name)] = (OutputRef(flat_name, out.name),)
+        else:
+            node = _solid_node(inv, handle, inputs)
+            nodes.append(node)
+            for out in definition.output_defs:
+                outputs[(inv.node_name, out.name)] = (OutputRef(node.name, out.name),)
     return nodes, outputs

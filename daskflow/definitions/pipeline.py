@@ -175,28 +175,37 @@ def _explicit_invocations(
                 f'pipeline "{name}": dependencies name solid "{solid_name}", which is not in '
                 f"solid_defs ({', '.join(by_name)})"
             )
-    invocations = []
-    for solid_name, definition in by_name.items():
-        inputs = {}
-        for input_name, dep in dependencies.get(solid_name, {}).items():
-            deps = dep if isinstance(dep, list) else [dep]
-            if input_name not in {i.name for i in definition.input_defs}:
-                raise DaskflowInvalidDefinitionError(
-                    f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
-                )
-            handles = [
-                composition.OutputHandle(d.solid, d.output)
-                for d in deps
-                if isinstance(d, DependencyDefinition)
-            ]
-            if len(handles) != len(deps):
-                raise DaskflowInvalidDefinitionError(
-                    f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
-                    "DependencyDefinition (or a list of them)"
-                )
-            inputs[input_name] = handles if isinstance(dep, list) else handles[0]
-        invocations.append(Invocation(solid_name, definition, inputs))
-    return invocations
+    return [
+        Invocation(solid_name, definition, _explicit_inputs(name, definition, dependencies))
+        for solid_name, definition in by_name.items()
+    ]
+
+
+def _explicit_inputs(
+    name: str, definition: SolidDefinition, dependencies: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The invocation inputs of one solid from a ``dependencies`` dict (one handle, or a
+    list of handles for fan-in)."""
+    inputs: dict[str, Any] = {}
+    solid_name = definition.name
+    for input_name, dep in dependencies.get(solid_name, {}).items():
+        deps = dep if isinstance(dep, list) else [dep]
+        if input_name not in {i.name for i in definition.input_defs}:
+            raise DaskflowInvalidDefinitionError(
+                f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
+            )
+        handles = [
+            composition.OutputHandle(d.solid, d.output)
+            for d in deps
+            if isinstance(d, DependencyDefinition)
+        ]
+        if len(handles) != len(deps):
+            raise DaskflowInvalidDefinitionError(
+                f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
+                "DependencyDefinition (or a list of them)"
+            )
+        inputs[input_name] = handles if isinstance(dep, list) else handles[0]
+    return inputs
 
 
 def _explicit_node(inv: Invocation) -> SolidNode:

@@ -131,6 +131,18 @@ def infer_input_defs(
             for p in params
         ]
         return defs, has_context
+    _check_explicit_inputs(owner, explicit, params, var_kw)
+    return list(explicit), has_context
+
+
+def _check_explicit_inputs(
+    owner: str,
+    explicit: Sequence[InputDefinition],
+    params: list[inspect.Parameter],
+    var_kw: bool,
+) -> None:
+    """Every parameter without a default is declared; every declared input (but Nothing
+    ones) is a parameter, or lands in ``**kwargs``."""
     declared = {i.name for i in explicit}
     missing = [p.name for p in params if p.name not in declared and p.default is p.empty]
     if missing:
@@ -147,7 +159,6 @@ def infer_input_defs(
             f"{owner}: input_defs name {', '.join(extra)} but the function has no such "
             "parameter (add it, or accept **kwargs)"
         )
-    return list(explicit), has_context
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:

@@ -135,8 +135,13 @@ class RunStorage:
             end_time=None,
             updated_at=now,
         )
+        return self._insert_run(values)
+
+    def _insert_run(self, values: dict[str, Any]) -> RunRecord:
+        """Insert the run's row, its ``root_run_id`` filled from its parent when not given."""
         try:
             with self._db.write() as conn:
+                parent_run_id, root_run_id = values["parent_run_id"], values["root_run_id"]
                 if parent_run_id and not root_run_id:
                     values["root_run_id"] = self._root_of(conn, parent_run_id)
                 conn.execute(insert(runs), values)
