@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from daskflow.bench._model import BenchReport, ConfigReport
+from daskflow.bench._model import BenchReport, ConfigReport, Overhead
 
 __all__ = ["CHART_NAMES", "draw_charts"]
 
@@ -93,6 +93,14 @@ def _solid_colours(report: BenchReport) -> dict[str, Any]:
     return {name: palette(i % 20) for i, name in enumerate(names)}
 
 
+def _overhead_bar(ax: Any, y: int, left: float, overhead: Overhead, first: bool) -> None:
+    """The hatched overhead bar at the end of a config's row, with its share written."""
+    label = "overhead (no task running)" if first else None
+    ax.barh(y, overhead.seconds, left=left, color=_OVERHEAD_COLOUR, hatch="//", label=label)
+    text = f" {overhead.fraction:.0%} overhead"
+    ax.text(left + overhead.seconds, y, text, va="center", fontsize=8)
+
+
 def _breakdown_chart(report: BenchReport) -> Any:
     colours = _solid_colours(report)
     figure = _figure(10, max(1.5 + 0.7 * len(report.configs), 0.3 * len(colours) + 1.0))
@@ -111,22 +119,7 @@ def _breakdown_chart(report: BenchReport) -> Any:
             )
             drawn.add(row.solid)
             left += row.wall_share_seconds
-        ax.barh(
-            y,
-            config.overhead.seconds,
-            left=left,
-            color=_OVERHEAD_COLOUR,
-            hatch="//",
-            label=None if "overhead" in drawn else "overhead (no task running)",
-        )
-        drawn.add("overhead")
-        ax.text(
-            left + config.overhead.seconds,
-            y,
-            f" {config.overhead.fraction:.0%} overhead",
-            va="center",
-            fontsize=8,
-        )
+        _overhead_bar(ax, y, left, config.overhead, first=y == 0)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("seconds of the median repetition's wall time")

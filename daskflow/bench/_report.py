@@ -220,6 +220,17 @@ def _baseline(
     )
 
 
+def _io_totals(rep: Repetition) -> dict[str, Any]:
+    """Bytes the IO managers wrote and read, and all processes' IO, in one repetition."""
+    processes = [rep.usage.coordinator, *rep.usage.workers.values()]
+    return {
+        "io_bytes_written": sum(s.bytes_written for s in rep.steps.values()),
+        "io_bytes_read": sum(s.bytes_read for s in rep.steps.values()),
+        "process_bytes_read": sum(p.read_bytes for p in processes),
+        "process_bytes_written": sum(p.write_bytes for p in processes),
+    }
+
+
 def build_config_report(  # noqa: PLR0913 (the report's optional parts are keyword-only)
     label: str,
     kind: str,
@@ -235,12 +246,10 @@ def build_config_report(  # noqa: PLR0913 (the report's optional parts are keywo
     if not runs:
         raise ValueError(f"no repetitions for {label}")
     walls = [r.wall_seconds for r in runs]
-    middle = median_index(walls)
-    rep = runs[middle]
+    rep = runs[middle := median_index(walls)]
     rows, other, busy, overhead = solid_rows(rep, solids)
     task_seconds = sum(r.task_seconds for r in rows) + (other.task_seconds if other else 0.0)
     coordinator, workers = _peaks(runs, workers_restarted)
-    processes = [rep.usage.coordinator, *rep.usage.workers.values()]
     return ConfigReport(
         label=label,
         kind=kind,
@@ -255,10 +264,7 @@ def build_config_report(  # noqa: PLR0913 (the report's optional parts are keywo
         coordinator_peak_rss=coordinator,
         worker_peak_rss=workers,
         peak_rss_per_run=_run_totals(runs),
-        io_bytes_written=sum(s.bytes_written for s in rep.steps.values()),
-        io_bytes_read=sum(s.bytes_read for s in rep.steps.values()),
-        process_bytes_read=sum(p.read_bytes for p in processes),
-        process_bytes_written=sum(p.write_bytes for p in processes),
+        **_io_totals(rep),
         solids=rows,
         other=other,
         baseline=_baseline(runs, baseline, workers_restarted) if baseline else None,

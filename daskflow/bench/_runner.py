@@ -32,7 +32,9 @@ from daskflow.bench._events import step_stats
 from daskflow.bench._measure import capture_tasks, measure_usage
 from daskflow.bench._model import BenchReport, ConfigReport, Repetition
 from daskflow.bench._report import build_config_report, build_report
+from daskflow.engine.api import execute_pipeline
 from daskflow.errors import DaskflowError
+from daskflow.instance import DaskflowInstance
 
 __all__ = ["BenchRunError", "Progress", "run_benchmark"]
 
@@ -85,49 +87,27 @@ def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
     progress: Progress | None = None,
     fresh_workers: bool = False,
 ) -> BenchReport:
-    """Benchmark ``pipeline`` on each of ``clusters`` and return the report.
-
-    ``clusters`` are specs such as ``"threads:4"``, ``"local:2x1"`` or
-    ``"address:tcp://host:8786"`` (default: the run config's own ``execution:`` block,
-    else threads). ``baseline`` is a zero-argument callable timed the same way, interleaved
-    with the pipeline's runs, on the same scheduler (Dask's default scheduler is set to it).
-    Without ``instance`` runs go to a throwaway instance and each run's stored outputs are
-    deleted after it. Performance reports (distributed configs) are copied to
-    ``artifacts_dir`` (default: a new temporary directory). ``fresh_workers`` restarts a
-    distributed config's workers before every run (untimed), so each run's worker peak
-    memory is measured from new processes, whatever ran before it.
-    """
+    """Benchmark ``pipeline`` on each of ``clusters`` (specs such as ``"threads:4"``,
+    ``"local:2x1"``, ``"address:tcp://host:8786"``; default: the run config's ``execution:``)
+    and return the report. ``baseline``, a zero-argument callable, is timed the same way,
+    interleaved with the runs, on the same scheduler. Without ``instance`` runs go to a
+    throwaway instance. Performance reports are copied to ``artifacts_dir`` (default: a new
+    temporary directory). ``fresh_workers`` restarts the workers before every run."""
     if repeat < 1 or warmup < 0:
         raise ValueError("repeat must be >= 1 and warmup >= 0")
     run_config = dict(run_config or {})
     specs = [parse_cluster(c) if isinstance(c, str) else c for c in clusters or ()]
     specs = specs or [spec_from_execution(run_config.get("execution"))]
     artifacts = Path(artifacts_dir or tempfile.mkdtemp(prefix="daskflow-bench-"))
-    per_config = (warmup + repeat) * (2 if baseline else 1)
-    total = sum(per_config + (1 if s.distributed and performance_report else 0) for s in specs)
-    counter = _Counter(total, progress)
+    plan = _Plan(repeat, warmup, fresh_workers, baseline, performance_report, artifacts)
+    counter = _Counter(plan.run_count(specs), progress)
     with _instance(instance) as (chosen, owned):
         target = _Target(pipeline, run_config, mode, solid_selection, chosen, owned)
-        configs = [
-            _bench_config(
-                target,
-                spec,
-                _Plan(repeat, warmup, fresh_workers, baseline, performance_report, artifacts),
-                counter,
-            )
-            for spec in specs
-        ]
+        configs = [_bench_config(target, spec, plan, counter) for spec in specs]
     counter.finish()
-    mode_name = pipeline.get_mode(mode).name
-    return build_report(
-        pipeline.name,
-        mode_name,
-        repeat,
-        warmup,
-        configs,
-        baseline=baseline_name or _callable_name(baseline),
-        fresh_workers=fresh_workers,
-    )
+    named = baseline_name or _callable_name(baseline)
+    header = (pipeline.name, pipeline.get_mode(mode).name, repeat, warmup)
+    return build_report(*header, configs, baseline=named, fresh_workers=fresh_workers)
 
 
 @contextlib.contextmanager
@@ -135,8 +115,6 @@ def _instance(instance: Any) -> Iterator[tuple[Any, bool]]:
     if instance is not None:
         yield instance, False
         return
-    from daskflow.instance import DaskflowInstance
-
     with DaskflowInstance.ephemeral() as ephemeral:
         yield ephemeral, True
 
@@ -158,6 +136,12 @@ class _Plan:
     baseline: Callable[[], Any] | None
     performance_report: bool
     artifacts: Path
+
+    def run_count(self, specs: Sequence[ClusterSpec]) -> int:
+        """Runs (and baseline calls) over all configs, performance-report runs included."""
+        per_config = (self.warmup + self.repeat) * (2 if self.baseline else 1)
+        extra = sum(1 for s in specs if s.distributed and self.performance_report)
+        return per_config * len(specs) + extra
 
 
 def _bench_config(
@@ -218,8 +202,6 @@ def _solid_order(target: _Target, runs: Sequence[Repetition]) -> list[str]:
 
 
 def _execute(target: _Target, cluster: OpenCluster, performance_report: bool = False) -> Any:
-    from daskflow.engine.api import execute_pipeline
-
     config = {**target.run_config, "execution": cluster.execution(performance_report)}
     return execute_pipeline(
         target.pipeline,
