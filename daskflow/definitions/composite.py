@@ -27,7 +27,7 @@ from daskflow.definitions.composition import InputMappingHandle, Invocation, Out
 from daskflow.definitions.graph import OutputRef, SolidNode
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.solid import infer_input_defs
+from daskflow.definitions.solid import SolidDefinition, infer_input_defs
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
@@ -150,12 +150,15 @@ def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
 
 
 def _solid_node(
-    inv: Invocation, handle: tuple[str, ...], inputs: dict[str, tuple[OutputRef, ...]]
+    inv: Invocation,
+    definition: SolidDefinition,
+    handle: tuple[str, ...],
+    inputs: dict[str, tuple[OutputRef, ...]],
 ) -> SolidNode:
-    """The flat node of a (non-composite) solid invocation at ``handle``."""
+    """The flat node of the invocation ``inv`` of the solid ``definition`` at ``handle``."""
     fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
-    tags = {**inv.definition.tags, **inv.tags}
-    return SolidNode(".".join(handle), inv.definition, inputs, frozenset(fan_in), handle, tags)
+    tags = {**definition.tags, **inv.tags}
+    return SolidNode(".".join(handle), definition, inputs, frozenset(fan_in), handle, tags)
 
 
 def flatten(
@@ -192,7 +195,7 @@ def flatten(
                     else inner_outputs[(src.node_name, src.output_name)]
                 )
         else:
-            node = _solid_node(inv, handle, inputs)
+            node = _solid_node(inv, definition, handle, inputs)
             nodes.append(node)
             for out in definition.output_defs:
                 outputs[(inv.node_name, out.name)] = (OutputRef(node.name, out.name),)

@@ -213,6 +213,8 @@ def _explicit_node(inv: Invocation) -> SolidNode:
         items = src if isinstance(src, list) else [src]
         return tuple(OutputRef(h.node_name, h.output_name) for h in items)
 
+    if not isinstance(inv.definition, SolidDefinition):  # solid_defs were checked to be solids
+        raise DaskflowInvalidDefinitionError(f'"{inv.node_name}" is not a solid')
     inputs = {name: refs(src) for name, src in inv.inputs.items()}
     return SolidNode(inv.node_name, inv.definition, inputs, inv.fan_in_inputs)
 
