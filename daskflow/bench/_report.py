@@ -40,6 +40,7 @@ from daskflow.bench._model import (
     Repetition,
     SolidRow,
     Stat,
+    StepStats,
 )
 
 __all__ = [
@@ -152,7 +153,7 @@ def solid_rows(
     return list(rows.values()), (other if other.tasks else None), busy, overhead
 
 
-def _fill_from_events(row: SolidRow, stats: Any) -> None:
+def _fill_from_events(row: SolidRow, stats: StepStats | None) -> None:
     if stats is not None:
         row.check_seconds, row.write_seconds = stats.check_seconds, stats.write_seconds
         row.load_seconds, row.rows = stats.load_seconds, stats.rows

@@ -32,8 +32,11 @@ from daskflow.bench._events import step_stats
 from daskflow.bench._measure import capture_tasks, measure_usage
 from daskflow.bench._model import BenchReport, ConfigReport, Repetition
 from daskflow.bench._report import build_config_report, build_report
+from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.api import execute_pipeline
+from daskflow.engine.result import PipelineExecutionResult
 from daskflow.errors import DaskflowError
+from daskflow.events import DaskflowEventType
 from daskflow.instance import DaskflowInstance
 
 __all__ = ["BenchRunError", "Progress", "run_benchmark"]
@@ -48,11 +51,11 @@ class BenchRunError(DaskflowError, RuntimeError):
 
 @dataclass
 class _Target:
-    pipeline: Any
+    pipeline: PipelineDefinition
     run_config: dict[str, Any]
     mode: str | None
     solid_selection: Sequence[str] | None
-    instance: Any
+    instance: DaskflowInstance
     owned_instance: bool
 
 
@@ -71,7 +74,7 @@ class _Counter:
 
 
 def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
-    pipeline: Any,
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     *,
     mode: str | None = None,
@@ -81,7 +84,7 @@ def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
     warmup: int = 1,
     baseline: Callable[[], Any] | None = None,
     baseline_name: str | None = None,
-    instance: Any = None,
+    instance: DaskflowInstance | None = None,
     performance_report: bool = True,
     artifacts_dir: str | Path | None = None,
     progress: Progress | None = None,
@@ -111,7 +114,7 @@ def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
 
 
 @contextlib.contextmanager
-def _instance(instance: Any) -> Iterator[tuple[Any, bool]]:
+def _instance(instance: DaskflowInstance | None) -> Iterator[tuple[DaskflowInstance, bool]]:
     if instance is not None:
         yield instance, False
         return
@@ -188,7 +191,7 @@ def _pair_order(index: int, with_baseline: bool) -> list[str]:
     return ["pipeline", "baseline"] if index % 2 == 0 else ["baseline", "pipeline"]
 
 
-def _inputs(pipeline: Any) -> dict[str, list[str]]:
+def _inputs(pipeline: PipelineDefinition) -> dict[str, list[str]]:
     return {
         node.name: [str(ref) for refs in node.inputs.values() for ref in refs]
         for node in pipeline.solids
@@ -201,7 +204,9 @@ def _solid_order(target: _Target, runs: Sequence[Repetition]) -> list[str]:
     return ordered + sorted(ran - set(ordered))
 
 
-def _execute(target: _Target, cluster: OpenCluster, performance_report: bool = False) -> Any:
+def _execute(
+    target: _Target, cluster: OpenCluster, performance_report: bool = False
+) -> PipelineExecutionResult:
     config = {**target.run_config, "execution": cluster.execution(performance_report)}
     return execute_pipeline(
         target.pipeline,
@@ -249,13 +254,13 @@ def _baseline_once(baseline: Callable[[], Any] | None, cluster: OpenCluster) -> 
     return Repetition(wall, started, usage, tasks)
 
 
-def _check(result: Any, cluster: OpenCluster) -> None:
+def _check(result: PipelineExecutionResult, cluster: OpenCluster) -> None:
     if result.success:
         return
     failures = [
         e.message
         for e in result.events
-        if str(getattr(e.event_type, "value", e.event_type)) in ("STEP_FAILURE", "PIPELINE_FAILURE")
+        if e.event_type in (DaskflowEventType.STEP_FAILURE, DaskflowEventType.PIPELINE_FAILURE)
     ]
     raise BenchRunError(
         f"run {result.run_id} failed on {cluster.label}: "

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +31,7 @@ from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
 from daskflow.events import DaskflowEventType, RunStatus
+from daskflow.instance import RunRecord, StepStats, StoredEvent
 
 __all__ = ["run_group"]
 
@@ -87,7 +89,7 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int) -> None
     console.print(table)
 
 
-def _header_rows(run: Any) -> list[tuple[str, Any]]:
+def _header_rows(run: RunRecord) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
         ("run", run.run_id),
         ("pipeline", run.pipeline_name),
@@ -107,7 +109,7 @@ def _header_rows(run: Any) -> list[tuple[str, Any]]:
     return rows
 
 
-def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
+def _step_states(stats: dict[str, StepStats], run: RunRecord) -> list[StepState]:
     """Stored step stats as display states; a step left running in a run that ended is
     timed up to the run's end."""
     states = []
@@ -119,7 +121,7 @@ def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
     return states
 
 
-def _print_event(console: Any, stored: Any) -> None:
+def _print_event(console: Console, stored: StoredEvent) -> None:
     record = stored.record
     line = Text.assemble(
         (format_time(record.timestamp, with_date=False), "dim"),
