@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from daskflow.definitions.resource import build_resources
 from daskflow.engine.process.resources import io_manager_of
 from daskflow.engine.step.outcome import StepResult
 from daskflow.engine.step.step_run import output_context
 from daskflow.events import DaskflowEventType, EventRecord, StepStatus
 from daskflow.io_managers import InputContext
+from daskflow.resources import build_resources
 
 if TYPE_CHECKING:
     from daskflow.engine.planning.payload import RunPayload

@@ -12,7 +12,7 @@ declares by subclassing ``PartitionedIOManager`` (Dask frames partition by parti
   parts committed by a ``_SUCCESS`` manifest;
 - ``mem_io_manager``: values in memory, for single-process runs and tests.
 
->>> from daskflow.definitions.resource import build_resources
+>>> from daskflow.resources import build_resources
 >>> with build_resources({"io_manager": mem_io_manager}) as resources:
 ...     type(resources.io_manager).__name__
 'InMemoryIOManager'

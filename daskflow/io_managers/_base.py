@@ -33,9 +33,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from daskflow.definitions.metadata import EventMetadataEntry
-from daskflow.definitions.resource import InitResourceContext, ResourceDefinition
-from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowError, DaskflowInvalidDefinitionError
+from daskflow.metadata import EventMetadataEntry
+from daskflow.resources import InitResourceContext, ResourceDefinition
 
 __all__ = [
     "DaskflowIOError",
@@ -49,7 +49,7 @@ __all__ = [
 _LOG = logging.getLogger("daskflow.io_managers")
 
 
-class DaskflowIOError(Exception):
+class DaskflowIOError(DaskflowError):
     """Storing or loading a step output failed; names the run, solid, output and path."""
 
     def __init__(

@@ -29,8 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.io_managers._base import IOManager, OutputContext
+from daskflow.metadata import EventMetadataEntry
 
 if TYPE_CHECKING:
     import dask.dataframe as dd

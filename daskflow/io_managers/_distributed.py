@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from daskflow.definitions.resource import ResourceDefinition
 from daskflow.io_managers._base import IOManager
 from daskflow.io_managers._fs import fs_io_manager
 from daskflow.io_managers._fs_base import is_process_local_url, memory_url_problem
 from daskflow.io_managers._mem import mem_io_manager
+from daskflow.resources import ResourceDefinition
 
 __all__ = ["check_usable_on_distributed"]
 

@@ -46,8 +46,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from daskflow.config import Field, Noneable, Permissive, StringSource
-from daskflow.definitions.metadata import EventMetadataEntry
-from daskflow.definitions.resource import InitResourceContext
 from daskflow.io_managers._base import InputContext, OutputContext, io_manager
 from daskflow.io_managers._capabilities import (
     CheckedPart,
@@ -69,6 +67,8 @@ from daskflow.io_managers._reference import (
     read_reference,
     reference_manifest,
 )
+from daskflow.metadata import EventMetadataEntry
+from daskflow.resources import InitResourceContext
 
 if TYPE_CHECKING:
     import dask.dataframe as dd

@@ -22,9 +22,9 @@ from fsspec.implementations.local import LocalFileSystem
 from fsspec.implementations.memory import MemoryFileSystem
 from fsspec.registry import get_filesystem_class
 
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.io_managers._base import DaskflowIOError, IOManager, OutputContext
 from daskflow.io_managers._formats import PARQUET_MAGIC
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = [
     "MARKER",

@@ -23,7 +23,6 @@ from typing import IO, Any
 
 import pandas as pd
 
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.io_managers._base import DaskflowIOError, OutputContext
 from daskflow.io_managers._capabilities import PartitionedIOManager, StoredPart
 from daskflow.io_managers._formats import frame_to_table, read_frame, write_table
@@ -41,6 +40,7 @@ from daskflow.io_managers._fs_base import (
     publish_via_temporary,
 )
 from daskflow.io_managers._fs_single import SingleFileOutputs
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = ["PartOutputs"]
 

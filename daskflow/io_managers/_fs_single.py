@@ -22,7 +22,6 @@ from typing import IO, Any
 import pandas as pd
 from dask.base import is_dask_collection
 
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.io_managers._base import DaskflowIOError, OutputContext
 from daskflow.io_managers._capabilities import StoredPart
 from daskflow.io_managers._formats import (
@@ -45,6 +44,7 @@ from daskflow.io_managers._fs_base import (
     publish_via_temporary,
     stored_format,
 )
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = ["SingleFileOutputs"]
 

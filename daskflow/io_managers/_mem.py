@@ -23,7 +23,6 @@ import os
 import threading
 from typing import Any
 
-from daskflow.definitions.resource import InitResourceContext
 from daskflow.io_managers._base import (
     DaskflowIOError,
     InputContext,
@@ -31,6 +30,7 @@ from daskflow.io_managers._base import (
     OutputContext,
     io_manager,
 )
+from daskflow.resources import InitResourceContext
 
 __all__ = ["InMemoryIOManager", "mem_io_manager"]
 

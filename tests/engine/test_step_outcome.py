@@ -15,7 +15,6 @@ import pytest
 
 from daskflow import Failure, InputDefinition, execute_pipeline, pipeline, solid
 from daskflow.definitions.graph import OutputRef
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.engine.lazy.commit import CommitSpec, commit_step
 from daskflow.engine.planning.plan import NOTHING, UPSTREAM, StepInput
 from daskflow.engine.process.cancel import clear_canceled, set_canceled
@@ -34,6 +33,7 @@ from daskflow.engine.step.task import run_step
 from daskflow.events import DaskflowEventType as E
 from daskflow.events import EventRecord, StepStatus
 from daskflow.instance import DaskflowInstance
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types import DaskDataFrame, Nothing
 
 IN_PROCESS = {"execution": {"in_process": {}}}

@@ -7,7 +7,6 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from daskflow.definitions.resource import InitResourceContext, build_resources
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 from daskflow.io_managers import (
     DaskflowIOError,
@@ -21,6 +20,7 @@ from daskflow.io_managers import (
     io_manager,
     mem_io_manager,
 )
+from daskflow.resources import InitResourceContext, build_resources
 
 from .conftest import out_ctx
 

@@ -15,7 +15,6 @@ import pandas.testing as tm
 import pyarrow as pa
 import pytest
 
-from daskflow.definitions.resource import InitResourceContext, build_resources
 from daskflow.io_managers import (
     MARKER,
     DaskflowIOError,
@@ -25,6 +24,7 @@ from daskflow.io_managers import (
     _fs_single,
     fs_io_manager,
 )
+from daskflow.resources import InitResourceContext, build_resources
 
 from .conftest import out_ctx
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from daskflow.definitions.events import Output
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.engine.lazy.graph import failure_in
 from daskflow.engine.lazy.partitions import PartResult, describe_partition_failures
 from daskflow.engine.process.cancel import is_canceled
@@ -30,6 +29,7 @@ from daskflow.engine.step.outcome import StepResult, blocked_reason, fail_step, 
 from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType, StepStatus
 from daskflow.io_managers import PartitionedIOManager, ReferenceIOManager
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types import failures_type_check, merge_column_failures
 
 if TYPE_CHECKING:

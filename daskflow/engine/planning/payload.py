@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from daskflow.config.run_config import ResolvedRunConfig
     from daskflow.definitions.pipeline import PipelineDefinition
-    from daskflow.definitions.resource import ResourceDefinition
     from daskflow.engine.planning.plan import ExecutionPlan
+    from daskflow.resources import ResourceDefinition
+    from daskflow.run_config import ResolvedRunConfig
 
 __all__ = ["RunPayload"]
 

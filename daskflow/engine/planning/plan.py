@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from daskflow.definitions.graph import OutputRef, SolidNode
 
 if TYPE_CHECKING:
-    from daskflow.config.run_config import ResolvedRunConfig
     from daskflow.definitions.io_defs import InputDefinition
     from daskflow.definitions.pipeline import PipelineDefinition
     from daskflow.definitions.solid import SolidDefinition
+    from daskflow.run_config import ResolvedRunConfig
 
 __all__ = ["ExecutionPlan", "ExecutionStep", "InputSource", "StepInput", "build_plan"]
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from daskflow.definitions.resource import init_resources
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.io_managers import IOManager
+from daskflow.resources import init_resources
 
 if TYPE_CHECKING:
     from daskflow.engine.planning.payload import RunPayload

@@ -10,8 +10,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from daskflow.config.run_config import ResolvedRunConfig, resolve_run_config
-from daskflow.config.run_config_schema import used_resource_keys
 from daskflow.engine.planning.payload import RunPayload
 from daskflow.engine.planning.plan import ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
@@ -19,6 +17,7 @@ from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance
 from daskflow.io_managers import check_usable_on_distributed
+from daskflow.run_config import ResolvedRunConfig, resolve_run_config, used_resource_keys
 
 if TYPE_CHECKING:
     from daskflow.definitions.pipeline import PipelineDefinition

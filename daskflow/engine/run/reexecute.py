@@ -10,14 +10,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from daskflow.config.run_config import resolve_run_config
 from daskflow.definitions.graph import DependencyGraph
 from daskflow.engine.planning.plan import MISSING, ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
-from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowRunNotFoundError
 from daskflow.events import DaskflowEventType, StepStatus
+from daskflow.run_config import resolve_run_config
 
 if TYPE_CHECKING:
     from daskflow.definitions.pipeline import PipelineDefinition
@@ -44,7 +44,7 @@ class Reexecution:
 def _parent(instance: DaskflowInstance, run_id: str) -> RunRecord:
     record = instance.run_storage.get_run(run_id)
     if record is None:
-        raise DaskflowInvalidDefinitionError(f"no run {run_id} in {instance!r}")
+        raise DaskflowRunNotFoundError(run_id, repr(instance))
     return record
 
 

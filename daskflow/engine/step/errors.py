@@ -15,7 +15,7 @@ from typing import Any
 import cloudpickle
 
 from daskflow.definitions.events import Failure
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = ["RemoteError", "StepError", "error_data", "failure_data", "picklable"]
 
