@@ -6,6 +6,9 @@ internals, except ``daskflow.types`` and ``daskflow.config`` (the full type and 
 languages) and ``daskflow.bench``.
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from daskflow.config import (
     Array,
     BoolSource,
@@ -37,16 +40,6 @@ from daskflow.definitions.mode import ModeDefinition, PresetDefinition
 from daskflow.definitions.pipeline import PipelineDefinition, pipeline
 from daskflow.definitions.repository import RepositoryDefinition, repository
 from daskflow.definitions.solid import SolidDefinition, solid
-from daskflow.engine.api import (
-    cancel_run,
-    execute_pipeline,
-    execute_pipeline_iterator,
-    execute_solid,
-    reexecute_pipeline,
-    reexecute_pipeline_iterator,
-)
-from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
-from daskflow.engine.step.context import SolidExecutionContext
 from daskflow.errors import (
     DaskflowAmbiguousRunIdError,
     DaskflowConfigError,
@@ -113,6 +106,42 @@ from daskflow.types import (
     type_loader,
     type_materializer,
 )
+
+# The engine (and through it Dask's schedulers) loads on first use of one of its names, so
+# ``import daskflow.instance`` or ``daskflow run list`` never import it.
+_ENGINE_NAMES = {
+    "cancel_run": "daskflow.engine.api",
+    "execute_pipeline": "daskflow.engine.api",
+    "execute_pipeline_iterator": "daskflow.engine.api",
+    "execute_solid": "daskflow.engine.api",
+    "reexecute_pipeline": "daskflow.engine.api",
+    "reexecute_pipeline_iterator": "daskflow.engine.api",
+    "PipelineExecutionResult": "daskflow.engine.result",
+    "SolidExecutionResult": "daskflow.engine.result",
+    "SolidExecutionContext": "daskflow.engine.step.context",
+}
+
+if TYPE_CHECKING:
+    from daskflow.engine.api import (
+        cancel_run,
+        execute_pipeline,
+        execute_pipeline_iterator,
+        execute_solid,
+        reexecute_pipeline,
+        reexecute_pipeline_iterator,
+    )
+    from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+    from daskflow.engine.step.context import SolidExecutionContext
+
+
+def __getattr__(name: str) -> object:
+    module = _ENGINE_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'daskflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

@@ -164,3 +164,17 @@ def test_importing_the_instance_does_not_import_the_engine():
 @pytest.mark.parametrize("package", ["config", "types", "io_managers", "run_config"])
 def test_importing_a_layer_loads_only_layers_below_it(package):
     assert all(allowed(package, other) for other in loaded_packages(package) - {package})
+
+
+def test_the_facade_loads_the_engine_only_when_an_engine_name_is_used():
+    code = (
+        "import sys, daskflow.instance, daskflow\n"
+        "before = any(m.startswith('daskflow.engine') for m in sys.modules)\n"
+        "daskflow.execute_pipeline\n"
+        "after = any(m.startswith('daskflow.engine') for m in sys.modules)\n"
+        "print(before, after)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["False", "True"]
