@@ -89,7 +89,8 @@ def test_python_blocks_share_a_namespace_and_files_are_written(tmp_path, monkeyp
         ```
         ```python
         import yaml
-        numbers = yaml.safe_load(open("numbers.yaml"))
+        with open("numbers.yaml") as f:
+            numbers = yaml.safe_load(f)
         ```
         ```python
         total = sum(numbers)

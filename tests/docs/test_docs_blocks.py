@@ -1,4 +1,5 @@
-"""Every code block of README.md and docs/*.md runs as written (see tests/docs/runner.py).
+"""Every code block of README.md, CONTRIBUTING.md and docs/*.md runs as written (see
+tests/docs/runner.py).
 
 One test per block, named ``<file>:<line>-<language>``. ``text`` blocks (diagrams, sample
 output) are not collected; a block whose language is not known fails, so every block says
@@ -15,7 +16,7 @@ import pytest
 from .blocks import DATA, PYTHON, SHELL, SKIPPED, Block, parse_blocks
 from .runner import ROOT, DocsFile
 
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCKS = {path: parse_blocks(path) for path in DOCUMENTS}
 RUNNABLE = PYTHON | SHELL | DATA
 
