@@ -117,6 +117,7 @@ def test_bench_on_threads_with_a_baseline(config, tmp_path, monkeypatch):
         assert f"![{name}]({name})" in markdown
 
 
+@pytest.mark.cluster  # its own: bench starts a local:1x1 cluster
 def test_bench_on_a_local_cluster_saves_the_performance_report(config, tmp_path):
     path, _ = config
     out = tmp_path / "out"
@@ -148,6 +149,8 @@ def test_bench_on_a_local_cluster_saves_the_performance_report(config, tmp_path)
     assert report["charts"] == [] and not list(out.glob("*.png"))
 
 
+@pytest.mark.slow
+@pytest.mark.cluster  # its own: its workers are restarted before every run
 def test_fresh_workers_restart_the_cluster_before_every_run(config, tmp_path, monkeypatch):
     path, source = config
     monkeypatch.syspath_prepend(os.path.dirname(os.path.dirname(HERE)))
