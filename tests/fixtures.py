@@ -5,8 +5,10 @@
 - ``dask_cluster``: one ``LocalCluster`` of 2 worker processes x 1 thread on 127.0.0.1 for the
   whole session, started on first use; ``cluster_execution`` is the run config's
   ``execution:`` block that reaches it by address. Tests that kill or restart workers, or
-  check that a run starts its own cluster, start their own instead. Tests using it are
-  marked ``cluster`` automatically.
+  check that a run starts its own cluster, start their own instead.
+- ``external_scheduler``: the address of a scheduler and one worker (2 threads) started for
+  one test as `dask scheduler` / `dask worker` processes, as a user's own cluster would be.
+- Tests using either cluster fixture are marked ``cluster`` automatically.
 - S3: ``s3_server`` starts one ``moto.server.ThreadedMotoServer`` on 127.0.0.1 (a free port)
   per session, reachable from worker processes too; ``s3_bucket`` creates a fresh bucket per
   test and yields ``(bucket, storage_options)``. No region is configured: s3fs with
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -29,15 +33,17 @@ import pytest
 from daskflow.instance import DaskflowInstance
 from tests.paths import CEREAL_DIR
 
+CLUSTER_FIXTURES = frozenset({"dask_cluster", "external_scheduler"})
+
 if TYPE_CHECKING:
     from distributed import LocalCluster
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark ``cluster`` every test that uses the shared cluster (directly or through a
+    """Mark ``cluster`` every test that uses a cluster fixture (directly or through another
     fixture: ``fixturenames`` is the closure)."""
     for item in items:
-        if "dask_cluster" in getattr(item, "fixturenames", ()):
+        if CLUSTER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.cluster)
 
 
@@ -89,6 +95,44 @@ def dask_cluster() -> Iterator[LocalCluster]:
 def cluster_execution(dask_cluster: LocalCluster) -> dict[str, Any]:
     """The ``execution:`` block of a run on the shared cluster."""
     return {"dask": {"cluster": {"address": dask_cluster.scheduler_address}}}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _dask_process(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
+    """``dask ARGS`` from this environment, importing what this process can."""
+    return subprocess.Popen(
+        [os.path.join(os.path.dirname(sys.executable), "dask"), *args],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        cwd=str(cwd),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def external_scheduler(tmp_path: Path) -> Iterator[str]:
+    """A scheduler and a worker started as `dask scheduler` / `dask worker` processes."""
+    from distributed import Client
+
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    local = ["--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0"]
+    scheduler = _dask_process(["scheduler", "--port", str(port), *local], tmp_path)
+    one_worker = ["--nworkers", "1", "--nthreads", "2"]
+    worker = _dask_process(["worker", address, *one_worker, *local], tmp_path)
+    try:
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        yield address
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

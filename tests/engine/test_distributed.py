@@ -4,8 +4,6 @@ and clusters of their own where a worker is killed mid-run."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -71,67 +69,6 @@ def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, e
         assert logs[0].data["worker"].startswith("tcp://127.0.0.1:")  # sent by a worker
         engine = [e.data for e in result.events if e.event_type == E.ENGINE_EVENT]
         assert any("dashboard_link" in d for d in engine)
-
-
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def external_scheduler(tmp_path):
-    """A scheduler and a worker started as `dask scheduler` / `dask worker` processes."""
-    port = _free_port()
-    bin_dir = os.path.dirname(sys.executable)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler = subprocess.Popen(
-        [
-            os.path.join(bin_dir, "dask"),
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dashboard-address",
-            "127.0.0.1:0",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"tcp://127.0.0.1:{port}"
-    worker = subprocess.Popen(
-        [
-            os.path.join(bin_dir, "dask"),
-            "worker",
-            address,
-            "--nworkers",
-            "1",
-            "--nthreads",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--dashboard-address",
-            "127.0.0.1:0",
-        ],
-        env=env,
-        cwd=str(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=30) as client:
-            client.wait_for_workers(1, timeout=60)
-        yield address
-    finally:
-        for proc in (worker, scheduler):
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 @pytest.mark.cluster
