@@ -322,7 +322,7 @@ def test_the_manifest_holds_no_credentials(source, tmp_path):
     assert json.loads(raw)["reference"]["protocol"] == "file"
 
 
-def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path):
+def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path, cluster_execution):
     import s3fs
 
     bucket, options = s3_bucket
@@ -337,7 +337,7 @@ def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path):
         f"s3://{bucket}/src/",
         f"s3://{bucket}/runs",
         storage_options=options,
-        execution={"dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2}}}},
+        execution=cluster_execution,
     )
     config["resources"]["io_manager"]["config"]["storage_options"] = options
     with DaskflowInstance.from_home(tmp_path / "home") as instance:

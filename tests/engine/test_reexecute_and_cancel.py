@@ -56,12 +56,6 @@ def etl():
     side(rows)
 
 
-@pytest.fixture
-def instance(tmp_path):
-    with DaskflowInstance.from_home(tmp_path) as inst:
-        yield inst
-
-
 def test_reexecute_from_failure_runs_only_failed_and_skipped_steps(instance):
     CALLS.update(load=0, fail=True)
     config = {"execution": {"threads": {}}}
