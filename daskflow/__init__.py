@@ -21,6 +21,8 @@ from daskflow.config import (
     StringSource,
 )
 from daskflow.definitions.composite import CompositeSolidDefinition, composite_solid
+from daskflow.definitions.configured import configured
+from daskflow.definitions.dependencies import MultiDependencyDefinition, SolidInvocation
 from daskflow.definitions.describe import describe_pipeline
 from daskflow.definitions.events import (
     AssetKey,
@@ -33,29 +35,37 @@ from daskflow.definitions.events import (
 )
 from daskflow.definitions.graph import DependencyDefinition
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
+from daskflow.definitions.logger import InitLoggerContext, LoggerDefinition, logger
 from daskflow.definitions.mode import ModeDefinition, PresetDefinition
 from daskflow.definitions.pipeline import PipelineDefinition, pipeline
 from daskflow.definitions.repository import RepositoryDefinition, repository
-from daskflow.definitions.solid import SolidDefinition, solid
+from daskflow.definitions.solid import SolidDefinition, lambda_solid, solid
 from daskflow.engine.api import (
     cancel_run,
     execute_pipeline,
     execute_pipeline_iterator,
     execute_solid,
+    execute_solids_within_pipeline,
     reexecute_pipeline,
     reexecute_pipeline_iterator,
 )
-from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+from daskflow.engine.result import (
+    CompositeSolidExecutionResult,
+    PipelineExecutionResult,
+    SolidExecutionResult,
+)
 from daskflow.engine.step.context import SolidExecutionContext
 from daskflow.errors import (
     DaskflowAmbiguousRunIdError,
     DaskflowConfigError,
+    DaskflowConfigMappingFunctionError,
     DaskflowError,
     DaskflowExecutionError,
     DaskflowInvalidDefinitionError,
     DaskflowResourceError,
     DaskflowRunNotFoundError,
     DaskflowStorageError,
+    DaskflowTypeCheckDidNotPass,
     DaskflowTypeCheckError,
     DaskflowTypeLoadError,
 )
@@ -125,9 +135,11 @@ __all__ = [
     "BoolSource",
     "Column",
     "CompositeSolidDefinition",
+    "CompositeSolidExecutionResult",
     "DaskDataFrame",
     "DaskflowAmbiguousRunIdError",
     "DaskflowConfigError",
+    "DaskflowConfigMappingFunctionError",
     "DaskflowError",
     "DaskflowEventType",
     "DaskflowExecutionError",
@@ -138,6 +150,7 @@ __all__ = [
     "DaskflowRunNotFoundError",
     "DaskflowStorageError",
     "DaskflowType",
+    "DaskflowTypeCheckDidNotPass",
     "DaskflowTypeCheckError",
     "DaskflowTypeLoadError",
     "DataFrame",
@@ -157,13 +170,16 @@ __all__ = [
     "IOManager",
     "IOManagerDefinition",
     "InMemoryIOManager",
+    "InitLoggerContext",
     "InitResourceContext",
     "InputContext",
     "InputDefinition",
     "Int",
     "IntSource",
     "List",
+    "LoggerDefinition",
     "ModeDefinition",
+    "MultiDependencyDefinition",
     "Noneable",
     "Nothing",
     "Optional",
@@ -187,6 +203,7 @@ __all__ = [
     "SolidDefinition",
     "SolidExecutionContext",
     "SolidExecutionResult",
+    "SolidInvocation",
     "StepStatus",
     "String",
     "StringSource",
@@ -197,13 +214,17 @@ __all__ = [
     "build_resources",
     "cancel_run",
     "composite_solid",
+    "configured",
     "dataframe_type",
     "describe_pipeline",
     "execute_pipeline",
     "execute_pipeline_iterator",
     "execute_solid",
+    "execute_solids_within_pipeline",
     "fs_io_manager",
     "io_manager",
+    "lambda_solid",
+    "logger",
     "mem_io_manager",
     "pipeline",
     "reexecute_pipeline",

@@ -17,10 +17,10 @@ __all__ = ["single_solid_pipeline"]
 
 
 def _value_solid(name: str, value: Any) -> SolidDefinition:
-    def give(_: Any) -> Any:
+    def give(_context: Any, _inputs: Any) -> Any:
         yield Output(value)
 
-    return SolidDefinition(f"{name}_value", give, output_defs=[OutputDefinition()])
+    return SolidDefinition(f"{name}_value", [], give, [OutputDefinition()])
 
 
 def single_solid_pipeline(
@@ -40,9 +40,11 @@ def single_solid_pipeline(
     resources = dict(mode_def.resource_defs)
     if mode_def.uses_default_io_manager:  # values stay in memory unless the user chose
         resources["io_manager"] = mem_io_manager
-    mode = ModeDefinition(mode_def.name, resources, mode_def.description)
+    mode = ModeDefinition(
+        mode_def.name, resources, mode_def.logger_defs, description=mode_def.description
+    )
     pipeline = PipelineDefinition(
-        f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
+        name=f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
     )
     defaults = {"execution": {"in_process": {}}}
     return pipeline, deep_merge(defaults, dict(run_config or {}))
