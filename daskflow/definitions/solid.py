@@ -83,7 +83,9 @@ class SolidDefinition:
         self.has_context_arg = True
         self.config_field: Field | None = config_field_from_schema(config_schema)
         self.config_mapping: ConfigMapping | None = None  # set by ``configured``
-        self.required_resource_keys = frozenset(required_resource_keys or ())
+        self.required_resource_keys = frozenset(required_resource_keys or ()) | _type_resources(
+            [*self.input_defs, *self.output_defs]
+        )
         self.description = description
         self.tags = dict(tags or {})
         self.retry_policy = retry_policy
@@ -195,6 +197,16 @@ class SolidDefinition:
 
     def __repr__(self) -> str:
         return f"<SolidDefinition {self.name}>"
+
+
+def _type_resources(defs: Sequence[InputDefinition | OutputDefinition]) -> frozenset[str]:
+    """Resources the type checks of the solid's inputs and outputs use."""
+    keys: set[str] = set()
+    for definition in defs:
+        daskflow_type = definition.daskflow_type
+        for each in (daskflow_type, *daskflow_type.inner_types):
+            keys |= each.required_resource_keys
+    return frozenset(keys)
 
 
 def _check_unique(names: list[str], owner: str, what: str) -> None:

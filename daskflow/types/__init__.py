@@ -9,6 +9,8 @@ from daskflow.errors import DaskflowTypeCheckError, DaskflowTypeLoadError
 from daskflow.types._annotations import (
     List,
     Optional,
+    Set,
+    Tuple,
     register_python_type,
     resolve_daskflow_type,
 )
@@ -58,8 +60,10 @@ __all__ = [
     "Nothing",
     "Optional",
     "PythonObjectDaskflowType",
+    "Set",
     "String",
     "TypeCheck",
+    "Tuple",
     "TypeCheckContext",
     "TypeLoader",
     "TypeMaterializer",
