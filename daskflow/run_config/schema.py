@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from daskflow.config import Any as AnyType
-from daskflow.config import Field, Shape, config_to_json_schema
+from daskflow.config import Array, Field, Shape, config_to_json_schema
 from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation
 from daskflow.definitions.io_defs import InputDefinition
@@ -164,6 +164,9 @@ def _solid_field(
     inputs = _inputs_field(unconnected_inputs or ())
     if inputs is not None:
         entries["inputs"] = inputs
+    outputs = _outputs_field(definition)
+    if outputs is not None:
+        entries["outputs"] = outputs
     if unconnected_inputs is None or optional:
         return Field(Shape(entries), is_required=False, description=definition.description)
     return Field(Shape(entries), description=definition.description)
@@ -180,6 +183,24 @@ def _inputs_field(unconnected_inputs: Sequence[InputDefinition]) -> Field | None
     if not inputs:
         return None
     return Field(Shape(inputs), description="unconnected inputs, loaded from config")
+
+
+def _outputs_field(definition: SolidDefinition) -> Field | None:
+    """``outputs: [{<output>: <materializer config>}]`` for outputs whose type has a
+    materializer."""
+    by_output = {
+        o.name: Field(o.daskflow_type.materializer.config_schema, is_required=False)
+        for o in definition.output_defs
+        if o.daskflow_type.materializer is not None
+        and o.daskflow_type.materializer.config_schema is not None
+    }
+    if not by_output:
+        return None
+    return Field(
+        Array(Shape(by_output)),
+        is_required=False,
+        description="outputs to materialize, each with its type's materializer config",
+    )
 
 
 def _composite_field(

@@ -169,3 +169,39 @@ def test_execute_solids_within_pipeline_with_input_values():
     )
     assert results["plus_one"].output_value() == 5
     assert results["double"].output_value() == 10
+
+
+def test_ctrl_c_with_a_logger_turned_on_still_cancels_the_run(tmp_path):
+    import threading
+
+    from daskflow import DaskflowInstance, RunStatus, execute_pipeline_iterator
+
+    release = threading.Event()
+
+    @solid
+    def waits(_context):
+        release.wait(10)
+        return 1
+
+    @lambda_solid(input_defs=[InputDefinition("x", Int)])
+    def after(x):
+        return x
+
+    @pipeline
+    def p():
+        after(waits())
+
+    instance = DaskflowInstance.from_home(tmp_path)
+    config = {
+        "execution": {"threads": {}},
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+    }
+    events = execute_pipeline_iterator(p, config, instance=instance)
+    run_id = next(e.run_id for e in events if e.is_step_start and e.step_key == "waits")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            events.throw(KeyboardInterrupt)
+        assert instance.run_storage.get_run(run_id).status == RunStatus.CANCELED
+    finally:
+        release.set()
+        instance.dispose()

@@ -18,6 +18,7 @@ from daskflow.engine.step.context import SolidExecutionContext
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError, error_data, picklable
 from daskflow.engine.step.invoke import run_compute_with_retries
+from daskflow.engine.step.materialize import materialize_outputs
 from daskflow.events import DaskflowEventType
 
 __all__ = ["StepResult", "run_step"]
@@ -121,4 +122,5 @@ def _execute(
     outputs = run_compute_with_retries(context, step, inputs, emitter)
     result = StepResult(step.key, SUCCESS, emitter.sent)
     step_io.handle_outputs(payload, step, outputs, resources, emitter, result)
+    materialize_outputs(payload, step, outputs, resources, emitter)
     return result
