@@ -39,8 +39,11 @@ __all__ = [
     "DaskflowConfigMappingFunctionError",
     "DaskflowError",
     "DaskflowExecutionError",
+    "DaskflowInvalidConfigDefinitionError",
+    "DaskflowInvalidConfigError",
     "DaskflowInvalidDefinitionError",
     "DaskflowResourceError",
+    "DaskflowResourceFunctionError",
     "DaskflowRunNotFoundError",
     "DaskflowStorageError",
     "DaskflowTypeCheckDidNotPass",
@@ -246,3 +249,9 @@ class DaskflowAmbiguousRunIdError(DaskflowStorageError, LookupError):
 
     def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
         return (type(self), (self.prefix, self.matches))
+
+
+# -- Dagster's names, for code ported by renaming dagster to daskflow ---------------------
+DaskflowInvalidConfigError = DaskflowConfigError
+DaskflowInvalidConfigDefinitionError = DaskflowInvalidDefinitionError
+DaskflowResourceFunctionError = DaskflowResourceError

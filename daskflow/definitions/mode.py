@@ -75,6 +75,11 @@ class ModeDefinition:
                     f"@resource), got {type(definition).__name__}"
                 )
 
+    @property
+    def loggers(self) -> dict[str, LoggerDefinition]:
+        """Dagster's name of ``logger_defs``."""
+        return self.logger_defs
+
     @staticmethod
     def from_resources(resources: Mapping[str, Any], name: str | None = None) -> ModeDefinition:
         """A mode whose resources are the given values (``ResourceDefinition``s are kept,

@@ -142,6 +142,14 @@ class SolidDefinition:
     def output_def_named(self, name: str) -> OutputDefinition:
         return next(o for o in self.output_defs if o.name == name)
 
+    @property
+    def input_dict(self) -> dict[str, InputDefinition]:
+        return {i.name: i for i in self.input_defs}
+
+    @property
+    def output_dict(self) -> dict[str, OutputDefinition]:
+        return {o.name: o for o in self.output_defs}
+
     def has_output(self, name: str) -> bool:
         return any(o.name == name for o in self.output_defs)
 
