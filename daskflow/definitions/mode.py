@@ -43,11 +43,12 @@ class ModeDefinition:
     ):
         self.name = check_valid_name(DEFAULT_MODE if name is None else name, "mode")
         self.description = description
-        for option, given in (
-            ("system_storage_defs", system_storage_defs),
-            ("executor_defs", executor_defs),
-            ("intermediate_storage_defs", intermediate_storage_defs),
-        ):
+        unsupported = {
+            "system_storage_defs": system_storage_defs,
+            "executor_defs": executor_defs,
+            "intermediate_storage_defs": intermediate_storage_defs,
+        }
+        for option, given in unsupported.items():
             if given:
                 raise DaskflowInvalidDefinitionError(
                     f'mode "{self.name}": {option} are not supported; outputs are stored by '
@@ -55,24 +56,21 @@ class ModeDefinition:
                     "the Dask scheduler"
                 )
         self.logger_defs = dict(logger_defs or {"console": console_logger})
-        for key, logger_def in self.logger_defs.items():
-            check_valid_name(key, f"logger key of mode {self.name!r}")
-            if not isinstance(logger_def, LoggerDefinition):
-                raise DaskflowInvalidDefinitionError(
-                    f'mode "{self.name}": logger "{key}" must be a LoggerDefinition (use '
-                    f"@logger), got {type(logger_def).__name__}"
-                )
         self.resource_defs = dict(resource_defs or {})
         # Every mode stores outputs somewhere: the filesystem IO manager unless overridden.
         self.uses_default_io_manager = "io_manager" not in self.resource_defs
         if self.uses_default_io_manager:
             self.resource_defs["io_manager"] = fs_io_manager
-        for key, definition in self.resource_defs.items():
-            check_valid_name(key, f"resource key of mode {self.name!r}")
-            if not isinstance(definition, ResourceDefinition):
+        self._check_definitions("logger", self.logger_defs, LoggerDefinition)
+        self._check_definitions("resource", self.resource_defs, ResourceDefinition)
+
+    def _check_definitions(self, what: str, definitions: Mapping[str, Any], cls: type) -> None:
+        for key, definition in definitions.items():
+            check_valid_name(key, f"{what} key of mode {self.name!r}")
+            if not isinstance(definition, cls):
                 raise DaskflowInvalidDefinitionError(
-                    f'mode "{self.name}": resource "{key}" must be a ResourceDefinition (use '
-                    f"@resource), got {type(definition).__name__}"
+                    f'mode "{self.name}": {what} "{key}" must be a {cls.__name__} (use '
+                    f"@{what}), got {type(definition).__name__}"
                 )
 
     @property
