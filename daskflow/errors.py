@@ -36,12 +36,17 @@ __all__ = [
     "ConfigError",
     "DaskflowAmbiguousRunIdError",
     "DaskflowConfigError",
+    "DaskflowConfigMappingFunctionError",
     "DaskflowError",
     "DaskflowExecutionError",
+    "DaskflowInvalidConfigDefinitionError",
+    "DaskflowInvalidConfigError",
     "DaskflowInvalidDefinitionError",
     "DaskflowResourceError",
+    "DaskflowResourceFunctionError",
     "DaskflowRunNotFoundError",
     "DaskflowStorageError",
+    "DaskflowTypeCheckDidNotPass",
     "DaskflowTypeCheckError",
     "DaskflowTypeLoadError",
     "format_config_errors",
@@ -114,6 +119,19 @@ class DaskflowConfigError(DaskflowError):
         return (type(self), (self.errors, self.title))
 
 
+class DaskflowConfigMappingFunctionError(DaskflowError):
+    """A config mapping function (a composite's ``config_fn``, or the function given to
+    ``configured``) raised; ``owner`` names the definition, ``__cause__`` is the user's error.
+    """
+
+    def __init__(self, message: str, owner: str | None = None) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+    def __reduce__(self) -> tuple[type, tuple[str, str | None]]:
+        return (type(self), (str(self), self.owner))
+
+
 # -- types ---------------------------------------------------------------------------------
 class DaskflowTypeCheckError(DaskflowError):
     """A type check function raised, or broke its contract (not returning bool/TypeCheck).
@@ -133,6 +151,25 @@ class DaskflowTypeCheckError(DaskflowError):
 
     def __reduce__(self) -> tuple[type, tuple[str, BaseException]]:
         return (type(self), (self.type_name, self.original))
+
+
+class DaskflowTypeCheckDidNotPass(DaskflowError):
+    """A value failed its type check (raised by ``execute_pipeline(raise_on_error=True)``):
+    the check's ``description`` and ``metadata_entries``, and the ``daskflow_type``."""
+
+    def __init__(
+        self,
+        description: str | None = None,
+        metadata_entries: Iterable[object] = (),
+        daskflow_type: object = None,
+    ) -> None:
+        self.description = description
+        self.metadata_entries = list(metadata_entries)
+        self.daskflow_type = daskflow_type
+        super().__init__(description or "type check failed")
+
+    def __reduce__(self) -> tuple[type, tuple[str | None, list[object], object]]:
+        return (type(self), (self.description, self.metadata_entries, self.daskflow_type))
 
 
 class DaskflowTypeLoadError(DaskflowError):
@@ -212,3 +249,9 @@ class DaskflowAmbiguousRunIdError(DaskflowStorageError, LookupError):
 
     def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
         return (type(self), (self.prefix, self.matches))
+
+
+# -- Dagster's names, for code ported by renaming dagster to daskflow ---------------------
+DaskflowInvalidConfigError = DaskflowConfigError
+DaskflowInvalidConfigDefinitionError = DaskflowInvalidDefinitionError
+DaskflowResourceFunctionError = DaskflowResourceError

@@ -40,6 +40,8 @@ class DaskflowEventType(StrEnum):
     HANDLED_OUTPUT = "HANDLED_OUTPUT"
     LOG = "LOG"
     ENGINE_EVENT = "ENGINE_EVENT"
+    # Dagster 0.9's name of ASSET_MATERIALIZATION (an alias: the same member).
+    STEP_MATERIALIZATION = "ASSET_MATERIALIZATION"
 
 
 class RunStatus(StrEnum):
@@ -158,6 +160,68 @@ class EventRecord:
     @property
     def level_name(self) -> str:
         return logging.getLevelName(self.level)
+
+    # -- Dagster's event predicates ----------------------------------------------------
+    @property
+    def event_type_value(self) -> str:
+        return self.event_type.value
+
+    @property
+    def is_step_start(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_START
+
+    @property
+    def is_step_success(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_SUCCESS
+
+    @property
+    def is_step_failure(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_FAILURE
+
+    @property
+    def is_step_skipped(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_SKIPPED
+
+    @property
+    def is_step_up_for_retry(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_UP_FOR_RETRY
+
+    @property
+    def is_successful_output(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_OUTPUT and bool(
+            self.data.get("type_check", {}).get("success", True)
+        )
+
+    @property
+    def is_step_materialization(self) -> bool:
+        return self.event_type == DaskflowEventType.ASSET_MATERIALIZATION
+
+    @property
+    def is_expectation_result(self) -> bool:
+        return self.event_type == DaskflowEventType.STEP_EXPECTATION_RESULT
+
+    @property
+    def is_pipeline_event(self) -> bool:
+        return self.event_type.value.startswith("PIPELINE_")
+
+    @property
+    def is_pipeline_success(self) -> bool:
+        return self.event_type == DaskflowEventType.PIPELINE_SUCCESS
+
+    @property
+    def is_pipeline_failure(self) -> bool:
+        return self.event_type == DaskflowEventType.PIPELINE_FAILURE
+
+    @property
+    def is_failure(self) -> bool:
+        return self.event_type in (
+            DaskflowEventType.STEP_FAILURE,
+            DaskflowEventType.PIPELINE_FAILURE,
+        )
+
+    @property
+    def is_engine_event(self) -> bool:
+        return self.event_type == DaskflowEventType.ENGINE_EVENT
 
     def to_dict(self) -> dict[str, Any]:
         # Shallow on purpose (no dataclasses.asdict deep copy): ``data`` is already plain.

@@ -15,14 +15,26 @@ after the run, also when the run fails.
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
-from daskflow.config import DaskflowConfigError, config_field_from_schema, validate_config
+from daskflow.config import (
+    Any as AnyConfig,
+)
+from daskflow.config import (
+    ConfigMapping,
+    DaskflowConfigError,
+    Field,
+    config_field_from_schema,
+    configured_mapping,
+    validate_config,
+)
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 
 __all__ = [
@@ -31,9 +43,11 @@ __all__ = [
     "build_resources",
     "init_resources",
     "resource",
+    "resource_config",
 ]
 
 _LOG = logging.getLogger("daskflow.resources")
+_ANY_CONFIG = Field(AnyConfig, is_required=False)
 
 
 @dataclass
@@ -51,30 +65,71 @@ class InitResourceContext:
 
 
 class ResourceDefinition:
-    """A resource: a function building the object, its config schema and dependencies."""
+    """A resource: a function building the object, its config schema and dependencies.
+
+    ``resource_fn(init_context)`` takes one parameter, the ``InitResourceContext``.
+    """
+
+    __name__: str  # the decorated function's, for resources made by ``@resource``
 
     def __init__(
         self,
         resource_fn: Callable[[InitResourceContext], Any],
         config_schema: Any = None,
         description: str | None = None,
-        required_resource_keys: Sequence[str] | None = None,
+        required_resource_keys: Sequence[str] | set[str] | None = None,
+        version: str | None = None,
     ):
         if not callable(resource_fn):
             raise DaskflowInvalidDefinitionError("a resource needs a callable resource_fn")
+        _check_takes_context(resource_fn)
         self.resource_fn = resource_fn
-        self.config_field = config_field_from_schema(config_schema)
+        self.config_field: Field | None = config_field_from_schema(config_schema)
+        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
         self.description = description
         self.required_resource_keys = frozenset(required_resource_keys or ())
+        self.version = version
+
+    @property
+    def config_schema(self) -> Field | None:
+        return self.config_field
 
     @staticmethod
     def hardcoded_resource(value: Any, description: str | None = None) -> ResourceDefinition:
         """A resource that is always ``value`` (handy in tests)."""
-        return ResourceDefinition(lambda _: value, description=description)
+        return ResourceDefinition(_Constant(value), description=description)
 
     @staticmethod
     def none_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is ``None`` (a placeholder for a key solids require)."""
         return ResourceDefinition.hardcoded_resource(None, description)
+
+    @staticmethod
+    def mock_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is a fresh ``unittest.mock.MagicMock`` (handy in tests)."""
+        return ResourceDefinition(_new_mock, description=description)
+
+    @staticmethod
+    def string_resource(description: str | None = None) -> ResourceDefinition:
+        """A resource that is its config, a string."""
+        return ResourceDefinition(_config_of, config_schema=str, description=description)
+
+    def configured(
+        self,
+        config_or_config_fn: Any,
+        config_schema: Any = None,
+        description: str | None = None,
+        **_ignored: Any,
+    ) -> ResourceDefinition:
+        """A copy whose config is given, or computed by a function from config validated
+        against ``config_schema``; see ``daskflow.configured``."""
+        clone = copy.copy(self)
+        clone.description = description or self.description
+        clone.config_mapping = configured_mapping(
+            "a resource", self.config_field, self.config_mapping, config_or_config_fn, config_schema
+        )
+        clone.config_field = config_field_from_schema(config_schema)
+        return clone
 
     @contextlib.contextmanager
     def initialize(self, context: InitResourceContext) -> Iterator[Any]:
@@ -102,19 +157,55 @@ class ResourceDefinition:
                 raise DaskflowInvalidDefinitionError("a generator resource must yield only once")
 
 
+class _Constant:
+    """A resource function giving always the same value (picklable, unlike a lambda)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, _init_context: InitResourceContext) -> Any:
+        return self.value
+
+
+def _new_mock(_init_context: InitResourceContext) -> Any:
+    return mock.MagicMock()
+
+
+def _config_of(init_context: InitResourceContext) -> Any:
+    return init_context.resource_config
+
+
+def _check_takes_context(fn: Callable[..., Any]) -> None:
+    """A resource function takes the init context: ``fn(init_context)``."""
+    try:
+        inspect.signature(fn).bind(None)
+    except TypeError:
+        name = getattr(fn, "__name__", repr(fn))
+        raise DaskflowInvalidDefinitionError(
+            f"resource function {name!r} must take one parameter, the init context "
+            "(write `def {name}(init_context):`, or `_` if unused)"
+        ) from None
+    except ValueError:  # a builtin without a signature: trust it
+        pass
+
+
 def resource(
     config_schema: Any = None,
     description: str | None = None,
-    required_resource_keys: Sequence[str] | None = None,
+    required_resource_keys: Sequence[str] | set[str] | None = None,
+    version: str | None = None,
 ) -> Any:
     """Define a resource; usable as ``@resource`` or ``@resource(config_schema=...)``."""
     if callable(config_schema) and not isinstance(config_schema, type):
-        return ResourceDefinition(config_schema)
+        return resource()(config_schema)
 
     def decorate(fn: Callable[[InitResourceContext], Any]) -> ResourceDefinition:
-        return ResourceDefinition(
-            fn, config_schema, description or inspect.getdoc(fn), required_resource_keys
+        definition = ResourceDefinition(
+            fn, config_schema, description or inspect.getdoc(fn), required_resource_keys, version
         )
+        definition.__name__ = fn.__name__
+        definition.__doc__ = fn.__doc__
+        return definition
 
     return decorate
 
@@ -192,7 +283,7 @@ def init_resources(  # noqa: PLR0913 (the context's facts are keyword-only)
         if key in built:
             continue
         definition = resource_defs[key]
-        config = _resource_config(key, definition, resources_config.get(key) or {})
+        config = resource_config(key, definition, resources_config.get(key) or {})
         deps = SimpleNamespace(**{k: built[k] for k in definition.required_resource_keys})
         context = InitResourceContext(config, definition, deps, run_id, log, storage_dir)
         try:
@@ -203,12 +294,13 @@ def init_resources(  # noqa: PLR0913 (the context's facts are keyword-only)
             ) from exc
 
 
-def _resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:
-    if definition.config_field is None:
-        return block.get("config")
-    result = validate_config(
-        definition.config_field, block.get("config"), path=("resources", key, "config")
-    )
+def resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:
+    """The config ``resource_fn`` receives: ``block["config"]`` validated (defaults filled)
+    and, for a ``configured`` resource, mapped down to its original's config."""
+    path = ("resources", key, "config")
+    result = validate_config(definition.config_field or _ANY_CONFIG, block.get("config"), path)
+    if result.success and definition.config_mapping is not None:
+        result = definition.config_mapping.apply(result.value, path)
     if not result.success:
         raise DaskflowConfigError(result.errors, title=f'Invalid config for resource "{key}"')
     return result.value

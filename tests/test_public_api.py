@@ -119,6 +119,8 @@ ERRORS = [
     daskflow.DaskflowStorageError("cannot open the database"),
     daskflow.DaskflowRunNotFoundError("0123456789ab"),
     daskflow.DaskflowAmbiguousRunIdError("0123ab", ["0123ab1", "0123ab2"]),
+    daskflow.DaskflowConfigMappingFunctionError('config_fn of "c" raised', owner='"c"'),
+    daskflow.DaskflowTypeCheckDidNotPass("too small", [], "Positive"),
 ]
 
 

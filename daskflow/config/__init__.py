@@ -15,17 +15,22 @@ from daskflow.config._example import format_yaml_example as format_yaml_example
 from daskflow.config._field import Field
 from daskflow.config._field import config_field_from_schema as config_field_from_schema
 from daskflow.config._json_schema import config_to_json_schema
+from daskflow.config._mapping import ConfigMapping
+from daskflow.config._mapping import call_config_fn as call_config_fn
+from daskflow.config._mapping import configured_mapping as configured_mapping
 from daskflow.config._types import (
     Any,
     Array,
     Bool,
     BoolSource,
+    ConfigSchemaSource,
     ConfigType,
     Enum,
     EnumValue,
     Float,
     Int,
     IntSource,
+    Map,
     Noneable,
     Permissive,
     ScalarUnion,
@@ -36,19 +41,27 @@ from daskflow.config._types import (
     resolve_config_type,
 )
 from daskflow.config._validate import ValidationResult, validate_config
-from daskflow.errors import ConfigError, DaskflowConfigError, DaskflowInvalidDefinitionError
+from daskflow.errors import (
+    ConfigError,
+    DaskflowConfigError,
+    DaskflowConfigMappingFunctionError,
+    DaskflowInvalidDefinitionError,
+)
 
 # Also importable from here, outside ``__all__``, for daskflow's own tools (definitions,
 # CLI): ``config_field_from_schema``, ``describe_config_type``, ``example_config``,
-# ``format_yaml_example``.
+# ``format_yaml_example``, ``call_config_fn``, ``configured_mapping``.
 __all__ = [
     "Any",
     "Array",
     "Bool",
     "BoolSource",
     "ConfigError",
+    "ConfigSchemaSource",
+    "ConfigMapping",
     "ConfigType",
     "DaskflowConfigError",
+    "DaskflowConfigMappingFunctionError",
     "DaskflowInvalidDefinitionError",
     "Enum",
     "EnumValue",
@@ -56,6 +69,7 @@ __all__ = [
     "Float",
     "Int",
     "IntSource",
+    "Map",
     "Noneable",
     "Permissive",
     "ScalarUnion",

@@ -23,6 +23,7 @@ from daskflow.config._types import (
     ConfigType,
     Enum,
     FieldsType,
+    Map,
     Noneable,
     Permissive,
     ScalarType,
@@ -72,6 +73,9 @@ def describe_config_type(config_type: ConfigType) -> str:
         return f"{describe_config_type(config_type.inner)} or null"
     if isinstance(config_type, Array):
         return f"list of {describe_config_type(config_type.inner)}"
+    if isinstance(config_type, Map):
+        key_name = describe_config_type(config_type.key_type)
+        return f"dict of {key_name} to {describe_config_type(config_type.inner_type)}"
     if isinstance(config_type, Enum):
         values = join_names(json.dumps(v) for v in config_type.config_values)
         return f"{config_type.name} (one of {values})"

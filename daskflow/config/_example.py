@@ -28,6 +28,7 @@ from daskflow.config._types import (
     ConfigType,
     Enum,
     FieldsType,
+    Map,
     Noneable,
     ScalarType,
     ScalarUnion,
@@ -84,6 +85,9 @@ def _example(config_type: ConfigType, include_optional: bool) -> typing.Any:
         return _example(config_type.inner, include_optional)
     if isinstance(config_type, Array):
         return [_example(config_type.inner, include_optional)]
+    if isinstance(config_type, Map):
+        key = config_type.key_label_name or f"<{config_type.key_type.name} key>"
+        return {key: _example(config_type.inner_type, include_optional)}
     if isinstance(config_type, ScalarUnion):
         return _example(config_type.scalar_type, include_optional)
     return "<value>"

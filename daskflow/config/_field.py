@@ -19,7 +19,7 @@ from __future__ import annotations
 import typing
 
 from daskflow.config._describe import describe_config_type
-from daskflow.config._types import ConfigType, FieldsType, Noneable, Selector, resolve_config_type
+from daskflow.config._types import ConfigType, FieldsType, Selector, resolve_config_type
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["NO_DEFAULT", "Field", "config_field_from_schema"]
@@ -38,9 +38,10 @@ NO_DEFAULT: typing.Any = _NoDefault()
 class Field:
     """One entry of a Shape/Permissive/Selector (or a solid's whole config).
 
-    ``is_required`` defaults to False when a default is given, when the type is
-    ``Noneable`` (default ``None``), or when it is a Shape/Permissive whose fields are all
-    optional (default ``{}`` filled with the inner defaults); otherwise to True.
+    ``is_required`` defaults to False when a default is given, or when the type is a
+    Shape/Permissive whose fields are all optional, or a Selector of one defaulted field
+    (default ``{}`` filled with the inner defaults); otherwise to True. As in Dagster, a
+    ``Noneable`` field is required (it may be given as None) unless it has a default.
     """
 
     def __init__(
@@ -102,14 +103,14 @@ def _check_default(config_type: ConfigType, value: typing.Any) -> None:
 
 
 def _implied_default(config_type: ConfigType) -> tuple[typing.Any, bool]:
-    """The default a Field gets without an explicit one: None, ``{}`` filled in, or none."""
-    if isinstance(config_type, Noneable):
-        return None, True
-    if (
-        isinstance(config_type, FieldsType)
-        and not isinstance(config_type, Selector)
-        and config_type.all_fields_optional
-    ):
+    """The default a Field gets without an explicit one: a Shape or Permissive whose
+    fields are all optional is ``{}`` filled in, and so is a Selector of one field with a
+    default; anything else has none (a ``Noneable`` field is required, and may be None)."""
+    if isinstance(config_type, Selector):
+        only = list(config_type.fields.values())
+        if len(only) != 1 or not only[0].has_default:
+            return NO_DEFAULT, False
+    if isinstance(config_type, FieldsType) and config_type.all_fields_optional:
         return _check_default_value(config_type, {}).value, True
     return NO_DEFAULT, False
 

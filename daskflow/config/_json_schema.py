@@ -21,6 +21,7 @@ from daskflow.config._types import (
     FieldsType,
     FloatType,
     IntType,
+    Map,
     Noneable,
     Permissive,
     ScalarType,
@@ -79,6 +80,8 @@ def _schema_without_description(config_type: ConfigType) -> dict[str, typing.Any
         return _nullable(_schema(config_type.inner))
     if isinstance(config_type, Array):
         return {"type": "array", "items": _schema(config_type.inner)}
+    if isinstance(config_type, Map):
+        return {"type": "object", "additionalProperties": _schema(config_type.inner_type)}
     if isinstance(config_type, Enum):
         return {"title": config_type.name, "enum": list(config_type.config_values)}
     if isinstance(config_type, ScalarUnion):

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import abc
 import enum as _enum
 import typing
 from collections.abc import Mapping
@@ -28,12 +29,14 @@ __all__ = [
     "Array",
     "Bool",
     "BoolSource",
+    "ConfigSchemaSource",
     "ConfigType",
     "Enum",
     "EnumValue",
     "Float",
     "Int",
     "IntSource",
+    "Map",
     "Noneable",
     "Permissive",
     "ScalarUnion",
@@ -49,6 +52,16 @@ class ConfigType:
     """Base class of every config type. Instances are immutable descriptions of allowed values."""
 
     description: str | None = None
+
+
+class ConfigSchemaSource(abc.ABC):
+    """Something usable as a config schema although it is not a config type: the scalar
+    daskflow types (``daskflow.Int``, ``String``, ``Float``, ``Bool``, ``Any``), as in
+    Dagster where the same names serve as config and as input/output types."""
+
+    @abc.abstractmethod
+    def as_config_type(self) -> ConfigType | None:
+        """The config type it stands for, or None when it cannot describe config."""
 
 
 class ScalarType(ConfigType):
@@ -204,6 +217,34 @@ class Array(ConfigType):
         return f"Array({self.inner!r})"
 
 
+class Map(ConfigType):
+    """A dict with keys of a scalar type (``str`` by default) and values of ``inner_type``.
+
+    >>> Map(str, int)
+    Map(String, Int)
+    """
+
+    def __init__(
+        self,
+        key_type: object,
+        inner_type: object,
+        key_label_name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        key = _resolve_required(key_type, "Map")
+        if not isinstance(key, ScalarType):
+            raise DaskflowInvalidDefinitionError(
+                f"a Map's keys must be a scalar type (str, int, float, bool), got {key_type!r}"
+            )
+        self.key_type: ScalarType = key
+        self.inner_type = _resolve_required(inner_type, "Map")
+        self.key_label_name = key_label_name
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"Map({self.key_type!r}, {self.inner_type!r})"
+
+
 _NO_PYTHON_VALUE = object()
 
 
@@ -238,7 +279,10 @@ class Enum(ConfigType):
     <Color.RED: 1>
     """
 
-    def __init__(self, name: str, values: list[EnumValue], description: str | None = None):
+    def __init__(
+        self, name: str, enum_values: list[EnumValue], description: str | None = None
+    ) -> None:
+        values = list(enum_values) if isinstance(enum_values, list | tuple) else enum_values
         if not values or not all(isinstance(v, EnumValue) for v in values):
             raise DaskflowInvalidDefinitionError(
                 f'Enum "{name}" needs a non-empty list of EnumValue, got {values!r}'
@@ -255,6 +299,11 @@ class Enum(ConfigType):
     @property
     def config_values(self) -> list[str]:
         return [v.config_value for v in self.values]
+
+    @property
+    def enum_values(self) -> list[EnumValue]:
+        """Dagster's name of ``values``."""
+        return self.values
 
     @classmethod
     def from_python_enum(cls, enum_cls: type[_enum.Enum], description: str | None = None) -> Enum:
@@ -307,6 +356,13 @@ def resolve_config_type(obj: object) -> ConfigType | None:
     """
     if obj is None or isinstance(obj, ConfigType):
         return obj
+    if isinstance(obj, ConfigSchemaSource):
+        config_type = obj.as_config_type()
+        if config_type is None:
+            raise DaskflowInvalidDefinitionError(
+                f"{obj!r} is a daskflow type without a config counterpart; expected {_ACCEPTED}"
+            )
+        return config_type
     if isinstance(obj, type) and issubclass(obj, ConfigType):
         try:
             return obj()

@@ -38,6 +38,7 @@ from daskflow.config._types import (
     ConfigType,
     Enum,
     FieldsType,
+    Map,
     Noneable,
     Permissive,
     ScalarType,
@@ -220,6 +221,10 @@ def _unknown_key(
 def _validate_selector(
     ctx: Context, config_type: Selector, value: typing.Any, path: tuple[str, ...]
 ) -> typing.Any:
+    if value is None or (isinstance(value, Mapping) and not value):
+        only = _only_optional_field(config_type)
+        if only is not None:  # a Selector of one optional field: {} chooses it
+            return {only: _missing_field(ctx, config_type.fields[only], path + (only,))}
     if not isinstance(value, Mapping):
         return type_error(ctx, config_type, value, path)
     before = len(ctx.errors)
@@ -248,6 +253,27 @@ def _validate_selector(
             hint,
         )
     return INVALID
+
+
+def _only_optional_field(config_type: Selector) -> str | None:
+    """The name of the one field of a Selector, when it has a default."""
+    if len(config_type.fields) != 1:
+        return None
+    name, entry = next(iter(config_type.fields.items()))
+    return name if entry.has_default else None
+
+
+def _validate_map(
+    ctx: Context, config_type: Map, value: typing.Any, path: tuple[str, ...]
+) -> typing.Any:
+    if not isinstance(value, Mapping):
+        return type_error(ctx, config_type, value, path)
+    before = len(ctx.errors)
+    out = {}
+    for key, item in value.items():
+        checked_key = _validate_scalar(ctx, config_type.key_type, key, path + (str(key),))
+        out[checked_key] = validate(ctx, config_type.inner_type, item, path + (str(key),))
+    return INVALID if len(ctx.errors) > before else out
 
 
 def _validate_noneable(
@@ -287,8 +313,8 @@ def _validate_enum(
         if isinstance(value, str) and option.config_value == value:
             return option.python_value if ctx.resolve else value
     for option in config_type.values:  # already converted, e.g. a re-validated result
-        if _same(value, option.python_value):
-            return value if ctx.resolve else option.config_value
+        if ctx.resolve and _same(value, option.python_value):
+            return value
     allowed = config_type.config_values
     hint = f"Allowed values: {join_names(allowed, limit=30)}."
     close = difflib.get_close_matches(value, allowed, n=1) if isinstance(value, str) else []
@@ -324,5 +350,6 @@ _VALIDATORS: list[tuple[type, typing.Callable[..., typing.Any]]] = [
     (Noneable, _validate_noneable),
     (Array, _validate_array),
     (Enum, _validate_enum),
+    (Map, _validate_map),
     (ScalarUnion, _validate_scalar_union),
 ]

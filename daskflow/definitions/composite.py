@@ -1,8 +1,9 @@
 """``@composite_solid``: a reusable sub-graph of solids that flattens into the pipeline.
 
 Its body is traced like a pipeline's; its parameters are its inputs and what it returns
-are its outputs. With ``config_schema`` and ``config_fn`` it exposes one config block
-that is mapped onto its inner solids' config (config mapping).
+are its outputs. With ``config_fn`` (and usually ``config_schema``) it exposes one config
+block that is mapped onto its inner solids' config (config mapping). An input that
+nothing connects is set from run config (``solids.<composite>.inputs``) or its default.
 
 >>> from daskflow.definitions.solid import solid
 >>> @solid
@@ -17,55 +18,68 @@ that is mapped onto its inner solids' config (config mapping).
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from daskflow.config import config_field_from_schema
+from daskflow.config import ConfigMapping, Field, config_field_from_schema, configured_mapping
 from daskflow.definitions import composition
-from daskflow.definitions.composition import InputMappingHandle, Invocation, OutputHandle
-from daskflow.definitions.graph import OutputRef, SolidNode
+from daskflow.definitions.composition import InputMappingHandle, OutputHandle
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.solid import SolidDefinition, infer_input_defs
+from daskflow.definitions.signature import infer_input_defs
 from daskflow.errors import DaskflowInvalidDefinitionError
 
-__all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
+__all__ = ["CompositeSolidDefinition", "composite_solid"]
 
 
 class CompositeSolidDefinition:
     """A traced sub-graph with input and output mappings and optional config mapping."""
 
-    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
+    def __init__(  # noqa: PLR0913 (the decorator's options, positional as in Dagster)
         self,
         name: str,
         body: Callable[..., Any],
         input_defs: Sequence[InputDefinition] | None = None,
         output_defs: Sequence[OutputDefinition] | None = None,
-        *,
-        config_schema: Any = None,
-        config_fn: Callable[[dict], dict] | None = None,
         description: str | None = None,
+        config_schema: Any = None,
+        config_fn: Callable[..., Any] | None = None,
+        *,
         tags: Mapping[str, str] | None = None,
     ):
         self.name = check_valid_name(name, "composite solid")
         owner = f'composite solid "{name}"'
-        inputs, _ = infer_input_defs(body, owner, input_defs, skip_context=False)
-        self.input_defs = tuple(inputs)
-        self.config_field = config_field_from_schema(config_schema)
+        self.input_defs = tuple(infer_input_defs(body, owner, input_defs, has_context=False))
+        self.positional_inputs = [i.name for i in self.input_defs]
+        self.config_field: Field | None = config_field_from_schema(config_schema)
         self.config_fn = config_fn
-        if (config_fn is None) != (self.config_field is None):
+        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
+        if config_fn is None and self.config_field is not None:
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: config mapping needs both config_schema and config_fn"
+                f"{owner}: a config_schema needs a config_fn mapping it onto the inner solids"
             )
         self.description = description or inspect.getdoc(body)
         self.tags = dict(tags or {})
+        self.__name__ = name
+        self.__doc__ = body.__doc__
         handles = tuple(InputMappingHandle(i.name) for i in self.input_defs)
         self.invocations, returned = composition.trace(body, name, "composite solid", handles)
         self.output_mapping = _output_mapping(owner, returned, output_defs)
         self.output_defs = tuple(
             output_defs or [OutputDefinition(name=n) for n in self.output_mapping]
         )
+        _check_inputs_used(owner, self)
+
+    @property
+    def has_config_mapping(self) -> bool:
+        """Config goes to ``config`` (mapped onto the inner solids), not ``solids``."""
+        return self.config_fn is not None or self.config_mapping is not None
+
+    @property
+    def config_schema(self) -> Field | None:
+        return self.config_field
 
     @property
     def required_resource_keys(self) -> frozenset[str]:
@@ -74,8 +88,39 @@ class CompositeSolidDefinition:
             keys |= inv.definition.required_resource_keys
         return frozenset(keys)
 
+    def input_def_named(self, name: str) -> InputDefinition:
+        return next(i for i in self.input_defs if i.name == name)
+
+    def output_def_named(self, name: str) -> OutputDefinition:
+        return next(o for o in self.output_defs if o.name == name)
+
+    def configured(
+        self,
+        config_or_config_fn: Any,
+        config_schema: Any = None,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> CompositeSolidDefinition:
+        """A copy whose config is given, or computed from config validated against
+        ``config_schema``, before this composite's own config mapping applies."""
+        clone = copy.copy(self)
+        clone.name = check_valid_name(name or self.name, "composite solid")
+        clone.description = description or self.description
+        clone.config_mapping = configured_mapping(
+            f'composite solid "{self.name}"',
+            self.config_field,
+            self.config_mapping,
+            config_or_config_fn,
+            config_schema,
+        )
+        clone.config_field = config_field_from_schema(config_schema)
+        return clone
+
     def alias(self, name: str) -> composition.PendingInvocation:
         return composition.PendingInvocation(self, alias=check_valid_name(name, "alias"))
+
+    def tag(self, tags: Mapping[str, str]) -> composition.PendingInvocation:
+        return composition.PendingInvocation(self, tags=dict(tags))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not composition.is_tracing():
@@ -89,6 +134,25 @@ class CompositeSolidDefinition:
         return f"<CompositeSolidDefinition {self.name}>"
 
 
+def _check_inputs_used(owner: str, definition: CompositeSolidDefinition) -> None:
+    """Every input of the composite feeds an inner solid or one of its outputs."""
+    used = {h.input_name for h in definition.output_mapping.values() if _is_input(h)}
+    for inv in definition.invocations:
+        for source in inv.inputs.values():
+            sources = source if isinstance(source, list) else [source]
+            used |= {h.input_name for h in sources if _is_input(h)}
+    unused = [i.name for i in definition.input_defs if i.name not in used]
+    if unused:
+        raise DaskflowInvalidDefinitionError(
+            f"{owner} has unmapped input(s) {', '.join(unused)}: pass each to a solid "
+            "invocation in the body, or remove it"
+        )
+
+
+def _is_input(handle: Any) -> bool:
+    return isinstance(handle, InputMappingHandle)
+
+
 def _output_mapping(
     owner: str, returned: Any, output_defs: Sequence[OutputDefinition] | None
 ) -> dict[str, Any]:
@@ -96,7 +160,8 @@ def _output_mapping(
     if returned is None:
         mapping: dict[str, Any] = {}
     elif isinstance(returned, handles):
-        mapping = {"result": returned}
+        single = output_defs[0].name if output_defs is not None and len(output_defs) == 1 else None
+        mapping = {single or "result": returned}
     elif isinstance(returned, tuple) and hasattr(returned, "_fields"):
         mapping = dict(zip(returned._fields, returned, strict=True))
     elif isinstance(returned, Mapping):
@@ -120,14 +185,14 @@ def _output_mapping(
     return mapping
 
 
-def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
+def composite_solid(  # noqa: PLR0913 (Dagster's signature, positional order included)
     name: str | Callable[..., Any] | None = None,
-    *,
     input_defs: Sequence[InputDefinition] | None = None,
     output_defs: Sequence[OutputDefinition] | None = None,
-    config_schema: Any = None,
-    config_fn: Callable[[dict], dict] | None = None,
     description: str | None = None,
+    config_schema: Any = None,
+    config_fn: Callable[..., Any] | None = None,
+    *,
     tags: Mapping[str, str] | None = None,
 ) -> Any:
     """Define a composite solid; usable as ``@composite_solid`` or ``@composite_solid(...)``."""
@@ -140,63 +205,10 @@ def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
             body,
             input_defs,
             output_defs,
-            config_schema=config_schema,
-            config_fn=config_fn,
-            description=description,
+            description,
+            config_schema,
+            config_fn,
             tags=tags,
         )
 
     return decorate
-
-
-def _solid_node(
-    inv: Invocation,
-    definition: SolidDefinition,
-    handle: tuple[str, ...],
-    inputs: dict[str, tuple[OutputRef, ...]],
-) -> SolidNode:
-    """The flat node of the invocation ``inv`` of the solid ``definition`` at ``handle``."""
-    fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
-    tags = {**definition.tags, **inv.tags}
-    return SolidNode(".".join(handle), definition, inputs, frozenset(fan_in), handle, tags)
-
-
-def flatten(
-    invocations: Sequence[Invocation],
-    prefix: tuple[str, ...] = (),
-    bound: Mapping[str, tuple[OutputRef, ...]] | None = None,
-) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
-    """Turn traced invocations (with nested composites) into flat ``SolidNode``s; ``bound``
-    maps the enclosing composite's input names to the refs feeding them. Returns the nodes
-    and, per local ``(node, output)``, the flat refs it resolves to."""
-    bound = bound or {}
-    nodes: list[SolidNode] = []
-    outputs: dict[tuple[str, str], tuple[OutputRef, ...]] = {}
-
-    def resolve(source: Any) -> tuple[OutputRef, ...]:
-        if isinstance(source, list):
-            return tuple(ref for s in source for ref in resolve(s))
-        if isinstance(source, InputMappingHandle):
-            return tuple(bound.get(source.input_name, ()))
-        return outputs[(source.node_name, source.output_name)]
-
-    for inv in invocations:
-        inputs = {name: resolve(src) for name, src in inv.inputs.items()}
-        inputs = {name: refs for name, refs in inputs.items() if refs}
-        handle = (*prefix, inv.node_name)
-        definition = inv.definition
-        if isinstance(definition, CompositeSolidDefinition):
-            inner_nodes, inner_outputs = flatten(definition.invocations, handle, inputs)
-            nodes.extend(inner_nodes)
-            for out_name, src in definition.output_mapping.items():
-                outputs[(inv.node_name, out_name)] = (
-                    tuple(inputs.get(src.input_name, ()))
-                    if isinstance(src, InputMappingHandle)
-                    else inner_outputs[(src.node_name, src.output_name)]
-                )
-        else:
-            node = _solid_node(inv, definition, handle, inputs)
-            nodes.append(node)
-            for out in definition.output_defs:
-                outputs[(inv.node_name, out.name)] = (OutputRef(node.name, out.name),)
-    return nodes, outputs

@@ -173,7 +173,7 @@ class PendingInvocation:
 def _bind_inputs(
     definition: NodeDefinition, args: tuple[Any, ...], kwargs: dict[str, Any], where: str
 ) -> dict[str, Any]:
-    names = [i.name for i in definition.input_defs]
+    names = list(definition.positional_inputs)
     if len(args) > len(names):
         raise DaskflowInvalidDefinitionError(
             f"{where}: called with {len(args)} positional inputs but it has {len(names)} "

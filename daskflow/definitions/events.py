@@ -23,6 +23,7 @@ __all__ = [
     "AssetMaterialization",
     "ExpectationResult",
     "Failure",
+    "Materialization",
     "Output",
     "RetryPolicy",
     "RetryRequested",
@@ -94,6 +95,20 @@ class AssetMaterialization:
             self, "metadata_entries", _entries(metadata_entries, "AssetMaterialization")
         )
         object.__setattr__(self, "partition", partition)
+
+
+def Materialization(  # noqa: N802 (Dagster 0.9's class name, kept for ported code)
+    label: str,
+    description: str | None = None,
+    metadata_entries: Sequence[EventMetadataEntry] | None = None,
+    asset_key: str | Sequence[str] | AssetKey | None = None,
+    partition: str | None = None,
+) -> AssetMaterialization:
+    """Dagster 0.9's ``Materialization(label, ...)``: an ``AssetMaterialization`` keyed by
+    ``asset_key``, or by the label."""
+    return AssetMaterialization(
+        asset_key if asset_key is not None else label, description, metadata_entries, partition
+    )
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class DependencyDefinition:
 
     solid: str
     output: str = "result"
+    description: str | None = None
 
 
 @dataclass
@@ -62,6 +63,8 @@ class SolidNode:
     fan_in: frozenset[str] = frozenset()
     handle: tuple[str, ...] = ()  # path in the composition tree, e.g. ("comp", "inner")
     tags: dict[str, str] = field(default_factory=dict)
+    # Inputs set by run config at an enclosing composite: input -> (composite handle, its input)
+    config_inputs: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.handle:

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from daskflow.definitions.names import check_valid_name
-from daskflow.types import DaskflowType, TypeLoader, resolve_daskflow_type
+from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.types import (
+    DaskflowType,
+    DaskflowTypeCheckError,
+    TypeCheckContext,
+    TypeLoader,
+    resolve_daskflow_type,
+)
 
 __all__ = ["InputDefinition", "OutputDefinition", "NO_VALUE"]
 
@@ -45,8 +52,11 @@ class InputDefinition:
         default_value: Any = NO_VALUE,
     ) -> None:
         check_valid_name(name, "input")
+        resolved = resolve_daskflow_type(daskflow_type)
+        if default_value is not NO_VALUE:
+            _check_default(name, resolved, default_value)
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "daskflow_type", resolve_daskflow_type(daskflow_type))
+        object.__setattr__(self, "daskflow_type", resolved)
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "default_value", default_value)
 
@@ -62,6 +72,26 @@ class InputDefinition:
     @property
     def is_nothing(self) -> bool:
         return self.daskflow_type.is_nothing
+
+
+def _check_default(name: str, daskflow_type: DaskflowType, value: Any) -> None:
+    """A default value must pass the input's type check (checks needing resources aside)."""
+    where = f'the default_value of input "{name}"'
+    if daskflow_type.is_nothing:
+        raise DaskflowInvalidDefinitionError(
+            f"{where}: an input of type Nothing carries no value and takes no default"
+        )
+    if daskflow_type.required_resource_keys:
+        return
+    try:
+        check = daskflow_type.type_check(TypeCheckContext.empty(), value)
+    except DaskflowTypeCheckError as exc:
+        raise DaskflowInvalidDefinitionError(f"{where}: {exc}") from exc
+    if not check.success:
+        raise DaskflowInvalidDefinitionError(
+            f'{where} ({value!r:.60}) fails the type check of "{daskflow_type.display_name}": '
+            f"{check.description}"
+        )
 
 
 @dataclass(frozen=True, init=False)

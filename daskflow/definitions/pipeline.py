@@ -24,9 +24,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from daskflow.definitions import composition
-from daskflow.definitions.composite import flatten
+from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation
-from daskflow.definitions.graph import DependencyDefinition, DependencyGraph, OutputRef, SolidNode
+from daskflow.definitions.dependencies import SolidInvocation, explicit_invocations
+from daskflow.definitions.flatten import flatten
+from daskflow.definitions.graph import DependencyGraph, SolidNode
 from daskflow.definitions.mode import DEFAULT_MODE, ModeDefinition, PresetDefinition
 from daskflow.definitions.names import check_valid_name
 from daskflow.definitions.solid import SolidDefinition
@@ -38,38 +40,46 @@ __all__ = ["PipelineDefinition", "pipeline"]
 # Resource keys the engine provides in every mode unless the mode overrides them.
 ENGINE_PROVIDED_RESOURCES = frozenset({"io_manager"})
 
+# The name of a pipeline defined without one (as Dagster allows).
+UNNAMED = "__pipeline__"
+
 
 class PipelineDefinition:
-    """A pipeline: the flat dependency graph, its composition tree, modes and presets."""
+    """A pipeline: the flat dependency graph, its composition tree, modes and presets.
 
-    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
+    Built directly as in Dagster, from ``solid_defs`` and ``dependencies`` (see
+    ``daskflow.definitions.dependencies``); ``@pipeline`` builds one by tracing its body.
+    """
+
+    __name__: str  # the body's, for pipelines made by ``@pipeline``
+
+    def __init__(  # noqa: PLR0913 (Dagster's signature, positional order included)
         self,
-        name: str,
-        solid_defs: Sequence[SolidDefinition] | None = None,
-        dependencies: Mapping[str, Mapping[str, Any]] | None = None,
-        *,
+        solid_defs: Sequence[SolidDefinition | CompositeSolidDefinition] | None = None,
+        name: str | None = None,
         description: str | None = None,
+        dependencies: Mapping[str | SolidInvocation, Mapping[str, Any]] | None = None,
         mode_defs: Sequence[ModeDefinition] | None = None,
         preset_defs: Sequence[PresetDefinition] | None = None,
         tags: Mapping[str, str] | None = None,
+        *,
         invocations: Sequence[Invocation] | None = None,
     ):
-        self.name = check_valid_name(name, "pipeline")
+        self.name = check_valid_name(UNNAMED if name is None else name, "pipeline")
         self.description = description
         self.tags = dict(tags or {})
         self.mode_defs = list(mode_defs or [ModeDefinition()])
         self.preset_defs = list(preset_defs or [])
         if invocations is None:
-            invocations = _explicit_invocations(name, solid_defs or [], dependencies or {})
-            nodes = [_explicit_node(inv) for inv in invocations]
-        else:
-            nodes, _ = flatten(invocations)
+            owner = f'pipeline "{self.name}"'
+            invocations = explicit_invocations(owner, solid_defs or [], dependencies or {})
+        nodes, _ = flatten(invocations)
         self.invocations = list(invocations)  # composition tree, for the run-config schema
         self.graph = DependencyGraph(nodes)
         problems = _definition_problems(self)
         if problems:
             raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}" is not valid:\n' + "\n".join(f"  - {p}" for p in problems)
+                f'pipeline "{self.name}" is not valid:\n' + "\n".join(f"  - {p}" for p in problems)
             )
 
     # -- lookups -----------------------------------------------------------------------
@@ -85,9 +95,34 @@ class PipelineDefinition:
             )
         return self.graph.node(name)
 
+    def has_solid_named(self, name: str) -> bool:
+        return name in self.graph.nodes
+
+    @property
+    def solid_defs(self) -> list[SolidDefinition | CompositeSolidDefinition]:
+        """The distinct definitions invoked at the top level."""
+        return list({id(i.definition): i.definition for i in self.invocations}.values())
+
+    def invocation_at(self, handle: str) -> Invocation | None:
+        """The invocation at ``comp.inner`` in the composition tree, or None."""
+        invocations: Sequence[Invocation] = self.invocations
+        found: Invocation | None = None
+        for part in handle.split("."):
+            found = next((i for i in invocations if i.node_name == part), None)
+            if found is None:
+                return None
+            definition = found.definition
+            invocations = (
+                definition.invocations if isinstance(definition, CompositeSolidDefinition) else []
+            )
+        return found
+
     @property
     def mode_names(self) -> list[str]:
         return [m.name for m in self.mode_defs]
+
+    def has_mode_definition(self, name: str) -> bool:
+        return name in self.mode_names
 
     def get_mode(self, name: str | None = None) -> ModeDefinition:
         """The named mode; without a name, the only mode or ``default``."""
@@ -121,7 +156,7 @@ class PipelineDefinition:
         return f"<PipelineDefinition {self.name} solids={self.graph.node_names}>"
 
 
-def pipeline(
+def pipeline(  # noqa: PLR0913 (Dagster's signature)
     name: str | Callable[..., Any] | None = None,
     description: str | None = None,
     mode_defs: Sequence[ModeDefinition] | None = None,
@@ -144,83 +179,23 @@ def pipeline(
             raise DaskflowInvalidDefinitionError(
                 f'pipeline "{pipeline_name}": the body calls no solid'
             )
-        return PipelineDefinition(
-            pipeline_name,
+        definition = PipelineDefinition(
+            name=pipeline_name,
             description=description or inspect.getdoc(body),
             mode_defs=mode_defs,
             preset_defs=preset_defs,
             tags=tags,
             invocations=invocations,
         )
+        definition.__name__ = body.__name__
+        definition.__doc__ = body.__doc__
+        return definition
 
     return decorate
 
 
-def _explicit_invocations(
-    name: str, solid_defs: Sequence[SolidDefinition], dependencies: Mapping[str, Mapping[str, Any]]
-) -> list[Invocation]:
-    by_name: dict[str, SolidDefinition] = {}
-    for definition in solid_defs:
-        if not isinstance(definition, SolidDefinition):
-            raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": solid_defs must be solids, got {definition!r:.60}'
-            )
-        if by_name.setdefault(definition.name, definition) is not definition:
-            raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": two different solids are named "{definition.name}"'
-            )
-    for solid_name in dependencies:
-        if solid_name not in by_name:
-            raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": dependencies name solid "{solid_name}", which is not in '
-                f"solid_defs ({', '.join(by_name)})"
-            )
-    return [
-        Invocation(solid_name, definition, _explicit_inputs(name, definition, dependencies))
-        for solid_name, definition in by_name.items()
-    ]
-
-
-def _explicit_inputs(
-    name: str, definition: SolidDefinition, dependencies: Mapping[str, Mapping[str, Any]]
-) -> dict[str, Any]:
-    """The invocation inputs of one solid from a ``dependencies`` dict (one handle, or a
-    list of handles for fan-in)."""
-    inputs: dict[str, Any] = {}
-    solid_name = definition.name
-    for input_name, dep in dependencies.get(solid_name, {}).items():
-        deps = dep if isinstance(dep, list) else [dep]
-        if input_name not in {i.name for i in definition.input_defs}:
-            raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
-            )
-        handles = [
-            composition.OutputHandle(d.solid, d.output)
-            for d in deps
-            if isinstance(d, DependencyDefinition)
-        ]
-        if len(handles) != len(deps):
-            raise DaskflowInvalidDefinitionError(
-                f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
-                "DependencyDefinition (or a list of them)"
-            )
-        inputs[input_name] = handles if isinstance(dep, list) else handles[0]
-    return inputs
-
-
-def _explicit_node(inv: Invocation) -> SolidNode:
-    def refs(src: Any) -> tuple[OutputRef, ...]:
-        items = src if isinstance(src, list) else [src]
-        return tuple(OutputRef(h.node_name, h.output_name) for h in items)
-
-    if not isinstance(inv.definition, SolidDefinition):  # solid_defs were checked to be solids
-        raise DaskflowInvalidDefinitionError(f'"{inv.node_name}" is not a solid')
-    inputs = {name: refs(src) for name, src in inv.inputs.items()}
-    return SolidNode(inv.node_name, inv.definition, inputs, inv.fan_in_inputs)
-
-
 def _definition_problems(p: PipelineDefinition) -> list[str]:
-    problems = []
+    problems = _nothing_problems(p)
     for node in p.solids:
         for inp in node.unconnected_inputs():
             if inp.has_default or inp.is_nothing or inp.loader is not None:
@@ -263,4 +238,23 @@ def _mode_problems(p: PipelineDefinition) -> list[str]:
             resource_init_order(mode.resource_defs, sorted(mode.resource_defs))
         except DaskflowInvalidDefinitionError as exc:
             problems.append(f'mode "{mode.name}": {exc}')
+    return problems
+
+
+def _nothing_problems(p: PipelineDefinition) -> list[str]:
+    """A ``Nothing`` output carries no value: it may only feed ``Nothing`` inputs."""
+    problems = []
+    for node in p.solids:
+        for input_name, refs in node.inputs.items():
+            input_def = node.definition.input_def_named(input_name)
+            if input_def.is_nothing:
+                continue
+            for ref in refs:
+                upstream = p.graph.node(ref.node).definition.output_def_named(ref.output)
+                if upstream.daskflow_type.is_nothing:
+                    problems.append(
+                        f'input "{input_name}" of solid "{node.name}" (type '
+                        f'"{input_def.daskflow_type.display_name}") is fed by output "{ref}" '
+                        "of type Nothing, which carries no value"
+                    )
     return problems

@@ -1,9 +1,12 @@
 """The entry points that run pipelines: ``execute_pipeline``, ``execute_pipeline_iterator``,
-``reexecute_pipeline``, ``reexecute_pipeline_iterator``, ``execute_solid`` and ``cancel_run``.
+``reexecute_pipeline``, ``reexecute_pipeline_iterator``, ``execute_solid``,
+``execute_solids_within_pipeline`` and ``cancel_run``.
 
 The iterators yield each event as it happens and never raise for a failed step (the last
 event says how the run ended). ``KeyboardInterrupt`` while iterating (Ctrl-C) cancels the
-run: no new steps start and it is recorded as ``CANCELED``.
+run: no new steps start and it is recorded as ``CANCELED``. The loggers that run config
+turns on (``loggers: {console: {config: {log_level: INFO}}}``) receive every event in
+this process.
 
 >>> from daskflow import pipeline, solid
 >>> @solid
@@ -19,14 +22,20 @@ run: no new steps start and it is recorded as ``CANCELED``.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+from daskflow.engine.failure import raise_for_failure
+from daskflow.engine.result import (
+    CompositeSolidExecutionResult,
+    PipelineExecutionResult,
+    SolidExecutionResult,
+)
 from daskflow.engine.run.coordinator import RunCoordinator
-from daskflow.engine.run.launch import RunRequest, prepare_run, raise_for_failure
+from daskflow.engine.run.launch import RunRequest, prepare_run
+from daskflow.engine.run.loggers import logged_events
 from daskflow.engine.run.reexecute import Reexecution, prepare_reexecution
-from daskflow.engine.single_solid import single_solid_pipeline
+from daskflow.engine.single_solid import pipeline_with_input_values, single_solid_pipeline
 from daskflow.events import EventRecord, RunStatus
 
 if TYPE_CHECKING:
@@ -40,6 +49,7 @@ __all__ = [
     "execute_pipeline",
     "execute_pipeline_iterator",
     "execute_solid",
+    "execute_solids_within_pipeline",
     "reexecute_pipeline",
     "reexecute_pipeline_iterator",
 ]
@@ -48,7 +58,7 @@ __all__ = [
 def _run(
     coordinator: RunCoordinator, instance: DaskflowInstance, owned: bool, raise_on_error: bool
 ) -> PipelineExecutionResult:
-    events = list(coordinator.events())
+    events = list(logged_events(coordinator))
     result = PipelineExecutionResult(
         coordinator.payload, coordinator.success, events, coordinator.step_results
     )
@@ -63,47 +73,47 @@ def _run(
 # each gathers its arguments into one request object at once.
 
 
-def execute_pipeline(  # noqa: PLR0913
+def execute_pipeline(  # noqa: PLR0913 (Dagster's signature)
     pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     preset: str | None = None,
+    tags: Mapping[str, str] | None = None,
     solid_selection: Sequence[str] | str | None = None,
     instance: DaskflowInstance | None = None,
     raise_on_error: bool = True,
-    tags: Mapping[str, str] | None = None,
 ) -> PipelineExecutionResult:
     """Run ``pipeline`` as one Dask graph and return its result.
 
-    Config errors raise ``DaskflowConfigError`` before anything runs; a failed step raises
-    ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
-    ``raise_on_error`` is False. Without ``instance``, an ephemeral one is used.
+    Config errors raise ``DaskflowConfigError`` before anything runs. A failed step
+    re-raises the user's exception (see ``raise_for_failure``) unless ``raise_on_error``
+    is False. Without ``instance``, an ephemeral one is used.
     """
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)
     return _run(coordinator, instance, owned, raise_on_error)
 
 
-def execute_pipeline_iterator(  # noqa: PLR0913
+def execute_pipeline_iterator(  # noqa: PLR0913 (Dagster's signature)
     pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     preset: str | None = None,
+    tags: Mapping[str, str] | None = None,
     solid_selection: Sequence[str] | str | None = None,
     instance: DaskflowInstance | None = None,
-    tags: Mapping[str, str] | None = None,
 ) -> Iterator[EventRecord]:
     """Run ``pipeline``, yielding its events as they happen."""
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)
     try:
-        yield from coordinator.events()
+        yield from logged_events(coordinator)
     finally:
         if owned:
             instance.dispose()
 
 
-def reexecute_pipeline(  # noqa: PLR0913
+def reexecute_pipeline(  # noqa: PLR0913 (the keyword options of execute_pipeline)
     pipeline: PipelineDefinition,
     parent_run_id: str,
     instance: DaskflowInstance,
@@ -119,7 +129,7 @@ def reexecute_pipeline(  # noqa: PLR0913
     return _run(coordinator, instance, False, raise_on_error)
 
 
-def reexecute_pipeline_iterator(
+def reexecute_pipeline_iterator(  # noqa: PLR0913 (the keyword options of execute_pipeline)
     pipeline: PipelineDefinition,
     parent_run_id: str,
     instance: DaskflowInstance,
@@ -134,22 +144,52 @@ def reexecute_pipeline_iterator(
     """
     request = Reexecution(pipeline, parent_run_id, from_failure, step_selection, run_config)
     coordinator = prepare_reexecution(request, instance)
-    yield from coordinator.events()
+    yield from logged_events(coordinator)
 
 
 def cancel_run(instance: DaskflowInstance, run_id: str) -> bool:
     """Ask the run's coordinator (in any process) to stop; False if it already finished."""
-    return instance.run_storage.request_cancel(run_id)
+    return bool(instance.run_storage.request_cancel(run_id))
 
 
-def execute_solid(
+def execute_solid(  # noqa: PLR0913 (Dagster's signature, positional order included)
     solid_def: SolidDefinition,
-    input_values: Mapping[str, Any] | None = None,
-    run_config: Mapping[str, Any] | None = None,
     mode_def: ModeDefinition | None = None,
+    input_values: Mapping[str, Any] | None = None,
+    tags: Mapping[str, str] | None = None,
+    run_config: Mapping[str, Any] | None = None,
     raise_on_error: bool = True,
-) -> SolidExecutionResult:
+) -> SolidExecutionResult | CompositeSolidExecutionResult:
     """Run one solid with given input values (and the resources of ``mode_def``)."""
     pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config, mode_def)
-    result = execute_pipeline(pipeline, config, raise_on_error=raise_on_error)
+    result = execute_pipeline(pipeline, config, tags=tags, raise_on_error=raise_on_error)
     return result.result_for_solid(solid_def.name)
+
+
+def execute_solids_within_pipeline(  # noqa: PLR0913 (Dagster's signature)
+    pipeline_def: PipelineDefinition,
+    solid_names: Iterable[str],
+    input_values: Mapping[str, Mapping[str, Any]] | None = None,
+    tags: Mapping[str, str] | None = None,
+    run_config: Mapping[str, Any] | None = None,
+    mode: str | None = None,
+    preset: str | None = None,
+    instance: DaskflowInstance | None = None,
+    raise_on_error: bool = True,
+) -> dict[str, SolidExecutionResult | CompositeSolidExecutionResult]:
+    """Run only ``solid_names`` (top-level solids) of the pipeline; inputs whose upstream
+    solids are left out come from ``input_values`` (``{solid: {input: value}}``) or run
+    config. Returns each solid's result by name."""
+    names = list(solid_names)
+    pipeline, added = pipeline_with_input_values(pipeline_def, input_values or {})
+    result = execute_pipeline(
+        pipeline,
+        run_config,
+        mode,
+        preset,
+        tags,
+        solid_selection=[*names, *added],
+        instance=instance,
+        raise_on_error=raise_on_error,
+    )
+    return {name: result.result_for_solid(name) for name in names}

@@ -1,8 +1,10 @@
-"""``execute_solid`` support: wrap one solid in a pipeline whose inputs are given values."""
+"""``execute_solid`` and ``execute_solids_within_pipeline`` support: feed given input
+values to solids through one small value-giving solid per input."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from daskflow.definitions.composition import Invocation, OutputHandle
@@ -13,14 +15,14 @@ from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.definitions.solid import SolidDefinition
 from daskflow.io_managers import mem_io_manager
 
-__all__ = ["single_solid_pipeline"]
+__all__ = ["pipeline_with_input_values", "single_solid_pipeline"]
 
 
 def _value_solid(name: str, value: Any) -> SolidDefinition:
-    def give(_: Any) -> Any:
+    def give(_context: Any, _inputs: Any) -> Any:
         yield Output(value)
 
-    return SolidDefinition(f"{name}_value", give, output_defs=[OutputDefinition()])
+    return SolidDefinition(f"{name}_value", [], give, [OutputDefinition()])
 
 
 def single_solid_pipeline(
@@ -42,9 +44,39 @@ def single_solid_pipeline(
     resources = dict(mode_def.resource_defs)
     if mode_def.uses_default_io_manager:  # values stay in memory unless the user chose
         resources["io_manager"] = mem_io_manager
-    mode = ModeDefinition(mode_def.name, resources, mode_def.description)
+    mode = ModeDefinition(
+        mode_def.name, resources, mode_def.logger_defs, description=mode_def.description
+    )
     pipeline = PipelineDefinition(
-        f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
+        name=f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
     )
     defaults: dict[str, Any] = {"execution": {"in_process": {}}}
     return pipeline, deep_merge(defaults, dict(run_config or {}))
+
+
+def pipeline_with_input_values(
+    pipeline: PipelineDefinition, input_values: Mapping[str, Mapping[str, Any]]
+) -> tuple[PipelineDefinition, list[str]]:
+    """The pipeline with a value-giving solid feeding each input of ``input_values``."""
+    if not input_values:
+        return pipeline, []
+    invocations: list[Invocation] = []
+    added: list[str] = []
+    for inv in pipeline.invocations:
+        given = input_values.get(inv.node_name, {})
+        inputs = dict(inv.inputs)
+        for input_name, value in given.items():
+            value_solid = _value_solid(f"{inv.node_name}_input_{input_name}", value)
+            invocations.append(Invocation(value_solid.name, value_solid))
+            inputs[input_name] = OutputHandle(value_solid.name, "result")
+            added.append(value_solid.name)
+        invocations.append(replace(inv, inputs=inputs))
+    subset = PipelineDefinition(
+        name=pipeline.name,
+        description=pipeline.description,
+        mode_defs=pipeline.mode_defs,
+        preset_defs=pipeline.preset_defs,
+        tags=pipeline.tags,
+        invocations=invocations,
+    )
+    return subset, added

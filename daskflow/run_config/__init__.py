@@ -18,7 +18,7 @@ engine, which resolves a run's config here before planning it. The config *langu
 'solids'
 """
 
-from daskflow.run_config.execution import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
+from daskflow.run_config.execution import DEFAULT_EXECUTION, EXECUTION_SCHEMA
 from daskflow.run_config.resolve import (
     ResolvedRunConfig,
     RunConfigValidation,
@@ -36,7 +36,6 @@ from daskflow.run_config.schema import (
 __all__ = [
     "DEFAULT_EXECUTION",
     "EXECUTION_SCHEMA",
-    "LOGGERS_SCHEMA",
     "ResolvedRunConfig",
     "RunConfigValidation",
     "build_run_config_schema",

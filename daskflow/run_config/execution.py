@@ -1,4 +1,4 @@
-"""The ``execution:`` and ``loggers:`` blocks of every run config.
+"""The ``execution:`` block of every run config.
 
 ``execution`` picks the Dask scheduler: ``in_process`` (synchronous, for debugging),
 ``threads`` (the default) or ``dask`` (a distributed cluster: a new local one, an existing
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from daskflow.config import Enum, EnumValue, Field, Noneable, Permissive, Selector, StringSource
+from daskflow.config import Field, Noneable, Permissive, Selector, StringSource
 from daskflow.errors import ConfigError
 
-__all__ = ["DEFAULT_EXECUTION", "EXECUTION_SCHEMA", "LOGGERS_SCHEMA", "execution_problems"]
+__all__ = ["DEFAULT_EXECUTION", "EXECUTION_SCHEMA", "execution_problems"]
 
 DEFAULT_EXECUTION: dict[str, Any] = {"threads": {}}
 
@@ -91,24 +91,6 @@ EXECUTION_SCHEMA = Selector(
     },
     description="Which Dask scheduler runs the pipeline's graph.",
 )
-
-LOGGERS_SCHEMA = {
-    "console": Field(
-        {
-            "log_level": Field(
-                Enum(
-                    "LogLevel",
-                    [EnumValue(v) for v in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")],
-                ),
-                default_value="INFO",
-                description="Lowest level printed.",
-            )
-        },
-        is_required=False,
-        description="Print log events to the terminal.",
-    ),
-}
-
 
 _CLUSTER_PATH = ("execution", "dask", "cluster")
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.config import ValidationResult, validate_config
+from daskflow.config import ValidationResult, call_config_fn, validate_config
 from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation
+from daskflow.definitions.mode import ModeDefinition
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.errors import ConfigError, DaskflowConfigError
 from daskflow.run_config.execution import execution_problems
@@ -86,7 +87,8 @@ def validate_run_config(
     errors += execution_problems(raw.get("execution"), value["execution"])
     flattener = _Flattener(pipeline, errors)
     secrets = set(result.secrets)
-    secrets |= flattener.flatten(pipeline.invocations, value.get("solids", {}), ())
+    secrets |= flattener.run(value.get("solids", {}))
+    errors += _configured_resource_problems(mode_def, value.get("resources", {}))
     resolved = ResolvedRunConfig(
         raw,
         flattener.solids,
@@ -113,11 +115,24 @@ def resolve_run_config(
 @dataclass
 class _Flattener:
     """Walks the composition tree: each flat solid's block into ``solids`` (keyed
-    ``comp.inner``), composites' config mapping applied, problems into ``errors``."""
+    ``comp.inner``), config mappings (``configured``, composites' ``config_fn``) applied,
+    composites' inputs handed to the inner solids they feed, problems into ``errors``."""
 
     pipeline: PipelineDefinition
     errors: list[ConfigError]
     solids: dict[str, dict[str, Any]] = field(default_factory=dict)
+    composite_inputs: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def run(self, block: Mapping[str, Any]) -> set[str]:
+        """Flatten the pipeline's ``solids`` block; returns the secrets mappings read."""
+        secrets = self.flatten(self.pipeline.invocations, block, ())
+        for node in self.pipeline.solids:
+            for input_name, (handle, outer_input) in node.config_inputs.items():
+                value = self.composite_inputs.get(".".join(handle), {}).get(outer_input)
+                if value is not None and node.name in self.solids:
+                    entry = self.solids[node.name]
+                    entry["inputs"] = {**entry.get("inputs", {}), input_name: value}
+        return secrets
 
     def flatten(
         self, invocations: list[Invocation], block: Mapping[str, Any], prefix: tuple[str, ...]
@@ -126,36 +141,72 @@ class _Flattener:
         secrets: set[str] = set()
         for inv in invocations:
             handle = (*prefix, inv.node_name)
-            entry = block.get(inv.node_name) or {}
+            entry = dict(block.get(inv.node_name) or {})
             definition = inv.definition
-            if not isinstance(definition, CompositeSolidDefinition):
-                self.solids[".".join(handle)] = dict(entry)
-            elif definition.config_field is None:
-                secrets |= self.flatten(definition.invocations, entry.get("solids", {}), handle)
-            else:
-                mapped = self._apply_config_mapping(definition, entry.get("config"), handle)
-                if mapped is not None:
-                    secrets |= mapped.secrets
-                    self.flatten(definition.invocations, mapped.value, handle)
+            if isinstance(definition, CompositeSolidDefinition):
+                self.composite_inputs[".".join(handle)] = entry.get("inputs") or {}
+                secrets |= self._flatten_composite(definition, entry, handle)
+                continue
+            if definition.config_mapping is not None:
+                path = ("solids", *_config_path(handle), "config")
+                mapped = definition.config_mapping.apply(entry.get("config"), path)
+                self.errors.extend(mapped.errors)
+                secrets |= mapped.secrets
+                entry["config"] = mapped.value
+            self.solids[".".join(handle)] = entry
         return secrets
+
+    def _flatten_composite(
+        self,
+        definition: CompositeSolidDefinition,
+        entry: Mapping[str, Any],
+        handle: tuple[str, ...],
+    ) -> set[str]:
+        if not definition.has_config_mapping:
+            return self.flatten(definition.invocations, entry.get("solids") or {}, handle)
+        mapped = self._apply_config_mapping(definition, entry.get("config"), handle)
+        if mapped is None:
+            return set()
+        return set(mapped.secrets) | self.flatten(
+            definition.invocations, mapped.value or {}, handle
+        )
 
     def _apply_config_mapping(
         self, definition: CompositeSolidDefinition, config: Any, handle: tuple[str, ...]
     ) -> ValidationResult | None:
+        """The inner solids' block: ``configured`` mappings, then the ``config_fn``."""
         path = ("solids", *_config_path(handle), "config")
-        owner = f'the config_fn of composite solid "{definition.name}"'
-        try:
-            mapped = definition.config_fn(config) if definition.config_fn else config
-        except Exception as exc:  # the user's mapping function failed: report where
-            message = f"{owner} raised {type(exc).__name__}: {exc}"
-            self.errors.append(ConfigError(path, message, expected="a mapping"))
-            return None
+        secrets: frozenset[str] = frozenset()
+        if definition.config_mapping is not None:
+            configured = definition.config_mapping.apply(config, path)
+            self.errors.extend(configured.errors)
+            if not configured.success:
+                return None
+            config, secrets = configured.value, configured.secrets
+        owner = f'composite solid "{definition.name}"'
+        if definition.config_fn is not None:
+            config = call_config_fn(definition.config_fn, {} if config is None else config, owner)
         schema = solids_shape(definition.invocations, handle, config_inputs(self.pipeline))
-        result = validate_config(schema, mapped, path=(*path, "<mapped>"))
+        result = validate_config(schema, config, path=(*path, "<mapped>"))
         for err in result.errors:
-            message = f"(produced by {owner}) {err.message}"
+            message = f"(produced by the config_fn of {owner}) {err.message}"
             self.errors.append(ConfigError(err.path, message, err.expected, err.received, err.hint))
-        return result if result.success else None
+        if not result.success:
+            return None
+        return ValidationResult(result.value, [], result.secrets | secrets)
+
+
+def _configured_resource_problems(
+    mode: ModeDefinition, resources: Mapping[str, Any]
+) -> list[ConfigError]:
+    """Errors of the config that ``configured`` resources map to (found before the run)."""
+    errors: list[ConfigError] = []
+    for key, block in resources.items():
+        definition = mode.resource_defs.get(key)
+        if definition is not None and definition.config_mapping is not None:
+            path = ("resources", key, "config")
+            errors += definition.config_mapping.apply((block or {}).get("config"), path).errors
+    return errors
 
 
 def _config_path(handle: tuple[str, ...]) -> tuple[str, ...]:

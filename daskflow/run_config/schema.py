@@ -5,23 +5,24 @@
     solids:       per solid: config (its config_schema), inputs (unconnected inputs whose
                   type has a loader); per composite: config (with config mapping) or solids
     resources:    per resource the solids use: config
-    loggers:      console: {config: {log_level}}
+    loggers:      per logger of the mode (default: console): config
     execution:    in_process | threads | dask (see ``daskflow.run_config.execution``)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from daskflow.config import Any as AnyType
-from daskflow.config import Field, Shape, config_to_json_schema
+from daskflow.config import Array, Field, Shape, config_to_json_schema
 from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation
 from daskflow.definitions.io_defs import InputDefinition
 from daskflow.definitions.mode import ModeDefinition
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.definitions.solid import SolidDefinition
-from daskflow.run_config.execution import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
+from daskflow.run_config.execution import DEFAULT_EXECUTION, EXECUTION_SCHEMA
 
 __all__ = [
     "build_run_config_schema",
@@ -33,7 +34,11 @@ __all__ = [
 ]
 
 # Per flat solid name, the inputs run config fills; None for a solid outside the selection.
+# Per composite handle (``outer.comp``), its unconnected inputs that run config sets.
 UnconnectedInputs = dict[str, list[InputDefinition] | None]
+
+# What a solid without a config schema accepts, as in Dagster: any config, or none.
+ANY_CONFIG = Field(AnyType, is_required=False)
 
 
 def run_config_schema(pipeline: PipelineDefinition, mode: str | None = None) -> Shape:
@@ -66,6 +71,7 @@ def config_inputs(
     pipeline: PipelineDefinition, selected: set[str] | None = None
 ) -> UnconnectedInputs:
     """Per solid, the inputs that run config must (or may) fill; None for unselected solids.
+    Per composite, its unconnected inputs (set at ``solids.<composite>.inputs``).
 
     With a solid selection (a sub-pipeline), an input whose upstream solids are all
     unselected is filled from config too.
@@ -75,7 +81,7 @@ def config_inputs(
         if selected is not None and node.name not in selected:
             result[node.name] = None
             continue
-        inputs = node.unconnected_inputs()
+        inputs = [i for i in node.unconnected_inputs() if i.name not in node.config_inputs]
         if selected is not None:
             inputs += [
                 i
@@ -84,7 +90,21 @@ def config_inputs(
                 and not any(ref.node in selected for ref in node.inputs[i.name])
             ]
         result[node.name] = inputs
+        for handle, input_name in node.config_inputs.values():
+            _add_composite_input(pipeline, result, ".".join(handle), input_name)
     return result
+
+
+def _add_composite_input(
+    pipeline: PipelineDefinition, result: UnconnectedInputs, handle: str, input_name: str
+) -> None:
+    inv = pipeline.invocation_at(handle)
+    if inv is None:
+        return
+    inputs = result.setdefault(handle, []) or []
+    if all(i.name != input_name for i in inputs):
+        inputs.append(inv.definition.input_def_named(input_name))
+    result[handle] = inputs
 
 
 def build_run_config_schema(
@@ -110,7 +130,7 @@ def build_run_config_schema(
     resources = _resources_shape(pipeline, mode)
     if resources.fields:
         fields["resources"] = Field(resources, description=f'resources of mode "{mode.name}"')
-    fields["loggers"] = Field(LOGGERS_SCHEMA, is_required=False)
+    fields["loggers"] = Field(_loggers_shape(mode), is_required=False)
     fields["execution"] = Field(EXECUTION_SCHEMA, default_value=DEFAULT_EXECUTION)
     return Shape(fields, description=f"Run config of pipeline {pipeline.name}")
 
@@ -140,23 +160,47 @@ def _solid_field(
 ) -> Field:
     """The solid's block; optional when the solid is not selected (``None`` inputs) or not
     executed by a re-execution (``optional``)."""
-    entries: dict[str, Field] = {}
-    if definition.config_field is not None:
-        entries["config"] = definition.config_field
+    entries: dict[str, Field] = {"config": definition.config_field or ANY_CONFIG}
+    inputs = _inputs_field(unconnected_inputs or ())
+    if inputs is not None:
+        entries["inputs"] = inputs
+    outputs = _outputs_field(definition)
+    if outputs is not None:
+        entries["outputs"] = outputs
+    if unconnected_inputs is None or optional:
+        return Field(Shape(entries), is_required=False, description=definition.description)
+    return Field(Shape(entries), description=definition.description)
+
+
+def _inputs_field(unconnected_inputs: Sequence[InputDefinition]) -> Field | None:
     inputs = {}
-    for inp in unconnected_inputs or ():
+    for inp in unconnected_inputs:
         if inp.loader is None or inp.is_nothing:
             continue
         inputs[inp.name] = Field(
             inp.loader.config_schema, is_required=not inp.has_default, description=inp.description
         )
-    if inputs:
-        entries["inputs"] = Field(
-            Shape(inputs), description="the solid's unconnected inputs, loaded from config"
-        )
-    if unconnected_inputs is None or optional:
-        return Field(Shape(entries), is_required=False, description=definition.description)
-    return Field(Shape(entries), description=definition.description)
+    if not inputs:
+        return None
+    return Field(Shape(inputs), description="unconnected inputs, loaded from config")
+
+
+def _outputs_field(definition: SolidDefinition) -> Field | None:
+    """``outputs: [{<output>: <materializer config>}]`` for outputs whose type has a
+    materializer."""
+    by_output = {
+        o.name: Field(o.daskflow_type.materializer.config_schema, is_required=False)
+        for o in definition.output_defs
+        if o.daskflow_type.materializer is not None
+        and o.daskflow_type.materializer.config_schema is not None
+    }
+    if not by_output:
+        return None
+    return Field(
+        Array(Shape(by_output)),
+        is_required=False,
+        description="outputs to materialize, each with its type's materializer config",
+    )
 
 
 def _composite_field(
@@ -165,10 +209,16 @@ def _composite_field(
     unconnected: UnconnectedInputs,
     optional: frozenset[str] = frozenset(),
 ) -> Field:
-    if definition.config_field is not None:
-        return Field(Shape({"config": definition.config_field}), description=definition.description)
-    inner = solids_shape(definition.invocations, handle, unconnected, optional)
-    return Field(Shape({"solids": Field(inner)}), description=definition.description)
+    entries: dict[str, Field] = {}
+    if definition.has_config_mapping:
+        entries["config"] = definition.config_field or ANY_CONFIG
+    else:
+        inner = solids_shape(definition.invocations, handle, unconnected, optional)
+        entries["solids"] = Field(inner)
+    inputs = _inputs_field(unconnected.get(".".join(handle)) or ())
+    if inputs is not None:
+        entries["inputs"] = inputs
+    return Field(Shape(entries), description=definition.description)
 
 
 def used_resource_keys(pipeline: PipelineDefinition, mode: ModeDefinition) -> list[str]:
@@ -188,17 +238,29 @@ def used_resource_keys(pipeline: PipelineDefinition, mode: ModeDefinition) -> li
 
 
 def _resources_shape(pipeline: PipelineDefinition, mode: ModeDefinition) -> Shape:
+    """Every resource of the mode is configurable; config is required only for those the
+    pipeline uses (and only when their schema requires it)."""
+    used = set(used_resource_keys(pipeline, mode))
     fields = {}
-    for key in used_resource_keys(pipeline, mode):
-        definition = mode.resource_defs[key]
-        if definition.config_field is None:
-            fields[key] = Field(
-                {"config": Field(AnyType, is_required=False)},
+    for key, definition in sorted(mode.resource_defs.items()):
+        config = definition.config_field or ANY_CONFIG
+        fields[key] = Field(
+            Shape({"config": config}),
+            is_required=None if key in used else False,
+            description=definition.description,
+        )
+    return Shape(fields)
+
+
+def _loggers_shape(mode: ModeDefinition) -> Shape:
+    """Each logger of the mode, turned on by giving its block."""
+    return Shape(
+        {
+            key: Field(
+                Shape({"config": definition.config_field or ANY_CONFIG}),
                 is_required=False,
                 description=definition.description,
             )
-        else:
-            fields[key] = Field(
-                Shape({"config": definition.config_field}), description=definition.description
-            )
-    return Shape(fields)
+            for key, definition in sorted(mode.logger_defs.items())
+        }
+    )

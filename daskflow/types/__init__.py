@@ -9,6 +9,8 @@ from daskflow.errors import DaskflowTypeCheckError, DaskflowTypeLoadError
 from daskflow.types._annotations import (
     List,
     Optional,
+    Set,
+    Tuple,
     register_python_type,
     resolve_daskflow_type,
 )
@@ -36,6 +38,13 @@ from daskflow.types._dataframe import (
 )
 from daskflow.types._dataframe import failures_type_check as failures_type_check
 from daskflow.types._loaders import TypeLoader, TypeMaterializer, type_loader, type_materializer
+from daskflow.types._usable import (
+    check_daskflow_type,
+    daskflow_type_loader,
+    daskflow_type_materializer,
+    make_python_type_usable_as_daskflow_type,
+    usable_as_daskflow_type,
+)
 
 # Also importable from here, outside ``__all__``: the per-partition checks the engine runs
 # (``check_dataframe_partition``, ``check_frame_structure``, ``ColumnFailure``,
@@ -58,14 +67,21 @@ __all__ = [
     "Nothing",
     "Optional",
     "PythonObjectDaskflowType",
+    "Set",
     "String",
     "TypeCheck",
+    "Tuple",
     "TypeCheckContext",
     "TypeLoader",
     "TypeMaterializer",
+    "check_daskflow_type",
+    "daskflow_type_loader",
+    "daskflow_type_materializer",
     "dataframe_type",
+    "make_python_type_usable_as_daskflow_type",
     "register_python_type",
     "resolve_daskflow_type",
     "type_loader",
     "type_materializer",
+    "usable_as_daskflow_type",
 ]

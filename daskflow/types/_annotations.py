@@ -19,7 +19,7 @@ import types
 import typing
 from collections.abc import Callable
 
-from daskflow.config import DaskflowInvalidDefinitionError
+from daskflow.config import ConfigType, DaskflowInvalidDefinitionError
 from daskflow.types._builtins import (
     Any,
     Bool,
@@ -31,11 +31,12 @@ from daskflow.types._builtins import (
     list_of,
     optional_of,
 )
+from daskflow.types._collections import set_of, tuple_of
 from daskflow.types._core import DaskflowType
 from daskflow.types._dask import DaskDataFrame
 from daskflow.types._dataframe import DataFrame
 
-__all__ = ["List", "Optional", "register_python_type", "resolve_daskflow_type"]
+__all__ = ["List", "Optional", "Set", "Tuple", "register_python_type", "resolve_daskflow_type"]
 
 _SCALARS: dict[type, DaskflowType] = {int: Int, float: Float, str: String, bool: Bool}
 _REGISTERED: dict[type, DaskflowType] = {}
@@ -56,8 +57,35 @@ class _TypeFactory:
         return f"daskflow.types.{self._name}"
 
 
-Optional = _TypeFactory("Optional", optional_of)
-List = _TypeFactory("List", list_of)
+class _TupleFactory:
+    """``Tuple[Int, str]``: one type per element."""
+
+    def __getitem__(self, items: object) -> DaskflowType:
+        elements = items if isinstance(items, tuple) else (items,)
+        return tuple_of(tuple(resolve_daskflow_type(e) for e in elements))
+
+    def __repr__(self) -> str:
+        return "daskflow.types.Tuple"
+
+
+def _no_nothing(
+    kind: str, build: Callable[[DaskflowType], DaskflowType]
+) -> Callable[[DaskflowType], DaskflowType]:
+    def checked(inner: DaskflowType) -> DaskflowType:
+        if inner.is_nothing:
+            raise DaskflowInvalidDefinitionError(
+                f"{kind}[Nothing] is not a type: Nothing carries no value; use Nothing alone "
+                "for an ordering-only input or output"
+            )
+        return build(inner)
+
+    return checked
+
+
+Optional = _TypeFactory("Optional", _no_nothing("Optional", optional_of))
+List = _TypeFactory("List", _no_nothing("List", list_of))
+Set = _TypeFactory("Set", _no_nothing("Set", set_of))
+Tuple = _TupleFactory()
 
 
 def register_python_type(python_type: type, daskflow_type: DaskflowType) -> DaskflowType:
@@ -77,6 +105,12 @@ def register_python_type(python_type: type, daskflow_type: DaskflowType) -> Dask
             f"register_python_type maps {python_type.__name__} to a DaskflowType, "
             f"got {daskflow_type!r}"
         )
+    registered = _REGISTERED.get(python_type)
+    if registered is not None and registered is not daskflow_type:
+        raise DaskflowInvalidDefinitionError(
+            f"{python_type.__name__} is already registered to the type "
+            f'"{registered.display_name}"; register each python class once'
+        )
     _REGISTERED[python_type] = daskflow_type
     return daskflow_type
 
@@ -89,6 +123,8 @@ def resolve_daskflow_type(annotation: object) -> DaskflowType:
     """
     if isinstance(annotation, DaskflowType):
         return annotation
+    if isinstance(annotation, ConfigType):
+        return _from_config_scalar(annotation)
     if annotation is None or annotation is inspect.Parameter.empty or annotation is typing.Any:
         return Any
     if annotation is List:
@@ -116,10 +152,25 @@ def _resolve_generic(annotation: object, origin: object) -> DaskflowType:
             "supported; define a DaskflowType (e.g. PythonObjectDaskflowType((A, B))) instead"
         )
     if origin is list:
-        return list_of(resolve_daskflow_type(args[0]) if args else Any)
+        return List[args[0]] if args else list_of(Any)
+    if origin in (set, frozenset):
+        return Set[args[0]] if args else set_of(Any)
+    if origin is tuple:
+        return Tuple[args] if args and args[-1] is not Ellipsis else PythonObjectDaskflowType(tuple)
     if origin is dict:
         return Dict
     raise DaskflowInvalidDefinitionError(_unsupported(annotation))
+
+
+def _from_config_scalar(config_type: ConfigType) -> DaskflowType:
+    """``InputDefinition("x", daskflow.config.Int)``: the config scalars name types too."""
+    for daskflow_type in (Any, Int, Float, String, Bool):
+        if daskflow_type.as_config_type() is config_type:
+            return daskflow_type
+    raise DaskflowInvalidDefinitionError(
+        f"the config type {config_type!r} is not a daskflow type; the config scalars Int, "
+        "Float, String, Bool and Any are, and so are List[...], Optional[...] and DaskflowTypes"
+    )
 
 
 def _resolve_class(cls: type) -> DaskflowType:
@@ -127,6 +178,8 @@ def _resolve_class(cls: type) -> DaskflowType:
         return _SCALARS[cls]
     if cls is list:
         return list_of(Any)
+    if cls in (set, frozenset):
+        return set_of(Any)
     if cls is dict:
         return Dict
     pandas = sys.modules.get("pandas")

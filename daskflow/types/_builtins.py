@@ -71,7 +71,18 @@ def _builtin(
         name, check, loader=loader, description=description, python_type=python_type
     )
     daskflow_type._pickle_by_reference(_HERE, name)
+    daskflow_type._config_type = _CONFIG_SCALARS.get(name)
     return daskflow_type
+
+
+# The config types that the scalar names also stand for.
+_CONFIG_SCALARS: dict[str, _config.ConfigType] = {
+    "Any": _config.Any,
+    "Int": _config.Int,
+    "Float": _config.Float,
+    "String": _config.String,
+    "Bool": _config.Bool,
+}
 
 
 Any = _builtin(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from daskflow.config import DaskflowInvalidDefinitionError
+from daskflow.config import ConfigSchemaSource, ConfigType, DaskflowInvalidDefinitionError
 from daskflow.errors import DaskflowTypeCheckError
 from daskflow.metadata import EventMetadataEntry
 from daskflow.types._loaders import TypeLoader, TypeMaterializer, import_reference
@@ -111,11 +111,14 @@ def _check_two_args(name: str, fn: Callable[..., Any]) -> None:
         pass
 
 
-class DaskflowType:
+class DaskflowType(ConfigSchemaSource):
     """A named type: a check function plus optional loader and materializer.
 
     ``type_check_fn(context, value)`` returns a bool or a ``TypeCheck``; the
-    ``loader`` builds a value from run config for an unconnected input.
+    ``loader`` builds a value from run config for an unconnected input. As in Dagster,
+    ``DaskflowType(type_check_fn, key=..., name=...)`` works too; ``key`` identifies the
+    type (default: the name), and ``required_resource_keys`` are resources its check
+    uses (``context.resources``).
 
     >>> Positive = DaskflowType("Positive", lambda _ctx, v: v > 0, description="> 0")
     >>> Positive.name, Positive.display_name, Positive.is_nothing, Positive.inner_types
@@ -126,14 +129,19 @@ class DaskflowType:
 
     def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
-        name: str,
-        type_check_fn: Callable[[Any, Any], bool | TypeCheck],
+        name: str | Callable[[Any, Any], bool | TypeCheck] | None = None,
+        type_check_fn: Callable[[Any, Any], bool | TypeCheck] | None = None,
         *,
+        key: str | None = None,
         loader: TypeLoader | None = None,
         materializer: TypeMaterializer | None = None,
         description: str | None = None,
         python_type: type | tuple[type, ...] | None = None,
+        required_resource_keys: Sequence[str] | set[str] | None = None,
     ) -> None:
+        if callable(name) and type_check_fn is None:  # Dagster's order: (type_check_fn, ...)
+            name, type_check_fn = None, name
+        name = name if name is not None else key
         if not isinstance(name, str) or not name:
             raise DaskflowInvalidDefinitionError("a DaskflowType needs a non-empty string name")
         if not callable(type_check_fn):
@@ -148,12 +156,24 @@ class DaskflowType:
                 f'materializer of type "{name}" must be a TypeMaterializer (use @type_materializer)'
             )
         self.name = name
+        self.key = key or name
+        self.required_resource_keys = frozenset(required_resource_keys or ())
         self.description = description
         self.loader = loader
         self.materializer = materializer
         self.python_type = python_type
         self._type_check_fn = type_check_fn
         self._reference: tuple[str, str] | None = None
+        self._config_type: ConfigType | None = None  # set for the scalar builtins
+
+    @property
+    def unique_name(self) -> str:
+        """The name that identifies the type (Dagster's ``unique_name``)."""
+        return self.name
+
+    def as_config_type(self) -> ConfigType | None:
+        """The config type the same name stands for (``Int`` ...), or None."""
+        return self._config_type
 
     @property
     def display_name(self) -> str:

@@ -1,4 +1,5 @@
-"""Pandas dataframe types: ``DataFrame``, its csv/parquet/table loader, and ``dataframe_type``.
+"""Pandas dataframe types: ``DataFrame``, its csv/parquet/table loader and csv/parquet
+materializer, and ``dataframe_type``.
 
 Paths are any fsspec URL (``s3://``, ``memory://``...) or a local path, relative
 paths being relative to the current working directory.
@@ -31,7 +32,7 @@ from daskflow.types._columns import (
 )
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
 from daskflow.types._dask import load_dask_dataframe
-from daskflow.types._loaders import TypeLoader, type_loader
+from daskflow.types._loaders import TypeLoader, type_loader, type_materializer
 from daskflow.types._readers import reader_kwargs, storage_options_field, wrap_missing_file
 
 __all__ = [
@@ -80,6 +81,34 @@ def load_pandas_dataframe(_context: Any, config: Mapping[str, Any]) -> pd.DataFr
     return wrap_missing_file("PandasDataFrame", kind, path, lambda: pd.read_csv(path, sep="\t"))
 
 
+PANDAS_MATERIALIZER_SCHEMA = Selector(
+    {
+        "csv": Shape(
+            {
+                "path": StringSource,
+                "sep": Field(StringSource, is_required=False, description="field separator"),
+                "storage_options": storage_options_field(),
+            }
+        ),
+        "parquet": Shape({"path": StringSource, "storage_options": storage_options_field()}),
+    }
+)
+
+
+@type_materializer(PANDAS_MATERIALIZER_SCHEMA)
+def materialize_pandas_dataframe(
+    _context: Any, config: Mapping[str, Any], pdf: pd.DataFrame
+) -> list[EventMetadataEntry]:
+    """Write ``{csv: {path, sep?}}`` or ``{parquet: {path}}`` (an output's run config)."""
+    ((kind, params),) = config.items()
+    path = params["path"]
+    if kind == "csv":
+        pdf.to_csv(path, index=False, **reader_kwargs(params, "sep", "storage_options"))
+    else:
+        pdf.to_parquet(path, index=False, **reader_kwargs(params, "storage_options"))
+    return [EventMetadataEntry.path(path, label="path"), *frame_metadata(pdf)[:1]]
+
+
 def frame_metadata(pdf: pd.DataFrame) -> list[EventMetadataEntry]:
     """``row_count`` and ``columns`` (names and dtypes) of a pandas frame."""
     columns = [{"name": str(name), "dtype": str(dtype)} for name, dtype in pdf.dtypes.items()]
@@ -99,6 +128,7 @@ DataFrame = DaskflowType(
     "PandasDataFrame",
     _check_pandas_frame,
     loader=load_pandas_dataframe,
+    materializer=materialize_pandas_dataframe,
     description=(
         "Two-dimensional, size-mutable, potentially heterogeneous tabular data with "
         "labelled axes (rows and columns). See https://pandas.pydata.org/"
@@ -146,6 +176,7 @@ class DataFrameSchemaType(DaskflowType):
             name,
             self._check,
             loader=loader,
+            materializer=None if is_dask else materialize_pandas_dataframe,
             description=description,
             python_type=None if is_dask else pd.DataFrame,
         )

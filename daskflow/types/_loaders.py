@@ -178,6 +178,10 @@ class ScalarLoader(TypeLoader):
             config_value = config_value["value"]
         return self._convert(config_value)
 
+    def convert(self, scalar: Any) -> Any:
+        """One validated scalar as the type's python value (an element of a list)."""
+        return self._convert(scalar)
+
     def __repr__(self) -> str:
         return f"<ScalarLoader {self.scalar_schema!r}>"
 

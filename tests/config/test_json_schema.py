@@ -33,7 +33,7 @@ SCHEMA = Shape(
     {
         "delay": Field(float, default_value=0.5, description="seconds between polls"),
         "name": str,
-        "count": Noneable(int),
+        "count": Field(Noneable(int), default_value=None),
         "files": [str],
         "mode": Enum.from_python_enum(Mode),
         "source": Selector({"csv": {"path": str}, "parquet": {"path": str, "engine": Any}}),

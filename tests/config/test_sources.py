@@ -108,7 +108,7 @@ def test_noneable_source_and_env_default(env):
     name = env("DASKFLOW_TEST_DEFAULT_PORT", "8080")
     schema = {
         "port": Field(IntSource, default_value={"env": name}),
-        "host": Field(Noneable(StringSource)),
+        "host": Field(Noneable(StringSource), default_value=None),
     }
     result = validate_config(schema, {})
     assert result.value == {"port": 8080, "host": None}

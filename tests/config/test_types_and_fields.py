@@ -23,6 +23,7 @@ from daskflow.config import (
     Shape,
     String,
     resolve_config_type,
+    validate_config,
 )
 
 
@@ -106,10 +107,13 @@ def test_field_with_default_is_optional():
     assert field.description == "tries"
 
 
-def test_noneable_field_is_optional_with_none_default():
+def test_noneable_field_is_required_and_may_be_none_as_in_dagster():
     field = Field(Noneable(int))
-    assert field.is_required is False
-    assert field.has_default and field.default_value is None
+    assert field.is_required is True and not field.has_default
+    assert validate_config({"x": Noneable(int)}, {"x": None}).value == {"x": None}
+    assert not validate_config({"x": Noneable(int)}, {}).success
+    optional = Field(Noneable(int), default_value=None)
+    assert optional.is_required is False and optional.default_value is None
 
 
 def test_shape_with_all_optional_fields_defaults_to_filled_dict():
@@ -131,7 +135,14 @@ def test_shape_with_a_required_field_stays_required():
 
 
 def test_selector_field_is_required_by_default():
-    assert Field(Selector({"a": Field(int, default_value=1)})).is_required is True
+    assert Field(Selector({"a": int, "b": Field(int, default_value=1)})).is_required is True
+
+
+def test_selector_of_one_defaulted_field_fills_it_in():
+    field = Field(Selector({"a": Field(int, default_value=1)}))
+    assert field.is_required is False and field.default_value == {"a": 1}
+    assert validate_config(Selector({"a": Field(int, default_value=1)}), {}).value == {"a": 1}
+    assert validate_config({"s": field}, {}).value == {"s": {"a": 1}}
 
 
 def test_explicitly_required_all_optional_shape_has_no_default():

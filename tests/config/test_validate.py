@@ -113,7 +113,7 @@ def test_shape_fills_defaults_and_omits_optional_fields_without_default():
         "name": str,
         "retries": Field(int, default_value=3),
         "tag": Field(str, is_required=False),
-        "timeout": Field(Noneable(float)),
+        "timeout": Field(Noneable(float), default_value=None),
         "nested": {"depth": Field(int, default_value=2), "mode": Field(str, is_required=False)},
     }
     result = validate_config(schema, {"name": "x"})

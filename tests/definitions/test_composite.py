@@ -110,8 +110,8 @@ def test_nested_composites_and_passthrough_outputs():
     assert result.resolved.solid_config("outer.inner.scale") == {"factor": 2}
 
 
-def test_composite_needs_both_config_schema_and_fn():
-    with pytest.raises(DaskflowInvalidDefinitionError, match="both config_schema and config_fn"):
+def test_composite_config_schema_needs_a_config_fn():
+    with pytest.raises(DaskflowInvalidDefinitionError, match="config_schema needs a config_fn"):
 
         @composite_solid(config_schema={"a": int})
         def c(x):

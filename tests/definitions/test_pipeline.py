@@ -268,7 +268,7 @@ def test_pipeline_is_not_callable():
 
 def test_explicit_dependencies_and_cycle_detection():
     p = PipelineDefinition(
-        "explicit",
+        name="explicit",
         solid_defs=[one, add],
         dependencies={"add": {"a": DependencyDefinition("one"), "b": DependencyDefinition("one")}},
     )
@@ -282,11 +282,9 @@ def test_explicit_dependencies_and_cycle_detection():
     def dec(_, x: int) -> int:
         return x - 1
 
-    with pytest.raises(
-        DaskflowInvalidDefinitionError, match="cycle: (inc -> dec -> inc|dec -> inc -> dec)"
-    ):
+    with pytest.raises(DaskflowInvalidDefinitionError, match="cycle among: inc, dec"):
         PipelineDefinition(
-            "cyclic",
+            name="cyclic",
             solid_defs=[inc, dec],
             dependencies={
                 "inc": {"x": DependencyDefinition("dec")},
@@ -298,18 +296,20 @@ def test_explicit_dependencies_and_cycle_detection():
 def test_explicit_dependencies_bad_references():
     with pytest.raises(DaskflowInvalidDefinitionError, match='no input "zz"'):
         PipelineDefinition(
-            "p", solid_defs=[one, add], dependencies={"add": {"zz": DependencyDefinition("one")}}
+            name="p",
+            solid_defs=[one, add],
+            dependencies={"add": {"zz": DependencyDefinition("one")}},
         )
-    with pytest.raises(DaskflowInvalidDefinitionError, match="has no such output"):
+    with pytest.raises(DaskflowInvalidDefinitionError, match='has no output "nope"'):
         PipelineDefinition(
-            "p",
+            name="p",
             solid_defs=[one, add],
             dependencies={
                 "add": {"a": DependencyDefinition("one", "nope"), "b": DependencyDefinition("one")}
             },
         )
     with pytest.raises(DaskflowInvalidDefinitionError, match="not in solid_defs"):
-        PipelineDefinition("p", solid_defs=[one], dependencies={"ghost": {}})
+        PipelineDefinition([one], "p", dependencies={"ghost": {}})
 
 
 def test_modes_and_presets_lookup():

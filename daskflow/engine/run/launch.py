@@ -14,21 +14,19 @@ from daskflow.engine.planning.payload import RunPayload
 from daskflow.engine.planning.plan import ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
-from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance
 from daskflow.io_managers import check_usable_on_distributed
 from daskflow.run_config import ResolvedRunConfig, resolve_run_config, used_resource_keys
 
 if TYPE_CHECKING:
     from daskflow.definitions.pipeline import PipelineDefinition
-    from daskflow.engine.result import PipelineExecutionResult
 
 __all__ = [
     "RunRequest",
     "check_stores_fit_scheduler",
     "create_coordinator",
     "prepare_run",
-    "raise_for_failure",
 ]
 
 
@@ -143,20 +141,3 @@ def check_stores_fit_scheduler(
                 f'IO manager "{key}" (resources.{key} of mode "{resolved.mode}") cannot be '
                 f'used with execution "dask", whose workers are separate processes: {reason}'
             )
-
-
-def raise_for_failure(result: PipelineExecutionResult) -> None:
-    """Raise ``DaskflowExecutionError`` for a run that did not succeed (from the first
-    failed solid's error, if one failed)."""
-    for name, step in result.step_results.items():
-        if step.failed:
-            raise DaskflowExecutionError(
-                f'Solid "{name}" failed in run {result.run_id} of pipeline '
-                f'"{result.pipeline.name}": {step.error}',
-                solid_name=name,
-                run_id=result.run_id,
-            ) from step.error
-    raise DaskflowExecutionError(
-        f'Run {result.run_id} of pipeline "{result.pipeline.name}" did not succeed.',
-        run_id=result.run_id,
-    )

@@ -15,6 +15,7 @@ from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.invoke import run_compute_with_retries
+from daskflow.engine.step.materialize import materialize_outputs
 from daskflow.engine.step.outcome import (
     StepResult,
     blocked_reason,
@@ -44,6 +45,7 @@ def run_step(payload: RunPayload, step_key: str, *upstream: StepResult) -> StepR
         outputs = run_compute_with_retries(run, step_io.load_inputs(run))
         result = StepResult(step_key, StepStatus.SUCCESS, emitter.sent)
         step_io.handle_outputs(run, outputs, result)
+        materialize_outputs(run, outputs)
     except StepError as exc:
         return fail_step(step_key, emitter, exc, time.perf_counter() - start)
     result.duration = time.perf_counter() - start
