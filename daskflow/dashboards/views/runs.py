@@ -1,0 +1,158 @@
+"""Runs: the list (counts by status, filters by pipeline/status/tag in SQL, cursor
+paging, bulk cancel) and a run's page (summary, config as stored, steps with their
+Gantt refreshed while it runs, actions: cancel, re-execute, open in launchpad)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from daskflow.dashboards.context import UIContext, ui_context
+from daskflow.dashboards.gantt import gantt
+from daskflow.dashboards.views.common import get_run
+from daskflow.dashboards.views.events import PAGE as LOG_PAGE
+from daskflow.dashboards.views.events import level_name, parse_log_query
+from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
+from daskflow.events import RunStatus
+from daskflow.instance import RunFilter, RunRecord
+from daskflow.launcher import PARENT_TAG, RunRequest, reexecution_steps, submit_run
+
+__all__ = ["bulk_cancel", "cancel", "reexecute", "run_page", "run_steps", "runs_list"]
+
+PAGE_SIZE = 50
+
+
+def _filter(request: Request) -> RunFilter:
+    params = request.query_params
+    statuses = []
+    for value in params.getlist("status"):
+        if value in RunStatus.__members__:
+            statuses.append(RunStatus(value))
+    tags = {}
+    for item in params.getlist("tag"):
+        key, sep, value = item.partition("=")
+        if sep and key.strip():
+            tags[key.strip()] = value.strip()
+    return RunFilter(params.get("pipeline") or None, tuple(statuses), tags)
+
+
+def runs_list(request: Request) -> HTMLResponse:
+    ui = ui_context(request)
+    run_filter = _filter(request)
+    storage = ui.instance.run_storage
+    page = storage.get_runs_page(run_filter, request.query_params.get("cursor"), PAGE_SIZE)
+    return ui.page(
+        request,
+        "runs.html",
+        page=page,
+        counts=storage.count_runs_by_status(run_filter),
+        run_filter=run_filter,
+        statuses=[s.value for s in RunStatus],
+        tag_text=" ".join(request.query_params.getlist("tag")),
+        nav="runs",
+    )
+
+
+def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
+    stats = ui.instance.event_storage.get_step_stats(run.run_id)
+    planned = run.step_selection or run.solid_selection
+    if planned is None and ui.workspace.has_pipeline(run.pipeline_name):
+        planned = ui.workspace.get_pipeline(run.pipeline_name).graph.node_names
+    waiting = [key for key in planned or [] if key not in stats]
+    chart = gantt(stats.values(), run.start_time, run.end_time, time.time())
+    return {"run": run, "stats": list(stats.values()), "chart": chart, "waiting": waiting}
+
+
+def run_page(request: Request) -> HTMLResponse:
+    ui = ui_context(request)
+    run = get_run(ui, request.path_params["run_id"])
+    storage = ui.instance.run_storage
+    children = storage.get_runs_page(RunFilter(tags={PARENT_TAG: run.run_id}), None, 20).runs
+    log_query = request.query_params.get("q", "")
+    events = ui.instance.event_storage.get_events_page(
+        run.run_id, parse_log_query(log_query), limit=LOG_PAGE, newest=True
+    )
+    values = _steps_context(ui, run)
+    values.pop("run")
+    return ui.page(
+        request,
+        "run.html",
+        run=run,
+        children=children,
+        origin=storage.get_origin(run.run_id),
+        pipeline_loaded=ui.workspace.has_pipeline(run.pipeline_name),
+        log_query=log_query,
+        events=events,
+        page_size=LOG_PAGE,
+        level_name=level_name,
+        nav="runs",
+        **values,
+    )
+
+
+def run_steps(request: Request) -> HTMLResponse:
+    """The steps table and Gantt (polled while the run is going)."""
+    ui = ui_context(request)
+    run = get_run(ui, request.path_params["run_id"])
+    return ui.page(request, "run_steps.html", **_steps_context(ui, run))
+
+
+def _refresh(url: str) -> Response:
+    return Response(status_code=204, headers={"HX-Redirect": url, "Location": url})
+
+
+def cancel(request: Request) -> Response:
+    ui = ui_context(request)
+    run = get_run(ui, request.path_params["run_id"])
+    ui.instance.run_storage.request_cancel(run.run_id)
+    return _refresh(f"/runs/{run.run_id}")
+
+
+async def bulk_cancel(request: Request) -> Response:
+    ui = ui_context(request)
+    form = await request.form()
+    for run_id in form.getlist("run_id"):
+        await run_in_threadpool(ui.instance.run_storage.request_cancel, str(run_id))
+    return _refresh(request.headers.get("hx-current-url") or "/runs")
+
+
+async def reexecute(request: Request) -> Response:
+    """Re-execute a run: ``strategy`` ``from_failure``, ``all`` or ``selected`` (with
+    ``step`` values); the new run is a child of this one."""
+    ui = ui_context(request)
+    parent = get_run(ui, request.path_params["run_id"])
+    if not ui.workspace.has_pipeline(parent.pipeline_name):
+        raise HTTPException(409, f'pipeline "{parent.pipeline_name}" is not in this workspace')
+    pipeline = ui.workspace.get_pipeline(parent.pipeline_name)
+    form = await request.form()
+    strategy = str(form.get("strategy", "from_failure"))
+    chosen = [str(s) for s in form.getlist("step")]
+    if strategy == "selected" and not chosen:
+        return Response("Choose at least one step to re-execute.", status_code=422)
+    try:
+        steps = reexecution_steps(
+            ui.instance,
+            pipeline,
+            parent,
+            strategy == "from_failure",
+            chosen if strategy == "selected" else (),
+        )
+        run_request = RunRequest(
+            pipeline.name,
+            parent.run_config,
+            parent.mode,
+            parent_run_id=parent.run_id,
+            step_selection=sorted(steps),
+        )
+        origin = ui.workspace.origin(pipeline.name)
+        child = await run_in_threadpool(
+            submit_run, ui.instance, ui.launcher, pipeline, origin, run_request
+        )
+    except (DaskflowConfigError, DaskflowInvalidDefinitionError) as exc:
+        return Response(str(exc), status_code=422, media_type="text/plain")
+    return _refresh(f"/runs/{child.run_id}")

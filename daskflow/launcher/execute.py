@@ -1,0 +1,111 @@
+"""Executing a stored run in the current process: what ``daskflow run launch RUN_ID`` does
+in the process a launcher started.
+
+The run's origin says where to load its pipeline from; the plan is built again from the
+stored record (config, mode, selection, parent). A failure before the run starts (code
+that no longer loads, config that no longer validates) is recorded as the run's failure,
+with an event saying why, so the run never stays ``NOT_STARTED``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+
+from daskflow.engine.run.coordinator import RunCoordinator
+from daskflow.engine.run.launch import create_coordinator
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.instance import DaskflowInstance, RunRecord
+from daskflow.launcher.loading import load_location
+from daskflow.launcher.origin import PipelineOrigin
+from daskflow.launcher.prepare import plan_new_run, plan_reexecution
+
+__all__ = ["LaunchError", "execute_launched_run"]
+
+
+class LaunchError(Exception):
+    """The run cannot be executed here (unknown, already started, no origin)."""
+
+
+def _coordinator(instance: DaskflowInstance, run: RunRecord) -> RunCoordinator:
+    stored = instance.run_storage.get_origin(run.run_id)
+    if stored is None:
+        raise LaunchError(f"run {run.run_id} has no stored origin: it was not launched")
+    origin = PipelineOrigin.from_dict(stored)
+    pipelines = load_location(origin.location)
+    if origin.pipeline_name not in pipelines:
+        raise LaunchError(f'{origin.target} no longer defines pipeline "{origin.pipeline_name}"')
+    pipeline = pipelines[origin.pipeline_name]
+    if run.parent_run_id and run.step_selection:
+        parent = instance.run_storage.get_run(run.parent_run_id)
+        if parent is None:
+            raise LaunchError(f"parent run {run.parent_run_id} of run {run.run_id} is gone")
+        prepared = plan_reexecution(
+            instance, pipeline, parent, run.run_config, set(run.step_selection)
+        )
+    else:
+        selected = set(run.solid_selection) if run.solid_selection else None
+        prepared = plan_new_run(
+            pipeline, run.run_config, run.mode, selected, str(instance.storage_dir)
+        )
+    return create_coordinator(pipeline, prepared.resolved, prepared.plan, run.run_id, instance)
+
+
+def _record_failure(instance: DaskflowInstance, run: RunRecord, exc: BaseException) -> None:
+    message = f"{type(exc).__name__}: {exc}"
+    data = {
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+        "traceback": traceback.format_exc(),
+        "pid": os.getpid(),
+    }
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(
+                run.run_id,
+                DaskflowEventType.ENGINE_EVENT,
+                run.pipeline_name,
+                f"The launched run could not start: {message}",
+                data=data,
+            ),
+            EventRecord.create(
+                run.run_id,
+                DaskflowEventType.PIPELINE_FAILURE,
+                run.pipeline_name,
+                f"Run failed before it started: {message}",
+                data=data,
+            ),
+        ]
+    )
+
+
+def execute_launched_run(instance: DaskflowInstance, run_id: str) -> RunStatus:
+    """Execute the stored run ``run_id`` to its end; returns its final status."""
+    run = instance.run_storage.get_run(run_id)
+    if run is None:
+        raise LaunchError(f"no run {run_id} in {instance.home}")
+    if run.status not in (RunStatus.NOT_STARTED, RunStatus.CANCELING):
+        raise LaunchError(f"run {run.run_id} is {run.status.value}: only a new run can launch")
+    if run.status == RunStatus.CANCELING:  # canceled before it started
+        _record_canceled(instance, run)
+        return RunStatus.CANCELED
+    try:
+        coordinator = _coordinator(instance, run)
+    except Exception as exc:
+        _record_failure(instance, run, exc)
+        return RunStatus.FAILURE
+    for _event in coordinator.events():
+        pass
+    return coordinator.status
+
+
+def _record_canceled(instance: DaskflowInstance, run: RunRecord) -> None:
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(
+                run.run_id,
+                DaskflowEventType.PIPELINE_CANCELED,
+                run.pipeline_name,
+                "Run canceled before it started.",
+            )
+        ]
+    )

@@ -1,0 +1,129 @@
+"""Submitting runs: validate a request, store the run record with its origin, and start
+the run in a process of its own (``daskflow run launch RUN_ID``), so that a crashing run
+never takes down the process that launched it (the UI, later the daemon).
+
+``RunLauncher`` is the contract; ``SubprocessRunLauncher`` starts a local process whose
+output goes to ``<DASKFLOW_HOME>/launcher/<run_id>.log``.
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from daskflow.definitions.pipeline import PipelineDefinition
+from daskflow.engine.planning.selection import select_solids
+from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.instance import DaskflowInstance, RunRecord
+from daskflow.launcher.origin import PipelineOrigin
+from daskflow.launcher.prepare import (
+    PARENT_TAG,
+    Prepared,
+    RunRequest,
+    plan_new_run,
+    plan_reexecution,
+)
+
+__all__ = ["RunLauncher", "SubprocessRunLauncher", "log_path", "submit_run"]
+
+
+class RunLauncher(abc.ABC):
+    """Starts the execution of a stored run somewhere else than the calling process."""
+
+    @abc.abstractmethod
+    def launch(self, instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin) -> None:
+        """Start executing ``run`` (already stored, ``NOT_STARTED``); return at once."""
+
+
+def log_path(instance: DaskflowInstance, run_id: str) -> Path:
+    """Where the launched process of ``run_id`` writes its output."""
+    return Path(instance.home) / "launcher" / f"{run_id}.log"
+
+
+def launch_command(run_id: str) -> list[str]:
+    """``daskflow run launch RUN_ID`` with this Python's ``daskflow`` script (or ``-c``)."""
+    script = shutil.which("daskflow", path=os.path.dirname(sys.executable))
+    if script is not None:
+        return [script, "run", "launch", run_id]
+    return [sys.executable, "-c", "from daskflow.cli import main; main()", "run", "launch", run_id]
+
+
+class SubprocessRunLauncher(RunLauncher):
+    """Runs ``daskflow run launch RUN_ID`` in the origin's working directory, in a session
+    of its own (Ctrl-C of the UI leaves runs alone), with this instance's home."""
+
+    def __init__(self) -> None:
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def launch(self, instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin) -> None:
+        log = log_path(instance, run.run_id)
+        log.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "DASKFLOW_HOME": str(instance.home)}
+        command = launch_command(run.run_id)
+        with open(log, "ab") as output:
+            self.processes[run.run_id] = subprocess.Popen(
+                command,
+                cwd=origin.working_directory,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def reap(self) -> None:
+        """Forget processes that have exited (no zombies in a long-lived launcher)."""
+        for run_id, process in list(self.processes.items()):
+            if process.poll() is not None:
+                del self.processes[run_id]
+
+
+def _prepare(
+    instance: DaskflowInstance, pipeline: PipelineDefinition, request: RunRequest
+) -> tuple[Prepared, str, dict[str, str]]:
+    tags = {**pipeline.tags, **dict(request.tags)}
+    if request.parent_run_id is None:
+        selected = (
+            select_solids(pipeline.graph, list(request.solid_selection))
+            if request.solid_selection
+            else None
+        )
+        prepared = plan_new_run(
+            pipeline, request.run_config, request.mode, selected, str(instance.storage_dir)
+        )
+        return prepared, prepared.resolved.mode, tags
+    parent = instance.run_storage.get_run(request.parent_run_id)
+    if parent is None:
+        raise DaskflowInvalidDefinitionError(f"no run {request.parent_run_id} to re-execute")
+    prepared = plan_reexecution(
+        instance, pipeline, parent, request.run_config, set(request.step_selection)
+    )
+    return prepared, prepared.resolved.mode, {**parent.tags, **tags, PARENT_TAG: parent.run_id}
+
+
+def submit_run(
+    instance: DaskflowInstance,
+    launcher: RunLauncher,
+    pipeline: PipelineDefinition,
+    origin: PipelineOrigin,
+    request: RunRequest,
+) -> RunRecord:
+    """Validate ``request`` (raising config/definition errors: nothing is stored then),
+    store the run and its origin, and launch it; returns the stored run."""
+    prepared, mode, tags = _prepare(instance, pipeline, request)
+    run = instance.run_storage.create_run(
+        pipeline.name,
+        prepared.resolved.raw,
+        mode,
+        tags=tags,
+        solid_selection=prepared.solid_selection,
+        step_selection=prepared.step_selection,
+        parent_run_id=request.parent_run_id,
+    )
+    instance.run_storage.set_origin(run.run_id, origin.to_dict())
+    launcher.launch(instance, run, origin)
+    return run

@@ -1,0 +1,48 @@
+"""Pipelines the UI tests launch: ``flaky`` fails while a marker file exists (so a
+re-execution from failure succeeds once it is removed) and ``slow`` logs once per tick
+for a configurable time (live events, cancel)."""
+
+import os
+import time
+
+from daskflow import Field, pipeline, solid
+
+
+@solid
+def make_number(_) -> int:
+    return 21
+
+
+@solid(config_schema={"marker": Field(str, description="fail while this file exists")})
+def double_unless_marked(context, number: int) -> int:
+    if os.path.exists(context.solid_config["marker"]):
+        raise RuntimeError(f"marker {context.solid_config['marker']} is present")
+    return number * 2
+
+
+@pipeline
+def flaky():
+    double_unless_marked(make_number())
+
+
+@solid(
+    config_schema={
+        "ticks": Field(int, default_value=20, description="how many ticks to log"),
+        "tick_seconds": Field(float, default_value=0.25),
+    }
+)
+def tick(context) -> int:
+    for number in range(context.solid_config["ticks"]):
+        context.log.info(f"tick {number}")
+        time.sleep(context.solid_config["tick_seconds"])
+    return context.solid_config["ticks"]
+
+
+@solid
+def after_ticks(_, count: int) -> int:
+    return count
+
+
+@pipeline
+def slow():
+    after_ticks(tick())
