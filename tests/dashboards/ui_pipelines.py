@@ -1,6 +1,6 @@
 """Pipelines the UI tests launch: ``flaky`` fails while a marker file exists (so a
-re-execution from failure succeeds once it is removed) and ``slow`` logs once per tick
-for a configurable time (live events, cancel)."""
+re-execution from failure succeeds once it is removed), ``slow`` logs once per tick for a
+configurable time (live events) and ``chain`` runs twenty short steps (cancel)."""
 
 import os
 import time
@@ -46,3 +46,17 @@ def after_ticks(_, count: int) -> int:
 @pipeline
 def slow():
     after_ticks(tick())
+
+
+@solid(config_schema={"seconds": Field(float, default_value=0.5)})
+def pause(context, previous: int = 0) -> int:
+    time.sleep(context.solid_config["seconds"])
+    return previous + 1
+
+
+@pipeline
+def chain():
+    """Twenty short steps in a row: a cancel stops it within one step."""
+    value = pause.alias("pause_0")()
+    for number in range(1, 20):
+        value = pause.alias(f"pause_{number}")(value)

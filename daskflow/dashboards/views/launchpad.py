@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from daskflow.config import DaskflowConfigError, example_config
 from daskflow.config.run_config import validate_run_config
 from daskflow.dashboards.context import UIContext, ui_context
+from daskflow.dashboards.describe import pipeline_graph
 from daskflow.dashboards.formatting import to_yaml
 from daskflow.dashboards.views.common import get_pipeline, get_run
 from daskflow.dashboards.yaml_lines import line_of_path
@@ -88,6 +89,7 @@ def launchpad(request: Request) -> HTMLResponse:
         pipeline=pipeline,
         draft=draft,
         schemas=schemas,
+        graph=pipeline_graph(pipeline),
         preset_name=request.query_params.get("preset"),
         from_run=request.query_params.get("from_run"),
         nav="pipelines",
