@@ -41,6 +41,7 @@ ROUTES = [
     Route("/runs/{run_id}", runs.run_page),
     Route("/runs/{run_id}/steps", runs.run_steps),
     Route("/runs/{run_id}/events", events.events_fragment),
+    Route("/runs/{run_id}/report", runs.performance_report),
     Route("/runs/{run_id}/events/stream", events.event_stream),
     Route("/runs/{run_id}/cancel", runs.cancel, methods=["POST"]),
     Route("/runs/{run_id}/reexecute", runs.reexecute, methods=["POST"]),

@@ -8,7 +8,8 @@
   when the browser sends an ``Origin``, come from this origin; ``--read-only`` refuses
   them all.
 - Responses carry a Content-Security-Policy allowing only this origin, so the pages cannot
-  load or send anything elsewhere.
+  load or send anything elsewhere (a route may set a stricter one of its own, as the
+  sandboxed performance report does).
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + _HEADERS
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message["headers"] = headers + [h for h in _HEADERS if h[0] not in present]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -15,6 +15,7 @@ from daskflow.launcher.run_launcher import (
     log_path,
     submit_run,
 )
+from daskflow.launcher.task_stream import TaskStreamRecorder, load_task_stream, task_stream_path
 from daskflow.launcher.workspace import LoadedLocation, Workspace, file_location, module_location
 
 __all__ = [
@@ -27,12 +28,15 @@ __all__ = [
     "RunLauncher",
     "RunRequest",
     "SubprocessRunLauncher",
+    "TaskStreamRecorder",
     "Workspace",
     "execute_launched_run",
     "file_location",
     "load_location",
+    "load_task_stream",
     "log_path",
     "module_location",
     "reexecution_steps",
     "submit_run",
+    "task_stream_path",
 ]

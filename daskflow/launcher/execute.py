@@ -2,7 +2,8 @@
 in the process a launcher started.
 
 The run's origin says where to load its pipeline from; the plan is built again from the
-stored record (config, mode, selection, parent). A failure before the run starts (code
+stored record (config, mode, selection, parent); on a Dask cluster its task stream is
+kept for the UI (``task_stream``). A failure before the run starts (code
 that no longer loads, config that no longer validates) is recorded as the run's failure,
 with an event saying why, so the run never stays ``NOT_STARTED``.
 """
@@ -19,6 +20,7 @@ from daskflow.instance import DaskflowInstance, RunRecord
 from daskflow.launcher.loading import load_location
 from daskflow.launcher.origin import PipelineOrigin
 from daskflow.launcher.prepare import plan_new_run, plan_reexecution
+from daskflow.launcher.task_stream import TaskStreamRecorder
 
 __all__ = ["LaunchError", "execute_launched_run"]
 
@@ -93,8 +95,10 @@ def execute_launched_run(instance: DaskflowInstance, run_id: str) -> RunStatus:
     except Exception as exc:
         _record_failure(instance, run, exc)
         return RunStatus.FAILURE
-    for _event in coordinator.events():
-        pass
+    recorder = TaskStreamRecorder()
+    for event in coordinator.events():
+        recorder.observe(event)
+    recorder.save(instance, run.run_id)
     return coordinator.status
 
 

@@ -17,6 +17,7 @@ from daskflow.launcher import (
     Workspace,
     execute_launched_run,
     file_location,
+    load_task_stream,
     log_path,
     reexecution_steps,
     submit_run,
@@ -126,3 +127,17 @@ def test_workspace_files_resolve_relative_to_themselves(tmp_path):
 class _NoLaunch(SubprocessRunLauncher):
     def launch(self, instance, run, origin):
         pass
+
+
+def test_a_run_on_a_dask_cluster_keeps_its_task_stream(instance, workspace):
+    local = {"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": ":0"}
+    config = {
+        "execution": {"dask": {"cluster": {"local": local}}},
+        "solids": {"tick": {"config": {"ticks": 2, "tick_seconds": 0.1}}},
+    }
+    run = _submit(instance, workspace, "slow", RunRequest("slow", config), _NoLaunch())
+    assert execute_launched_run(instance, run.run_id) == RunStatus.SUCCESS
+    tasks = load_task_stream(instance, run.run_id)
+    assert sorted(t["key"].split("-")[0] for t in tasks) == ["after_ticks", "tick"]
+    tick = next(t for t in tasks if t["key"].startswith("tick-"))
+    assert tick["stop"] - tick["start"] >= 0.2 and tick["worker"].startswith("inproc://")

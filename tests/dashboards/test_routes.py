@@ -2,6 +2,7 @@
 instance holds, the launchpad validates and scaffolds, launches go through the launcher,
 runs filter and page, the event log filters and streams without duplicates."""
 
+import json
 import logging
 import re
 
@@ -9,7 +10,7 @@ import yaml
 
 from daskflow.events import DaskflowEventType as T
 from daskflow.events import EventRecord
-from daskflow.launcher import PipelineOrigin
+from daskflow.launcher import PipelineOrigin, task_stream_path
 
 from .conftest import CEREAL
 
@@ -213,3 +214,59 @@ def test_instance_page_and_unknown_things(client, instance):
     assert str(instance.home) in page and "sqlite" in page
     assert client.get("/runs/doesnotexist").status_code == 404
     assert client.get("/pipelines/nope").status_code == 404
+
+
+def test_a_saved_task_stream_draws_lanes_per_worker_thread(client, instance):
+    run, _ = _stored_run(instance)
+    stored = instance.run_storage.get_run(run.run_id)
+    path = task_stream_path(instance, run.run_id)
+    path.parent.mkdir(parents=True)
+    start = stored.start_time
+    tasks = [
+        {
+            "key": "add_sugar_per_cup-ab12",
+            "worker": "tcp://w1",
+            "thread": 1,
+            "start": start,
+            "stop": start + 0.001,
+        },
+        {
+            "key": "('compute_cutoff-cd34', 0)",
+            "worker": "tcp://w2",
+            "thread": 5,
+            "start": start,
+            "stop": start + 0.002,
+        },
+    ]
+    path.write_text(json.dumps(tasks))
+    page = client.get(f"/runs/{run.run_id}").text
+    assert page.count('class="gantt-row lane"') == 2
+    assert 'data-solid="add_sugar_per_cup"' in page and 'data-solid="compute_cutoff"' in page
+
+
+def test_dashboard_link_while_running_and_the_sandboxed_report(client, instance):
+    local = {"execution": {"dask": {"cluster": {"local": {"processes": False}}}}}
+    run = instance.run_storage.create_run(CEREAL, local, "test")
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(run.run_id, T.PIPELINE_START, CEREAL),
+            EventRecord.create(
+                run.run_id,
+                T.ENGINE_EVENT,
+                CEREAL,
+                "Dask dashboard",
+                data={"dashboard_link": "http://10.9.8.7:8787/status"},
+            ),
+        ]
+    )
+    page = client.get(f"/runs/{run.run_id}").text
+    assert 'id="dask-dashboard" href="http://127.0.0.1:8787/status"' in page
+    assert client.get(f"/runs/{run.run_id}/report").status_code == 404
+    reports = instance.home / "reports"
+    reports.mkdir()
+    (reports / f"{run.run_id}.html").write_text("<html><script>1</script></html>")
+    response = client.get(f"/runs/{run.run_id}/report")
+    assert response.status_code == 200 and "<script>1</script>" in response.text
+    policy = response.headers.get_list("content-security-policy")
+    assert len(policy) == 1 and policy[0].startswith("sandbox allow-scripts")
+    assert 'id="performance-report"' in client.get(f"/runs/{run.run_id}").text

@@ -10,19 +10,35 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from daskflow.dashboards.context import UIContext, ui_context
+from daskflow.dashboards.dask_links import dask_links, report_path
 from daskflow.dashboards.gantt import gantt
+from daskflow.dashboards.task_lanes import MAX_DRAWN, task_lanes
 from daskflow.dashboards.views.common import get_run
 from daskflow.dashboards.views.events import PAGE as LOG_PAGE
 from daskflow.dashboards.views.events import level_name, parse_log_query
 from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
 from daskflow.events import RunStatus
 from daskflow.instance import RunFilter, RunRecord
-from daskflow.launcher import PARENT_TAG, RunRequest, reexecution_steps, submit_run
+from daskflow.launcher import (
+    PARENT_TAG,
+    RunRequest,
+    load_task_stream,
+    reexecution_steps,
+    submit_run,
+)
 
-__all__ = ["bulk_cancel", "cancel", "reexecute", "run_page", "run_steps", "runs_list"]
+__all__ = [
+    "bulk_cancel",
+    "cancel",
+    "performance_report",
+    "reexecute",
+    "run_page",
+    "run_steps",
+    "runs_list",
+]
 
 PAGE_SIZE = 50
 
@@ -65,7 +81,16 @@ def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
         planned = ui.workspace.get_pipeline(run.pipeline_name).graph.node_names
     waiting = [key for key in planned or [] if key not in stats]
     chart = gantt(stats.values(), run.start_time, run.end_time, time.time())
-    return {"run": run, "stats": list(stats.values()), "chart": chart, "waiting": waiting}
+    stream = load_task_stream(ui.instance, run.run_id) if run.status.is_finished else []
+    return {
+        "lanes": task_lanes(stream, chart.start, chart.span),
+        "lanes_cut": len(stream) > MAX_DRAWN,
+        "run": run,
+        "stats": list(stats.values()),
+        "chart": chart,
+        "waiting": waiting,
+        "dask": dask_links(ui.instance, run),
+    }
 
 
 def run_page(request: Request) -> HTMLResponse:
@@ -100,6 +125,25 @@ def run_steps(request: Request) -> HTMLResponse:
     ui = ui_context(request)
     run = get_run(ui, request.path_params["run_id"])
     return ui.page(request, "run_steps.html", **_steps_context(ui, run))
+
+
+# A saved Dask performance report runs its own inline scripts, sandboxed (an opaque origin:
+# no access to this UI's cookies or pages) and allowed to load nothing from anywhere.
+REPORT_CSP = (
+    "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data:; font-src data:"
+)
+
+
+def performance_report(request: Request) -> Response:
+    ui = ui_context(request)
+    run = get_run(ui, request.path_params["run_id"])
+    path = report_path(ui.instance, run.run_id)
+    if path is None:
+        raise HTTPException(404, f"run {run.run_id} saved no Dask performance report")
+    return FileResponse(
+        path, media_type="text/html", headers={"Content-Security-Policy": REPORT_CSP}
+    )
 
 
 def _refresh(url: str) -> Response:
