@@ -117,7 +117,7 @@ def test_workspace_files_resolve_relative_to_themselves(tmp_path):
         "  - python_file: missing.py\n"
     )
     workspace = Workspace.from_yaml(str(tmp_path / "ws.yaml"))
-    assert workspace.pipeline_names == ["chain", "flaky", "slow"]
+    assert workspace.pipeline_names == ["chain", "flaky", "slow", "wide"]
     assert "no such Python file" in workspace.locations[1].error
     (tmp_path / "bad.yaml").write_text("load_from: []\n")
     with pytest.raises(DaskflowLoadError, match="non-empty list"):

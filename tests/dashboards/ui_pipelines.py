@@ -60,3 +60,11 @@ def chain():
     value = pause.alias("pause_0")()
     for number in range(1, 20):
         value = pause.alias(f"pause_{number}")(value)
+
+
+@pipeline
+def wide():
+    """160 solids in 10 layers of 16: the UI lays out a graph this big in a web worker."""
+    layer = [pause.alias(f"p0_{i}")() for i in range(16)]
+    for depth in range(1, 10):
+        layer = [pause.alias(f"p{depth}_{i}")(layer[i]) for i in range(16)]

@@ -90,6 +90,14 @@ def test_cereal_dag_and_solid_panel(page, ui):
     expect(panel).to_contain_text("cereals")
 
 
+def test_a_graph_of_160_solids_is_laid_out_in_a_worker(page, ui):
+    page.goto(f"{ui}/pipelines/wide")
+    page.locator("#dag[data-laid-out=true]").wait_for()
+    expect(page.locator("#dag")).to_have_attribute("data-layout", "worker")
+    expect(page.locator("#dag .node")).to_have_count(160)
+    expect(page.locator("#dag .edge")).to_have_count(144)
+
+
 def test_completion_under_an_empty_parent_and_on_an_empty_line(page, ui):
     page.goto(f"{ui}/pipelines/{CEREAL}/launchpad")
     set_doc(page, "solids:\n  ")
@@ -103,6 +111,18 @@ def test_completion_under_an_empty_parent_and_on_an_empty_line(page, ui):
     page.wait_for_timeout(200)  # CodeMirror ignores Enter just after the list opens
     page.keyboard.press("Enter")  # a mapping-only key opens an indented block
     assert re.match(r"solids:\n  add_sugar_per_cup:\n    (inputs|config):\n      ", doc(page))
+
+
+def test_the_dag_highlights_the_solid_selection(page, ui):
+    page.goto(f"{ui}/pipelines/{CEREAL}/launchpad")
+    page.locator("#dag[data-laid-out=true]").wait_for()
+    page.fill("#selection", "*compute_cutoff")
+    expect(page.locator("#dag .node.selected")).to_have_count(2)
+    selected = page.locator("#dag .node.selected").evaluate_all(
+        "ns => ns.map(n => n.dataset.solid)"
+    )
+    assert sorted(selected) == ["add_sugar_per_cup", "compute_cutoff"]
+    expect(page.locator("#dag .node.dimmed")).to_have_count(2)
 
 
 def test_a_misspelt_key_is_marked_at_its_line(page, ui):
