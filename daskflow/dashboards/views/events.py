@@ -27,7 +27,7 @@ from daskflow.instance import EventFilter, StoredEvent
 __all__ = ["PAGE", "event_stream", "events_fragment", "level_name", "parse_log_query"]
 
 PAGE = 500
-_POLL_SECONDS = 0.25
+_POLL_SECONDS = 0.1
 _STREAM_BATCH = 200
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "WARN": 30, "ERROR": 40, "CRITICAL": 50}
 
