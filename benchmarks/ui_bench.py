@@ -148,49 +148,59 @@ def _measure_dag(workspace: Workspace, instance: DaskflowInstance) -> tuple[floa
     return 1000 * drawn, stall
 
 
+def _page_rows(
+    instance: DaskflowInstance, workspace: Workspace, big: str, runs: int, events: int
+) -> list[tuple[str, str, str]]:
+    client = TestClient(
+        create_app(workspace, instance, UISettings()), base_url="http://127.0.0.1:3000"
+    )
+    rows = []
+    for label, url in [
+        (f"runs page, {runs:,} runs (first 50)", "/runs"),
+        ("runs page filtered by tag", "/runs?tag=n=7"),
+        (f"run page, {events:,} events (newest 500)", f"/runs/{big}"),
+        ("event log filtered by step:", f"/runs/{big}/events?q=step:step_3"),
+        ("event log filtered by type:", f"/runs/{big}/events?q=type:STEP_OUTPUT"),
+        ("event log filtered by text", f"/runs/{big}/events?q=event%2049999"),
+    ]:
+        ms, size = _median_ms(client, url)
+        rows.append((label, f"{ms:.0f} ms", f"{size / 1024:.0f} KB"))
+    return rows
+
+
+def _live_row(instance: DaskflowInstance, workspace: Workspace) -> tuple[str, str, str]:
+    settings = UISettings(port=pick_port("127.0.0.1", 0))
+    config = uvicorn.Config(
+        create_app(workspace, instance, settings),
+        port=settings.port,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        latencies = sorted(_sse_latency(instance, f"http://127.0.0.1:{settings.port}"))
+    finally:
+        server.should_exit = True
+        thread.join(5)
+    p50 = 1000 * latencies[len(latencies) // 2]
+    p95 = 1000 * latencies[int(len(latencies) * 0.95)]
+    return ("live log, event stored -> client (SSE)", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms", "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="web UI figures")
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--events", type=int, default=50_000)
     args = parser.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as home, DaskflowInstance.from_home(home) as instance:
         workspace = Workspace([file_location(str(CEREAL))])
         big = _fill(instance, args.runs, args.events)
-        client = TestClient(
-            create_app(workspace, instance, UISettings()), base_url="http://127.0.0.1:3000"
-        )
-        for label, url in [
-            (f"runs page, {args.runs:,} runs (first 50)", "/runs"),
-            ("runs page filtered by tag", "/runs?tag=n=7"),
-            (f"run page, {args.events:,} events (newest 500)", f"/runs/{big}"),
-            ("event log filtered by step:", f"/runs/{big}/events?q=step:step_3"),
-            ("event log filtered by type:", f"/runs/{big}/events?q=type:STEP_OUTPUT"),
-            ("event log filtered by text", f"/runs/{big}/events?q=event%2049999"),
-        ]:
-            ms, size = _median_ms(client, url)
-            rows.append((label, f"{ms:.0f} ms", f"{size / 1024:.0f} KB"))
-        settings = UISettings(port=pick_port("127.0.0.1", 0))
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_app(workspace, instance, settings),
-                port=settings.port,
-                log_level="warning",
-                lifespan="off",
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
-        latencies = sorted(_sse_latency(instance, f"http://127.0.0.1:{settings.port}"))
-        server.should_exit = True
-        thread.join(5)
-        p50 = 1000 * latencies[len(latencies) // 2]
-        p95 = 1000 * latencies[int(len(latencies) * 0.95)]
-        rows.append(
-            ("live log, event stored -> client (SSE)", f"p50 {p50:.0f} ms, p95 {p95:.0f} ms", "")
-        )
+        rows = _page_rows(instance, workspace, big, args.runs, args.events)
+        rows.append(_live_row(instance, workspace))
     drawn, stall = _dag_layout(200)
     rows.append(
         ("DAG of 200 solids: drawn after load (worker)", f"{drawn:.0f} ms", f"stall {stall:.0f} ms")

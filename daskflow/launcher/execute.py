@@ -29,11 +29,9 @@ class LaunchError(Exception):
     """The run cannot be executed here (unknown, already started, no origin)."""
 
 
-def _coordinator(instance: DaskflowInstance, run: RunRecord) -> RunCoordinator:
-    stored = instance.run_storage.get_origin(run.run_id)
-    if stored is None:
-        raise LaunchError(f"run {run.run_id} has no stored origin: it was not launched")
-    origin = PipelineOrigin.from_dict(stored)
+def _coordinator(
+    instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin
+) -> RunCoordinator:
     pipelines = load_location(origin.location)
     if origin.pipeline_name not in pipelines:
         raise LaunchError(f'{origin.target} no longer defines pipeline "{origin.pipeline_name}"')
@@ -87,11 +85,14 @@ def execute_launched_run(instance: DaskflowInstance, run_id: str) -> RunStatus:
         raise LaunchError(f"no run {run_id} in {instance.home}")
     if run.status not in (RunStatus.NOT_STARTED, RunStatus.CANCELING):
         raise LaunchError(f"run {run.run_id} is {run.status.value}: only a new run can launch")
+    stored = instance.run_storage.get_origin(run.run_id)
+    if stored is None:
+        raise LaunchError(f"run {run.run_id} has no stored origin: it was not launched")
     if run.status == RunStatus.CANCELING:  # canceled before it started
         _record_canceled(instance, run)
         return RunStatus.CANCELED
     try:
-        coordinator = _coordinator(instance, run)
+        coordinator = _coordinator(instance, run, PipelineOrigin.from_dict(stored))
     except Exception as exc:
         _record_failure(instance, run, exc)
         return RunStatus.FAILURE

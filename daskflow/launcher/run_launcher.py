@@ -60,6 +60,7 @@ class SubprocessRunLauncher(RunLauncher):
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def launch(self, instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin) -> None:
+        self.reap()
         log = log_path(instance, run.run_id)
         log.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DASKFLOW_HOME": str(instance.home)}
