@@ -8,6 +8,7 @@ the same ``DASKFLOW_HOME``.
 from __future__ import annotations
 
 import secrets
+import socket
 
 import click
 
@@ -78,7 +79,10 @@ def ui(
         if location.error:
             click.echo(f"Warning: {location.error}", err=True)
     chosen = pick_port(host, port)
-    settings = UISettings(host, chosen, read_only, token, insecure, tuple(allow_host))
+    hosts = tuple(allow_host)
+    if host in ("0.0.0.0", "::"):  # every interface: the machine's own names are fine too
+        hosts += (socket.gethostname(), socket.getfqdn())
+    settings = UISettings(host, chosen, read_only, token, insecure, hosts)
     try:
         settings.check_exposure()
     except ValueError as exc:

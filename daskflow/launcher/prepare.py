@@ -75,19 +75,32 @@ def reexecution_steps(
     step_selection: Sequence[str] = (),
 ) -> set[str]:
     """The steps a re-execution of ``parent`` runs: the chosen ones (within the scope of
-    its line's first run), those that did not succeed, or every step of that scope."""
+    its line's first run), those that did not succeed or never started (so a canceled run
+    resumes where it stopped), or every step of that scope."""
     scope = solid_scope(instance, parent)
     if step_selection:
         chosen = select_solids(pipeline.graph, list(step_selection))
         return chosen if scope is None else chosen & scope
     if from_failure:
-        steps = steps_to_rerun(instance, parent)
+        steps = steps_to_rerun(instance, parent) | _never_started(instance, pipeline, parent, scope)
         if not steps:
             raise DaskflowInvalidDefinitionError(
                 f"run {parent.run_id} has no failed or skipped step to re-execute"
             )
         return steps
     return set(pipeline.graph.node_names) if scope is None else set(scope)
+
+
+def _never_started(
+    instance: DaskflowInstance,
+    pipeline: PipelineDefinition,
+    parent: RunRecord,
+    scope: set[str] | None,
+) -> set[str]:
+    """Steps the parent planned but never started (a canceled run stops before them)."""
+    planned = parent.step_selection or parent.solid_selection
+    names = set(planned) if planned else (scope or set(pipeline.graph.node_names))
+    return names - set(instance.event_storage.get_step_stats(parent.run_id))
 
 
 def plan_reexecution(

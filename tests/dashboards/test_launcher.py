@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from daskflow.events import RunStatus
+from daskflow.events import DaskflowEventType as T
+from daskflow.events import EventRecord, RunStatus
 from daskflow.launcher import (
     PARENT_TAG,
     DaskflowLoadError,
@@ -141,3 +142,19 @@ def test_a_run_on_a_dask_cluster_keeps_its_task_stream(instance, workspace):
     assert sorted(t["key"].split("-")[0] for t in tasks) == ["after_ticks", "tick"]
     tick = next(t for t in tasks if t["key"].startswith("tick-"))
     assert tick["stop"] - tick["start"] >= 0.2 and tick["worker"].startswith("inproc://")
+
+
+def test_reexecuting_a_canceled_run_from_failure_resumes_where_it_stopped(instance, workspace):
+    chain = workspace.get_pipeline("chain")
+    parent = instance.run_storage.create_run("chain", IN_PROCESS, "default")
+    events = [EventRecord.create(parent.run_id, T.PIPELINE_START, "chain")]
+    for step, end in (("pause_0", T.STEP_SUCCESS), ("pause_1", T.STEP_SKIPPED)):
+        events += [
+            EventRecord.create(parent.run_id, T.STEP_START, "chain", step_key=step),
+            EventRecord.create(parent.run_id, end, "chain", step_key=step),
+        ]
+    events.append(EventRecord.create(parent.run_id, T.PIPELINE_CANCELED, "chain"))
+    instance.event_storage.store_events(events)
+    parent = instance.run_storage.get_run(parent.run_id)
+    steps = reexecution_steps(instance, chain, parent, from_failure=True)
+    assert steps == {f"pause_{n}" for n in range(1, 20)}

@@ -50,10 +50,10 @@ def _filter(request: Request) -> RunFilter:
         if value in RunStatus.__members__:
             statuses.append(RunStatus(value))
     tags = {}
-    for item in params.getlist("tag"):
+    for item in (token for text in params.getlist("tag") for token in text.split()):
         key, sep, value = item.partition("=")
-        if sep and key.strip():
-            tags[key.strip()] = value.strip()
+        if sep and key:
+            tags[key] = value
     return RunFilter(params.get("pipeline") or None, tuple(statuses), tags)
 
 

@@ -184,14 +184,19 @@ def test_a_failed_run_reexecuted_from_failure_into_a_linked_child(page, ui, tmp_
     expect(page.locator("#child-runs .child-run")).to_have_count(1)
 
 
-def test_cancel_a_slow_run(page, ui):
-    launch(page, ui, "chain", IN_PROCESS)  # 20 steps of 0.5 s
+def test_cancel_a_slow_run_then_resume_it(page, ui):
+    parent = launch(page, ui, "chain", IN_PROCESS)  # 20 steps of 0.3 s
     page.locator('#step-table tr[data-step="pause_1"] .status-SUCCESS').wait_for(timeout=60_000)
     page.click("#cancel-run")
     wait_status(page, "CANCELED", timeout=30_000)
     skipped = page.locator("#step-table .status-SKIPPED").count()
     not_started = page.locator("#step-table tr", has_text="not started").count()
     assert skipped + not_started >= 10  # it stopped well before its end
+    page.click("#reexecute-failure")  # a canceled run resumes where it stopped
+    page.wait_for_url(re.compile(rf".*/runs/(?!{parent})[0-9a-f]{{32}}$"))
+    wait_status(page, "SUCCESS")
+    expect(page.locator('#step-table tr[data-step="pause_0"]')).to_have_count(0)
+    expect(page.locator('#step-table tr[data-step="pause_19"] .status-SUCCESS')).to_have_count(1)
 
 
 def test_the_asset_page_of_the_cereal_materialization(page, ui):
