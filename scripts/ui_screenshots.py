@@ -1,6 +1,7 @@
 """Screenshots of the web UI for the README, from a real session: starts `daskflow ui` on
 the cereal example (a fresh DASKFLOW_HOME), launches a run from the launchpad and takes
-the pipeline, launchpad and run pages with Debian's headless Chromium.
+the pipeline, launchpad and run pages (the run on a local Dask cluster, so its task
+stream shows) with Debian's headless Chromium.
 
     .venv/bin/python scripts/ui_screenshots.py [--out docs/images]
 """
@@ -65,7 +66,7 @@ def _shoot(out: Path, url: str) -> None:
         page.locator(".cm-tooltip-autocomplete").wait_for()
         page.locator("#config-errors li").first.wait_for()
         page.screenshot(path=out / "ui-launchpad.png")
-        page.goto(f"{url}/pipelines/{CEREAL}/launchpad?preset=test")
+        page.goto(f"{url}/pipelines/{CEREAL}/launchpad?preset=local")  # a 2-worker cluster
         page.locator(".cm-content").wait_for()
         page.click("#launch")
         page.wait_for_url(re.compile(r".*/runs/[0-9a-f]{32}$"))

@@ -1,6 +1,6 @@
 """The Dask task stream under the steps' Gantt: one lane per worker thread, each task a
 bar on the same time axis as the steps, coloured by the solid its key belongs to (task
-keys are ``<solid>-<token>``, ``<solid>_write-…``, ``<solid>_commit-…``).
+keys are ``<solid>-<token>``, ``<solid>_write-…``, ``<solid>_commit-…`` and the like).
 
 >>> tasks = [{"key": "('a-1f', 0)", "worker": "tcp://h:1", "thread": 7, "start": 11.0,
 ...           "stop": 12.0}]
@@ -22,6 +22,10 @@ __all__ = ["Lane", "LaneTask", "task_lanes"]
 MAX_DRAWN = 5_000  # tasks drawn on a page; a longer stream is cut (and said so)
 _MIN_WIDTH = 0.15
 _COLOURS = 8
+_PAYLOAD = "daskflow_run-"
+# Task names of a Dask DataFrame step besides its own: reading inputs, checking and writing
+# partitions, committing the output, gathering values for pandas consumers.
+_SUFFIXES = ("_write", "_commit", "_check", "_load", "_gather")
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Lane:
 
 def _solid(key: str) -> str:
     name = key_split(key)
-    for suffix in ("_write", "_commit", "_check"):
+    for suffix in _SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -57,6 +61,8 @@ def task_lanes(tasks: Sequence[dict[str, Any]], start: float | None, span: float
     threads: dict[tuple[str, Any], list[LaneTask]] = {}
     for task in list(tasks)[:MAX_DRAWN]:
         key = str(task["key"])
+        if key.startswith(_PAYLOAD):
+            continue  # the run's payload, shipped to every worker: not work of a solid
         left = max(0.0, 100 * (float(task["start"]) - start) / span)
         width = max(100 * (float(task["stop"]) - float(task["start"])) / span, _MIN_WIDTH)
         solid = _solid(key)

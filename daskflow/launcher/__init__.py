@@ -9,6 +9,7 @@ from daskflow.launcher.execute import LaunchError, execute_launched_run
 from daskflow.launcher.loading import DaskflowLoadError, load_location
 from daskflow.launcher.origin import CodeLocation, PipelineOrigin
 from daskflow.launcher.prepare import PARENT_TAG, RunRequest, reexecution_steps
+from daskflow.launcher.progress import load_progress, progress_path
 from daskflow.launcher.run_launcher import (
     RunLauncher,
     SubprocessRunLauncher,
@@ -16,10 +17,12 @@ from daskflow.launcher.run_launcher import (
     submit_run,
 )
 from daskflow.launcher.task_stream import TaskStreamRecorder, load_task_stream, task_stream_path
+from daskflow.launcher.watch import ClusterWatcher
 from daskflow.launcher.workspace import LoadedLocation, Workspace, file_location, module_location
 
 __all__ = [
     "PARENT_TAG",
+    "ClusterWatcher",
     "CodeLocation",
     "DaskflowLoadError",
     "LaunchError",
@@ -33,9 +36,11 @@ __all__ = [
     "execute_launched_run",
     "file_location",
     "load_location",
+    "load_progress",
     "load_task_stream",
     "log_path",
     "module_location",
+    "progress_path",
     "reexecution_steps",
     "submit_run",
     "task_stream_path",

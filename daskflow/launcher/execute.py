@@ -2,8 +2,8 @@
 in the process a launcher started.
 
 The run's origin says where to load its pipeline from; the plan is built again from the
-stored record (config, mode, selection, parent); on a Dask cluster its task stream is
-kept for the UI (``task_stream``). A failure before the run starts (code
+stored record (config, mode, selection, parent); on a Dask cluster its live progress and
+its task stream are kept for the UI (``watch``). A failure before the run starts (code
 that no longer loads, config that no longer validates) is recorded as the run's failure,
 with an event saying why, so the run never stays ``NOT_STARTED``.
 """
@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import traceback
 
+import dask
+
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import create_coordinator
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus
@@ -20,7 +22,8 @@ from daskflow.instance import DaskflowInstance, RunRecord
 from daskflow.launcher.loading import load_location
 from daskflow.launcher.origin import PipelineOrigin
 from daskflow.launcher.prepare import plan_new_run, plan_reexecution
-from daskflow.launcher.task_stream import TaskStreamRecorder
+from daskflow.launcher.scheduler_preload import PRELOAD
+from daskflow.launcher.watch import ClusterWatcher
 
 __all__ = ["LaunchError", "execute_launched_run"]
 
@@ -96,10 +99,14 @@ def execute_launched_run(instance: DaskflowInstance, run_id: str) -> RunStatus:
     except Exception as exc:
         _record_failure(instance, run, exc)
         return RunStatus.FAILURE
-    recorder = TaskStreamRecorder()
-    for event in coordinator.events():
-        recorder.observe(event)
-    recorder.save(instance, run.run_id)
+    watcher = ClusterWatcher(instance, run.run_id)
+    preloads = list(dask.config.get("distributed.scheduler.preload", None) or [])
+    try:
+        with dask.config.set({"distributed.scheduler.preload": [*preloads, PRELOAD]}):
+            for event in coordinator.events():
+                watcher.observe(event)
+    finally:
+        watcher.finish()
     return coordinator.status
 
 

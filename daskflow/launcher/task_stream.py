@@ -1,33 +1,25 @@
 """Keeping a run's Dask task stream: which task ran on which worker thread, when.
 
 A cluster a run starts dies with it, and with it the dashboard's task stream; the web UI
-draws the stream under the steps' Gantt after the run. While a launched run executes on
-a distributed cluster in this process, ``TaskStreamRecorder`` reads the scheduler's task
-stream (``Client.get_task_stream``) at most once a second and whenever a step ends, the
-cluster still up, and writes the compute intervals to ``<home>/task_streams/<run_id>.json``.
+draws the stream under the steps' Gantt after the run. ``TaskStreamRecorder.fetch`` reads
+the scheduler's task stream (``Client.get_task_stream``) while the cluster is up (the
+``ClusterWatcher`` calls it), ``save`` writes the compute intervals to
+``<home>/task_streams/<run_id>.json``.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 from distributed import Client
-from distributed.client import default_client
 
-from daskflow.events import DaskflowEventType, EventRecord
 from daskflow.instance import DaskflowInstance
 
 __all__ = ["TaskStreamRecorder", "load_task_stream", "task_stream_path"]
 
 MAX_TASKS = 100_000  # what the scheduler's task-stream plugin keeps, too
-_STEP_ENDS = {
-    DaskflowEventType.STEP_SUCCESS,
-    DaskflowEventType.STEP_FAILURE,
-    DaskflowEventType.STEP_SKIPPED,
-}
 
 
 def task_stream_path(instance: DaskflowInstance, run_id: str) -> Path:
@@ -45,36 +37,14 @@ def load_task_stream(instance: DaskflowInstance, run_id: str) -> list[dict[str, 
 
 
 class TaskStreamRecorder:
-    """Feed it every event of the run (``observe``), then ``save``."""
+    """Collects compute intervals since ``since`` (epoch seconds), without duplicates."""
 
-    def __init__(self, min_interval: float = 1.0) -> None:
+    def __init__(self, since: float) -> None:
+        self.since = since
         self.tasks: dict[tuple[str, str, float], dict[str, Any]] = {}
-        self._client: Client | None = None
-        self._since = 0.0
-        self._last_fetch = 0.0
-        self._min_interval = min_interval
 
-    def observe(self, event: EventRecord) -> None:
-        if self._client is None and event.data.get("dashboard_link"):
-            try:
-                self._client = default_client()  # the run's client, in this process
-            except ValueError:
-                return
-            self._since = event.timestamp - 1.0
-        if self._client is None:
-            return
-        due = time.monotonic() - self._last_fetch >= self._min_interval
-        if due or event.event_type in _STEP_ENDS:
-            self._fetch(self._client)
-
-    def _fetch(self, client: Client) -> None:
-        self._last_fetch = time.monotonic()
-        try:
-            records = client.get_task_stream(start=self._since)
-        except Exception:  # the cluster is going away: keep what we have
-            self._client = None
-            return
-        for record in records:
+    def fetch(self, client: Client) -> None:
+        for record in client.get_task_stream(start=self.since):
             for interval in record.get("startstops", ()):
                 if interval.get("action") != "compute" or len(self.tasks) >= MAX_TASKS:
                     continue
@@ -90,7 +60,7 @@ class TaskStreamRecorder:
                 }
 
     def save(self, instance: DaskflowInstance, run_id: str) -> Path | None:
-        """Write what was recorded (nothing, and None, for runs without a cluster)."""
+        """Write what was recorded (nothing, and None, when nothing was)."""
         if not self.tasks:
             return None
         path = task_stream_path(instance, run_id)

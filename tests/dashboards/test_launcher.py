@@ -20,6 +20,7 @@ from daskflow.launcher import (
     file_location,
     load_task_stream,
     log_path,
+    progress_path,
     reexecution_steps,
     submit_run,
 )
@@ -118,7 +119,7 @@ def test_workspace_files_resolve_relative_to_themselves(tmp_path):
         "  - python_file: missing.py\n"
     )
     workspace = Workspace.from_yaml(str(tmp_path / "ws.yaml"))
-    assert workspace.pipeline_names == ["chain", "flaky", "slow", "wide"]
+    assert workspace.pipeline_names == ["chain", "flaky", "partitioned", "slow", "wide"]
     assert "no such Python file" in workspace.locations[1].error
     (tmp_path / "bad.yaml").write_text("load_from: []\n")
     with pytest.raises(DaskflowLoadError, match="non-empty list"):
@@ -139,9 +140,25 @@ def test_a_run_on_a_dask_cluster_keeps_its_task_stream(instance, workspace):
     run = _submit(instance, workspace, "slow", RunRequest("slow", config), _NoLaunch())
     assert execute_launched_run(instance, run.run_id) == RunStatus.SUCCESS
     tasks = load_task_stream(instance, run.run_id)
-    assert sorted(t["key"].split("-")[0] for t in tasks) == ["after_ticks", "tick"]
+    assert sorted(t["key"].split("-")[0] for t in tasks) == ["after_ticks", "daskflow_run", "tick"]
     tick = next(t for t in tasks if t["key"].startswith("tick-"))
     assert tick["stop"] - tick["start"] >= 0.2 and tick["worker"].startswith("inproc://")
+    assert not progress_path(instance, run.run_id).exists()  # live progress only while running
+
+
+def test_every_partition_task_of_a_dask_step_is_in_the_saved_stream(instance, workspace):
+    local = {"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": ":0"}
+    config = {
+        "execution": {"dask": {"cluster": {"local": local}}},
+        "solids": {"numbers": {"config": {"partitions": 6, "seconds": 0.05}}},
+    }
+    run = _submit(
+        instance, workspace, "partitioned", RunRequest("partitioned", config), _NoLaunch()
+    )
+    assert execute_launched_run(instance, run.run_id) == RunStatus.SUCCESS
+    keys = [t["key"] for t in load_task_stream(instance, run.run_id)]
+    # recorded from the first task on (the scheduler preload), not from the first read
+    assert sum(key.startswith("('numbers_write-") for key in keys) == 6
 
 
 def test_reexecuting_a_canceled_run_from_failure_resumes_where_it_stopped(instance, workspace):

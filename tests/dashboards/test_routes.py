@@ -10,7 +10,7 @@ import yaml
 
 from daskflow.events import DaskflowEventType as T
 from daskflow.events import EventRecord
-from daskflow.launcher import PipelineOrigin, task_stream_path
+from daskflow.launcher import PipelineOrigin, progress_path, task_stream_path
 
 from .conftest import CEREAL
 
@@ -270,3 +270,18 @@ def test_dashboard_link_while_running_and_the_sandboxed_report(client, instance)
     policy = response.headers.get_list("content-security-policy")
     assert len(policy) == 1 and policy[0].startswith("sandbox allow-scripts")
     assert 'id="performance-report"' in client.get(f"/runs/{run.run_id}").text
+
+
+def test_live_partition_progress_of_a_running_dask_step(client, instance):
+    run = instance.run_storage.create_run(CEREAL, {}, "test")
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(run.run_id, T.PIPELINE_START, CEREAL),
+            EventRecord.create(run.run_id, T.STEP_START, CEREAL, step_key="add_sugar_per_cup"),
+        ]
+    )
+    path = progress_path(instance, run.run_id)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"add_sugar_per_cup_write": [3, 8], "add_sugar_per_cup": [8, 8]}))
+    page = client.get(f"/runs/{run.run_id}/steps").text
+    assert 'class="partitions" data-done="3" data-total="8"' in page and "3/8 partitions" in page

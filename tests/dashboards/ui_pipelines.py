@@ -1,11 +1,17 @@
 """Pipelines the UI tests launch: ``flaky`` fails while a marker file exists (so a
 re-execution from failure succeeds once it is removed), ``slow`` logs once per tick for a
-configurable time (live events) and ``chain`` runs twenty short steps (cancel)."""
+configurable time (live events), ``chain`` runs twenty short steps (cancel),
+``partitioned`` has a Dask DataFrame solid with slow partitions (live partition progress)
+and ``wide`` 160 solids (a DAG laid out in a worker)."""
 
 import os
 import time
 
+import dask.dataframe as dd
+import pandas as pd
+
 from daskflow import Field, pipeline, solid
+from daskflow.types import DaskDataFrame
 
 
 @solid
@@ -68,3 +74,29 @@ def wide():
     layer = [pause.alias(f"p0_{i}")() for i in range(16)]
     for depth in range(1, 10):
         layer = [pause.alias(f"p{depth}_{i}")(layer[i]) for i in range(16)]
+
+
+@solid(config_schema={"partitions": Field(int, default_value=8), "seconds": Field(float, 0.2)})
+def numbers(context) -> DaskDataFrame:
+    """A Dask DataFrame whose partitions each take ``seconds`` to compute."""
+    config = context.solid_config
+    frame = pd.DataFrame({"x": range(config["partitions"] * 10)})
+    return dd.from_pandas(frame, npartitions=config["partitions"]).map_partitions(
+        _slowly, config["seconds"], meta=frame.iloc[:0]
+    )
+
+
+def _slowly(part: pd.DataFrame, seconds: float) -> pd.DataFrame:
+    time.sleep(seconds)
+    return part
+
+
+@solid
+def total(_, frame: DaskDataFrame) -> int:
+    return frame.x.sum()  # computed inside the run's graph
+
+
+@pipeline
+def partitioned():
+    """A Dask DataFrame solid with slow partitions (live partition progress)."""
+    total(numbers())

@@ -21,10 +21,11 @@ from daskflow.dashboards.views.events import PAGE as LOG_PAGE
 from daskflow.dashboards.views.events import level_name, parse_log_query
 from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
 from daskflow.events import RunStatus
-from daskflow.instance import RunFilter, RunRecord
+from daskflow.instance import RunFilter, RunRecord, StepStatus
 from daskflow.launcher import (
     PARENT_TAG,
     RunRequest,
+    load_progress,
     load_task_stream,
     reexecution_steps,
     submit_run,
@@ -33,6 +34,7 @@ from daskflow.launcher import (
 __all__ = [
     "bulk_cancel",
     "cancel",
+    "partition_progress",
     "performance_report",
     "reexecute",
     "run_page",
@@ -74,6 +76,20 @@ def runs_list(request: Request) -> HTMLResponse:
     )
 
 
+def partition_progress(progress: dict[str, list[int]], step_key: str) -> tuple[int, int] | None:
+    """``(done, total)`` partitions of a running Dask DataFrame step: its write tasks, else
+    its check tasks, else its own tasks (when there are several).
+
+    >>> partition_progress({"a_write": [3, 8], "a": [8, 8]}, "a"), partition_progress({}, "a")
+    ((3, 8), None)
+    """
+    for prefix in (f"{step_key}_write", f"{step_key}_check", step_key):
+        counts = progress.get(prefix)
+        if counts and counts[1] > 1:
+            return int(counts[0]), int(counts[1])
+    return None
+
+
 def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
     stats = ui.instance.event_storage.get_step_stats(run.run_id)
     planned = run.step_selection or run.solid_selection
@@ -82,7 +98,14 @@ def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
     waiting = [key for key in planned or [] if key not in stats]
     chart = gantt(stats.values(), run.start_time, run.end_time, time.time())
     stream = load_task_stream(ui.instance, run.run_id) if run.status.is_finished else []
+    live = {} if run.status.is_finished else load_progress(ui.instance, run.run_id)
     return {
+        "partitions": {
+            key: counts
+            for key, step in stats.items()
+            if step.status == StepStatus.IN_PROGRESS
+            and (counts := partition_progress(live, key)) is not None
+        },
         "lanes": task_lanes(stream, chart.start, chart.span),
         "lanes_cut": len(stream) > MAX_DRAWN,
         "run": run,

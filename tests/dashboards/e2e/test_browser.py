@@ -167,6 +167,27 @@ def test_launch_streams_events_live_and_draws_a_bar_per_step(page, ui, ui_instan
     ) == {"STEP_START"}
 
 
+def test_a_dask_step_shows_live_partitions_then_task_stream_lanes(page, ui):
+    config = (
+        "execution:\n  dask:\n    cluster:\n      local: {n_workers: 1, threads_per_worker: 2,"
+        " processes: false, dashboard_address: ':0'}\n"
+        "solids:\n  numbers:\n    config: {partitions: 16, seconds: 0.4}\n"
+    )
+    launch(page, ui, "partitioned", config)
+    live = page.locator('#step-table tr[data-step="numbers"] .partitions')
+    live.wait_for(timeout=60_000)  # while the step runs: "done/total partitions"
+    assert int(live.get_attribute("data-total")) == 16
+    wait_status(page, "SUCCESS")
+    expect(page.locator("#gantt .gantt-bar")).to_have_count(2)
+    lanes = page.locator("#task-lanes .lane")
+    expect(lanes).to_have_count(2)  # one worker, two threads
+    solids = page.locator("#task-lanes .lane-task").evaluate_all(
+        "ts => [...new Set(ts.map(t => t.dataset.solid))].sort()"
+    )
+    assert solids == ["numbers", "total"]
+    assert page.locator('#task-lanes .lane-task[data-solid="numbers"]').count() >= 32
+
+
 def test_a_failed_run_reexecuted_from_failure_into_a_linked_child(page, ui, tmp_path):
     marker = tmp_path / "fail"
     marker.write_text("x")
