@@ -41,6 +41,7 @@ class UIContext:
 
     def __post_init__(self) -> None:
         self.env = _environment()
+        self.stale_checked = 0.0  # monotonic time runs were last checked for dead processes
 
     def render_text(self, template: str, **values: Any) -> str:
         return self.env.get_template(template).render(**values)

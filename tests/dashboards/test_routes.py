@@ -5,6 +5,9 @@ runs filter and page, the event log filters and streams without duplicates."""
 import json
 import logging
 import re
+import socket
+import subprocess
+import sys
 
 import yaml
 
@@ -285,3 +288,51 @@ def test_live_partition_progress_of_a_running_dask_step(client, instance):
     path.write_text(json.dumps({"add_sugar_per_cup_write": [3, 8], "add_sugar_per_cup": [8, 8]}))
     page = client.get(f"/runs/{run.run_id}/steps").text
     assert 'class="partitions" data-done="3" data-total="8"' in page and "3/8 partitions" in page
+
+
+def test_run_page_lists_outputs_and_materializations(client, instance):
+    run = instance.run_storage.create_run(CEREAL, {}, "test")
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(
+                run.run_id,
+                T.HANDLED_OUTPUT,
+                CEREAL,
+                step_key="compute_cutoff",
+                data={
+                    "output_name": "result",
+                    "io_manager_key": "io_manager",
+                    "metadata_entries": [{"label": "path", "value": "/x/y"}],
+                },
+            ),
+            EventRecord.create(
+                run.run_id,
+                T.ASSET_MATERIALIZATION,
+                CEREAL,
+                step_key="save",
+                data={"asset_key": ["lake", "cereals"], "metadata_entries": []},
+            ),
+        ]
+    )
+    page = client.get(f"/runs/{run.run_id}").text
+    assert 'href="/assets/lake.cereals"' in page and "/x/y" in page
+    assert page.count('<tr class="output">') == 1
+
+
+def test_a_run_whose_process_died_shows_failed(client, instance):
+    run = instance.run_storage.create_run(CEREAL, {}, "test")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    instance.event_storage.store_events(
+        [
+            EventRecord.create(
+                run.run_id,
+                T.PIPELINE_START,
+                CEREAL,
+                data={"coordinator": f"{socket.gethostname()}:{dead.pid}"},
+            )
+        ]
+    )
+    assert instance.run_storage.get_run(run.run_id).status.value == "STARTED"
+    page = client.get(f"/runs/{run.run_id}/steps").text
+    assert 'data-status="FAILURE"' in page

@@ -20,8 +20,8 @@ from daskflow.dashboards.views.common import get_run
 from daskflow.dashboards.views.events import PAGE as LOG_PAGE
 from daskflow.dashboards.views.events import level_name, parse_log_query
 from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
-from daskflow.events import RunStatus
-from daskflow.instance import RunFilter, RunRecord, StepStatus
+from daskflow.events import DaskflowEventType, RunStatus
+from daskflow.instance import EventFilter, RunFilter, RunRecord, StepStatus
 from daskflow.launcher import (
     PARENT_TAG,
     RunRequest,
@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 PAGE_SIZE = 50
+STALE_CHECK_SECONDS = 5.0
+OUTPUTS_SHOWN = 500
+_PRODUCED = (DaskflowEventType.HANDLED_OUTPUT, DaskflowEventType.ASSET_MATERIALIZATION)
 
 
 def _filter(request: Request) -> RunFilter:
@@ -90,6 +93,19 @@ def partition_progress(progress: dict[str, list[int]], step_key: str) -> tuple[i
     return None
 
 
+def _current(ui: UIContext, run: RunRecord) -> RunRecord:
+    """The run, after marking it failed if its process on this host died (a killed run
+    would otherwise show STARTED forever); checked at most every few seconds."""
+    if run.status.is_finished or run.status == RunStatus.NOT_STARTED:
+        return run
+    now = time.monotonic()
+    if now - ui.stale_checked >= STALE_CHECK_SECONDS:
+        ui.stale_checked = now
+        if run.run_id in ui.instance.mark_stale_runs():
+            return get_run(ui, run.run_id)
+    return run
+
+
 def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
     stats = ui.instance.event_storage.get_step_stats(run.run_id)
     planned = run.step_selection or run.solid_selection
@@ -118,7 +134,7 @@ def _steps_context(ui: UIContext, run: RunRecord) -> dict[str, Any]:
 
 def run_page(request: Request) -> HTMLResponse:
     ui = ui_context(request)
-    run = get_run(ui, request.path_params["run_id"])
+    run = _current(ui, get_run(ui, request.path_params["run_id"]))
     storage = ui.instance.run_storage
     children = storage.get_runs_page(RunFilter(tags={PARENT_TAG: run.run_id}), None, 20).runs
     log_query = request.query_params.get("q", "")
@@ -127,6 +143,9 @@ def run_page(request: Request) -> HTMLResponse:
     )
     values = _steps_context(ui, run)
     values.pop("run")
+    produced = ui.instance.event_storage.get_events_page(
+        run.run_id, EventFilter(event_types=_PRODUCED), limit=OUTPUTS_SHOWN
+    )
     return ui.page(
         request,
         "run.html",
@@ -138,6 +157,10 @@ def run_page(request: Request) -> HTMLResponse:
         events=events,
         page_size=LOG_PAGE,
         level_name=level_name,
+        outputs=[e for e in produced if e.record.event_type == DaskflowEventType.HANDLED_OUTPUT],
+        materializations=[
+            e for e in produced if e.record.event_type == DaskflowEventType.ASSET_MATERIALIZATION
+        ],
         nav="runs",
         **values,
     )
@@ -146,7 +169,7 @@ def run_page(request: Request) -> HTMLResponse:
 def run_steps(request: Request) -> HTMLResponse:
     """The steps table and Gantt (polled while the run is going)."""
     ui = ui_context(request)
-    run = get_run(ui, request.path_params["run_id"])
+    run = _current(ui, get_run(ui, request.path_params["run_id"]))
     return ui.page(request, "run_steps.html", **_steps_context(ui, run))
 
 
