@@ -19,6 +19,7 @@ from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import create_coordinator
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus
 from daskflow.instance import DaskflowInstance, RunRecord
+from daskflow.launcher.failures import record_failure_before_start
 from daskflow.launcher.loading import load_location
 from daskflow.launcher.origin import PipelineOrigin
 from daskflow.launcher.prepare import plan_new_run, plan_reexecution
@@ -55,30 +56,12 @@ def _coordinator(
 
 
 def _record_failure(instance: DaskflowInstance, run: RunRecord, exc: BaseException) -> None:
-    message = f"{type(exc).__name__}: {exc}"
     data = {
         "error": {"type": type(exc).__name__, "message": str(exc)},
         "traceback": traceback.format_exc(),
         "pid": os.getpid(),
     }
-    instance.event_storage.store_events(
-        [
-            EventRecord.create(
-                run.run_id,
-                DaskflowEventType.ENGINE_EVENT,
-                run.pipeline_name,
-                f"The launched run could not start: {message}",
-                data=data,
-            ),
-            EventRecord.create(
-                run.run_id,
-                DaskflowEventType.PIPELINE_FAILURE,
-                run.pipeline_name,
-                f"Run failed before it started: {message}",
-                data=data,
-            ),
-        ]
-    )
+    record_failure_before_start(instance, run, f"{type(exc).__name__}: {exc}", data)
 
 
 def execute_launched_run(instance: DaskflowInstance, run_id: str) -> RunStatus:

@@ -18,7 +18,9 @@ from pathlib import Path
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.planning.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance, RunRecord
+from daskflow.launcher.failures import record_failure_before_start
 from daskflow.launcher.origin import PipelineOrigin
 from daskflow.launcher.prepare import (
     PARENT_TAG,
@@ -37,6 +39,11 @@ class RunLauncher(abc.ABC):
     @abc.abstractmethod
     def launch(self, instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin) -> None:
         """Start executing ``run`` (already stored, ``NOT_STARTED``); return at once."""
+
+    def reap(self) -> None:
+        """Check on launched runs: record those whose process ended before starting them.
+        A launcher with no process of its own to watch has nothing to do."""
+        return None
 
 
 def log_path(instance: DaskflowInstance, run_id: str) -> Path:
@@ -58,6 +65,7 @@ class SubprocessRunLauncher(RunLauncher):
 
     def __init__(self) -> None:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._instances: dict[str, DaskflowInstance] = {}
 
     def launch(self, instance: DaskflowInstance, run: RunRecord, origin: PipelineOrigin) -> None:
         self.reap()
@@ -65,6 +73,7 @@ class SubprocessRunLauncher(RunLauncher):
         log.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DASKFLOW_HOME": str(instance.home)}
         command = launch_command(run.run_id)
+        self._instances[run.run_id] = instance
         with open(log, "ab") as output:
             self.processes[run.run_id] = subprocess.Popen(
                 command,
@@ -77,10 +86,28 @@ class SubprocessRunLauncher(RunLauncher):
             )
 
     def reap(self) -> None:
-        """Forget processes that have exited (no zombies in a long-lived launcher)."""
+        """Forget processes that have exited (no zombies in a long-lived launcher); a run
+        whose process exited without starting it is recorded failed, with its output."""
         for run_id, process in list(self.processes.items()):
-            if process.poll() is not None:
-                del self.processes[run_id]
+            code = process.poll()
+            if code is None:
+                continue
+            del self.processes[run_id]
+            instance = self._instances.pop(run_id)
+            run = instance.run_storage.get_run(run_id)
+            if run is not None and run.status == RunStatus.NOT_STARTED:
+                output = _tail(log_path(instance, run_id))
+                reason = f"its process exited with code {code} before starting it"
+                data = {"exit_code": code, "output": output}
+                record_failure_before_start(instance, run, f"{reason}: {output}", data)
+
+
+def _tail(path: Path, lines: int = 5) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no output)"
+    return " / ".join(text.strip().splitlines()[-lines:]) or "(no output)"
 
 
 def _prepare(

@@ -3,6 +3,7 @@ re-execute from failure into a linked child, fail visibly when they cannot start
 can be canceled before they start."""
 
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from daskflow.launcher import (
     log_path,
     progress_path,
     reexecution_steps,
+    run_launcher,
     submit_run,
 )
 
@@ -175,3 +177,18 @@ def test_reexecuting_a_canceled_run_from_failure_resumes_where_it_stopped(instan
     parent = instance.run_storage.get_run(parent.run_id)
     steps = reexecution_steps(instance, chain, parent, from_failure=True)
     assert steps == {f"pause_{n}" for n in range(1, 20)}
+
+
+def test_a_process_that_dies_before_starting_its_run_fails_it_with_its_output(
+    instance, workspace, monkeypatch
+):
+    crash = [sys.executable, "-c", "import sys; print('cannot go on'); sys.exit(3)"]
+    monkeypatch.setattr(run_launcher, "launch_command", lambda run_id: crash)
+    launcher = SubprocessRunLauncher()
+    run = _submit(instance, workspace, "slow", RunRequest("slow", IN_PROCESS), launcher)
+    launcher.processes[run.run_id].wait(30)
+    launcher.reap()
+    failed = instance.run_storage.get_run(run.run_id)
+    assert failed.status == RunStatus.FAILURE and launcher.processes == {}
+    message = instance.event_storage.get_events(run.run_id)[0].record.message
+    assert "exited with code 3" in message and "cannot go on" in message

@@ -95,14 +95,15 @@ def partition_progress(progress: dict[str, list[int]], step_key: str) -> tuple[i
 
 def _current(ui: UIContext, run: RunRecord) -> RunRecord:
     """The run, after marking it failed if its process on this host died (a killed run
-    would otherwise show STARTED forever); checked at most every few seconds."""
-    if run.status.is_finished or run.status == RunStatus.NOT_STARTED:
+    would otherwise show STARTED, or NOT_STARTED, forever); checked every few seconds."""
+    if run.status.is_finished:
         return run
     now = time.monotonic()
     if now - ui.stale_checked >= STALE_CHECK_SECONDS:
         ui.stale_checked = now
-        if run.run_id in ui.instance.mark_stale_runs():
-            return get_run(ui, run.run_id)
+        ui.launcher.reap()  # runs whose process ended before starting them
+        ui.instance.mark_stale_runs()  # runs whose process died while running
+        return get_run(ui, run.run_id)
     return run
 
 
