@@ -125,7 +125,9 @@ def test_bulk_cancel(client, instance):
 
 
 def _stored_run(instance):
-    run = instance.run_storage.create_run(CEREAL, {"execution": {"in_process": {}}}, "test")
+    config = yaml.safe_load(BAD_CONFIG.replace("dely", "delay"))
+    config["execution"] = {"in_process": {}}
+    run = instance.run_storage.create_run(CEREAL, config, "test")
     events = [EventRecord.create(run.run_id, T.PIPELINE_START, CEREAL, "start")]
     for step in ("add_sugar_per_cup", "compute_cutoff"):
         events += [
@@ -336,3 +338,25 @@ def test_a_run_whose_process_died_shows_failed(client, instance):
     assert instance.run_storage.get_run(run.run_id).status.value == "STARTED"
     page = client.get(f"/runs/{run.run_id}/steps").text
     assert 'data-status="FAILURE"' in page
+
+
+def test_reexecute_all_selected_or_from_failure(client, instance, launcher):
+    run, _ = _stored_run(instance)
+    url = f"/runs/{run.run_id}/reexecute"
+    response = client.post(url, data={"strategy": "all"})
+    assert response.status_code == 204
+    child = instance.run_storage.get_run(response.headers["HX-Redirect"].rsplit("/", 1)[1])
+    assert child.parent_run_id == run.run_id and len(child.step_selection) == 4
+    assert launcher.launched[-1][0] == child.run_id
+    assert client.post(url, data={"strategy": "selected"}).status_code == 422  # no step chosen
+    # the parent stored no output to reuse: refused with the reason, nothing launched
+    refused = client.post(url, data={"strategy": "selected", "step": "compute_cutoff"})
+    assert refused.status_code == 422 and "was not stored by run" in refused.text
+    assert len(launcher.launched) == 1
+    # no step of the parent finished: from failure re-runs them all
+    resumed = client.post(url, data={"strategy": "from_failure"})
+    assert resumed.status_code == 204 and len(launcher.launched) == 2
+    child = instance.run_storage.get_run(launcher.launched[-1][0])
+    assert sorted(child.step_selection) == sorted(
+        ["add_sugar_per_cup", "compute_cutoff", "filter_below_cutoff", "save_to_datalake"]
+    )
