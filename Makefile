@@ -19,8 +19,8 @@ run: $(STAMP)
 	cd examples/cereal && ../../$(BIN)/daskflow pipeline execute -f cereal.py --preset local
 	cd examples/cereal && ../../$(BIN)/daskflow run list --limit 5
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+# Lint, type-check, then the suite (which also runs every code block of README.md and docs/).
+test: lint
 	$(BIN)/pytest -q
 
 # The benchmark suite (benchmarks/suite.py): TPC-H data at scale factor SF, the overhead
@@ -33,7 +33,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.suite --sf $(SF) --large-sf $(LARGE_SF)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .daskflow .pytest_cache
+	rm -rf $(VENV) .daskflow .pytest_cache .mypy_cache .ruff_cache

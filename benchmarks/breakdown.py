@@ -132,12 +132,11 @@ def raw_in_daskflow_shape(runner: ob.Runner, shape: ob.Shape) -> float:
     from dask._task_spec import DataNode, Task, TaskRef
 
     from daskflow.engine.run.compile import step_task_key
-    from daskflow.engine.run.launch import prepare_run
+    from daskflow.engine.run.launch import RunRequest, prepare_run
 
     gc.collect()
-    coordinator, _, _ = prepare_run(
-        shape.pipeline, {"execution": runner.execution}, "mem", None, None, runner.instance, None
-    )
+    request = RunRequest(shape.pipeline, {"execution": runner.execution}, "mem")
+    coordinator, _, _ = prepare_run(request, runner.instance)
     payload = coordinator.payload
     start = time.perf_counter()  # from compiling on, like overhead.py's raw timing
     payload_key = f"daskflow_run-{payload.run_id}"

@@ -1,8 +1,13 @@
 """daskflow: typed, configurable, testable data pipelines compiled into one Dask graph.
 
-Everything users need is importable from here; submodules are internals (types live in
-``daskflow.types``, config types are also in ``daskflow.config``).
+Everything users need is importable from here: definitions, config types, daskflow types,
+IO managers, the instance, events and run status, results and every error. Submodules are
+internals, except ``daskflow.types`` and ``daskflow.config`` (the full type and config
+languages) and ``daskflow.bench``.
 """
+
+import importlib
+from typing import TYPE_CHECKING
 
 from daskflow.config import (
     Array,
@@ -18,7 +23,6 @@ from daskflow.config import (
     Shape,
     StringSource,
 )
-from daskflow.config.run_config import ResolvedRunConfig, resolve_run_config, validate_run_config
 from daskflow.definitions.composite import CompositeSolidDefinition, composite_solid
 from daskflow.definitions.describe import describe_pipeline
 from daskflow.definitions.events import (
@@ -32,68 +36,172 @@ from daskflow.definitions.events import (
 )
 from daskflow.definitions.graph import DependencyDefinition
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
-from daskflow.definitions.metadata import EventMetadataEntry
 from daskflow.definitions.mode import ModeDefinition, PresetDefinition
 from daskflow.definitions.pipeline import PipelineDefinition, pipeline
 from daskflow.definitions.repository import RepositoryDefinition, repository
-from daskflow.definitions.resource import (
+from daskflow.definitions.solid import SolidDefinition, solid
+from daskflow.errors import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowConfigError,
+    DaskflowError,
+    DaskflowExecutionError,
+    DaskflowInvalidDefinitionError,
+    DaskflowResourceError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+    DaskflowTypeCheckError,
+    DaskflowTypeLoadError,
+)
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
+from daskflow.instance import DaskflowInstance
+from daskflow.io_managers import (
+    DaskflowIOError,
+    FilesystemIOManager,
+    InMemoryIOManager,
+    InputContext,
+    IOManager,
+    IOManagerDefinition,
+    OutputContext,
+    fs_io_manager,
+    io_manager,
+    mem_io_manager,
+)
+from daskflow.metadata import EventMetadataEntry
+from daskflow.resources import (
     InitResourceContext,
     ResourceDefinition,
     build_resources,
     resource,
 )
-from daskflow.definitions.solid import SolidDefinition, solid
-from daskflow.engine.api import (
-    cancel_run,
-    execute_pipeline,
-    execute_pipeline_iterator,
-    execute_solid,
-    reexecute_pipeline,
-    reexecute_pipeline_iterator,
-)
-from daskflow.errors import (
-    DaskflowConfigError,
-    DaskflowExecutionError,
-    DaskflowInvalidDefinitionError,
-    DaskflowResourceError,
+from daskflow.run_config import (
+    ResolvedRunConfig,
+    resolve_run_config,
+    run_config_json_schema,
+    run_config_schema,
+    validate_run_config,
 )
 from daskflow.types import (
+    Any,
+    Bool,
+    Column,
+    DaskDataFrame,
     DaskflowType,
+    DataFrame,
+    DataFrameSchema,
+    DataFrameSchemaType,
+    Dict,
+    Float,
+    Int,
+    List,
+    Nothing,
+    Optional,
     PythonObjectDaskflowType,
+    String,
     TypeCheck,
+    TypeCheckContext,
+    TypeLoader,
+    TypeMaterializer,
     dataframe_type,
+    register_python_type,
     type_loader,
+    type_materializer,
 )
+
+# The engine (and through it Dask's schedulers) loads on first use of one of its names, so
+# ``import daskflow.instance`` or ``daskflow run list`` never import it.
+_ENGINE_NAMES = {
+    "cancel_run": "daskflow.engine.api",
+    "execute_pipeline": "daskflow.engine.api",
+    "execute_pipeline_iterator": "daskflow.engine.api",
+    "execute_solid": "daskflow.engine.api",
+    "reexecute_pipeline": "daskflow.engine.api",
+    "reexecute_pipeline_iterator": "daskflow.engine.api",
+    "PipelineExecutionResult": "daskflow.engine.result",
+    "SolidExecutionResult": "daskflow.engine.result",
+    "SolidExecutionContext": "daskflow.engine.step.context",
+}
+
+if TYPE_CHECKING:
+    from daskflow.engine.api import (
+        cancel_run,
+        execute_pipeline,
+        execute_pipeline_iterator,
+        execute_solid,
+        reexecute_pipeline,
+        reexecute_pipeline_iterator,
+    )
+    from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
+    from daskflow.engine.step.context import SolidExecutionContext
+
+
+def __getattr__(name: str) -> object:
+    module = _ENGINE_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'daskflow' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Any",
     "Array",
     "AssetKey",
     "AssetMaterialization",
+    "Bool",
     "BoolSource",
+    "Column",
     "CompositeSolidDefinition",
+    "DaskDataFrame",
+    "DaskflowAmbiguousRunIdError",
     "DaskflowConfigError",
+    "DaskflowError",
+    "DaskflowEventType",
     "DaskflowExecutionError",
+    "DaskflowIOError",
+    "DaskflowInstance",
     "DaskflowInvalidDefinitionError",
     "DaskflowResourceError",
+    "DaskflowRunNotFoundError",
+    "DaskflowStorageError",
     "DaskflowType",
+    "DaskflowTypeCheckError",
+    "DaskflowTypeLoadError",
+    "DataFrame",
+    "DataFrameSchema",
+    "DataFrameSchemaType",
     "DependencyDefinition",
+    "Dict",
     "Enum",
     "EnumValue",
     "EventMetadataEntry",
+    "EventRecord",
     "ExpectationResult",
     "Failure",
     "Field",
+    "FilesystemIOManager",
+    "Float",
+    "IOManager",
+    "IOManagerDefinition",
+    "InMemoryIOManager",
     "InitResourceContext",
+    "InputContext",
     "InputDefinition",
+    "Int",
     "IntSource",
+    "List",
     "ModeDefinition",
     "Noneable",
+    "Nothing",
+    "Optional",
     "Output",
+    "OutputContext",
     "OutputDefinition",
     "Permissive",
     "PipelineDefinition",
+    "PipelineExecutionResult",
     "PresetDefinition",
     "PythonObjectDaskflowType",
     "RepositoryDefinition",
@@ -101,12 +209,20 @@ __all__ = [
     "ResourceDefinition",
     "RetryPolicy",
     "RetryRequested",
+    "RunStatus",
     "ScalarUnion",
     "Selector",
     "Shape",
     "SolidDefinition",
+    "SolidExecutionContext",
+    "SolidExecutionResult",
+    "StepStatus",
+    "String",
     "StringSource",
     "TypeCheck",
+    "TypeCheckContext",
+    "TypeLoader",
+    "TypeMaterializer",
     "build_resources",
     "cancel_run",
     "composite_solid",
@@ -115,13 +231,20 @@ __all__ = [
     "execute_pipeline",
     "execute_pipeline_iterator",
     "execute_solid",
+    "fs_io_manager",
+    "io_manager",
+    "mem_io_manager",
     "pipeline",
     "reexecute_pipeline",
     "reexecute_pipeline_iterator",
+    "register_python_type",
     "repository",
     "resolve_run_config",
     "resource",
+    "run_config_json_schema",
+    "run_config_schema",
     "solid",
     "type_loader",
+    "type_materializer",
     "validate_run_config",
 ]

@@ -56,13 +56,47 @@ class RunStatus(StrEnum):
 
 
 class StepStatus(StrEnum):
-    """Where a step stands, from its latest step event."""
+    """Where a step stands: from its latest step event (storage) or its result (engine).
+
+    ``CANCELED`` is a step that did not run because its run was canceled. The engine's
+    results say so; its event is a ``STEP_SKIPPED``, so storage derives ``SKIPPED`` for it.
+    """
 
     IN_PROGRESS = "IN_PROGRESS"
     UP_FOR_RETRY = "UP_FOR_RETRY"
     SUCCESS = "SUCCESS"
     FAILURE = "FAILURE"
     SKIPPED = "SKIPPED"
+    CANCELED = "CANCELED"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (
+            StepStatus.SUCCESS,
+            StepStatus.FAILURE,
+            StepStatus.SKIPPED,
+            StepStatus.CANCELED,
+        )
+
+    @staticmethod
+    def of_event(event_type: DaskflowEventType) -> StepStatus | None:
+        """The status a step event puts its step in; None for events that move no step.
+
+        >>> StepStatus.of_event(DaskflowEventType.STEP_START)
+        <StepStatus.IN_PROGRESS: 'IN_PROGRESS'>
+        >>> StepStatus.of_event(DaskflowEventType.LOG) is None
+        True
+        """
+        return _STEP_STATUS_OF_EVENT.get(event_type)
+
+
+_STEP_STATUS_OF_EVENT = {
+    DaskflowEventType.STEP_START: StepStatus.IN_PROGRESS,
+    DaskflowEventType.STEP_UP_FOR_RETRY: StepStatus.UP_FOR_RETRY,
+    DaskflowEventType.STEP_SUCCESS: StepStatus.SUCCESS,
+    DaskflowEventType.STEP_FAILURE: StepStatus.FAILURE,
+    DaskflowEventType.STEP_SKIPPED: StepStatus.SKIPPED,
+}
 
 
 _DEFAULT_LEVELS = {
@@ -93,7 +127,7 @@ class EventRecord:
     data: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def create(
+    def create(  # noqa: PLR0913 (one parameter per field of the record)
         run_id: str,
         event_type: DaskflowEventType,
         pipeline_name: str,

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from daskflow.errors import DaskflowError
+
 __all__ = ["BaselineError", "load_baseline"]
 
 _SPEC = re.compile(r"^(?P<module>[^:]+):(?P<call>[A-Za-z_][\w.]*\s*(\(.*\))?)\s*$", re.S)
@@ -34,7 +36,7 @@ _EXPECTED = (
 )
 
 
-class BaselineError(ValueError):
+class BaselineError(DaskflowError, ValueError):
     """A baseline spec that cannot be resolved; the message says what is wrong."""
 
 
@@ -47,6 +49,8 @@ def _import(spec: str, module_name: str) -> Any:
             loader_spec = importlib.util.spec_from_file_location(
                 f"daskflow_baseline_{path.stem}", path
             )
+            if loader_spec is None or loader_spec.loader is None:
+                raise BaselineError(f'bad baseline "{spec}": cannot load {module_name}')
             module = importlib.util.module_from_spec(loader_spec)
             loader_spec.loader.exec_module(module)
             return module

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from daskflow.bench._model import BenchReport, ConfigReport
+from daskflow.bench._model import BenchReport, ConfigReport, Overhead
 
 __all__ = ["CHART_NAMES", "draw_charts"]
 
@@ -93,6 +93,14 @@ def _solid_colours(report: BenchReport) -> dict[str, Any]:
     return {name: palette(i % 20) for i, name in enumerate(names)}
 
 
+def _overhead_bar(ax: Any, y: int, left: float, overhead: Overhead, first: bool) -> None:
+    """The hatched overhead bar at the end of a config's row, with its share written."""
+    label = "overhead (no task running)" if first else None
+    ax.barh(y, overhead.seconds, left=left, color=_OVERHEAD_COLOUR, hatch="//", label=label)
+    text = f" {overhead.fraction:.0%} overhead"
+    ax.text(left + overhead.seconds, y, text, va="center", fontsize=8)
+
+
 def _breakdown_chart(report: BenchReport) -> Any:
     colours = _solid_colours(report)
     figure = _figure(10, max(1.5 + 0.7 * len(report.configs), 0.3 * len(colours) + 1.0))
@@ -111,22 +119,7 @@ def _breakdown_chart(report: BenchReport) -> Any:
             )
             drawn.add(row.solid)
             left += row.wall_share_seconds
-        ax.barh(
-            y,
-            config.overhead.seconds,
-            left=left,
-            color=_OVERHEAD_COLOUR,
-            hatch="//",
-            label=None if "overhead" in drawn else "overhead (no task running)",
-        )
-        drawn.add("overhead")
-        ax.text(
-            left + config.overhead.seconds,
-            y,
-            f" {config.overhead.fraction:.0%} overhead",
-            va="center",
-            fontsize=8,
-        )
+        _overhead_bar(ax, y, left, config.overhead, first=y == 0)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("seconds of the median repetition's wall time")
@@ -143,17 +136,10 @@ def _scaling_chart(report: BenchReport) -> Any:
     has_baseline = any(c.baseline for c in report.configs)
     width = 0.38 if has_baseline else 0.6
     shift = width / 2 if has_baseline else 0.0
-    _bars(
-        ax,
-        [p - shift for p in positions],
-        [c.wall for c in report.configs],
-        width,
-        "pipeline",
-        "#4C72B0",
-    )
+    _bars(ax, [p - shift for p in positions], [c.wall for c in report.configs], width, "pipeline")
     if has_baseline:
         walls = [c.baseline.wall if c.baseline else None for c in report.configs]
-        _bars(ax, [p + shift for p in positions], walls, width, "baseline", "#C44E52")
+        _bars(ax, [p + shift for p in positions], walls, width, "baseline")
         name = report.baseline or "?"
         ax.set_xlabel(
             f"baseline: {name if len(name) <= 80 else name[:77] + '...'}\n"
@@ -180,9 +166,11 @@ def _scaling_chart(report: BenchReport) -> Any:
     return figure
 
 
-def _bars(
-    ax: Any, xs: list[float], stats: list[Any], width: float, label: str, colour: str
-) -> None:
+_BAR_COLOURS = {"pipeline": "#4C72B0", "baseline": "#C44E52"}
+
+
+def _bars(ax: Any, xs: list[float], stats: list[Any], width: float, label: str) -> None:
+    colour = _BAR_COLOURS[label]
     points = [(x, s) for x, s in zip(xs, stats, strict=True) if s is not None]
     heights = [s.median for _, s in points]
     errors = [[s.median - s.min for _, s in points], [s.max - s.median for _, s in points]]

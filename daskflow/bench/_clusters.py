@@ -26,6 +26,8 @@ from typing import Any
 
 import dask
 
+from daskflow.errors import DaskflowError
+
 __all__ = [
     "CLUSTER_HELP",
     "BenchClusterError",
@@ -43,7 +45,7 @@ CLUSTER_HELP = (
 _LOCAL = re.compile(r"^local:(\d+)x(\d+)$")
 
 
-class BenchClusterError(ValueError):
+class BenchClusterError(DaskflowError, ValueError):
     """A cluster spec (or a run config's execution block) the benchmark cannot use."""
 
 

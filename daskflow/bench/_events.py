@@ -16,12 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from daskflow.bench._model import StepStats
+from daskflow.events import EventRecord
 
 __all__ = ["step_stats"]
-
-
-def _type(event: Any) -> str:
-    return str(getattr(event.event_type, "value", event.event_type))
 
 
 def _metadata(data: Mapping[str, Any], label: str) -> Any:
@@ -37,7 +34,7 @@ def _row_count(data: Mapping[str, Any]) -> int | None:
 
 
 def step_stats(
-    events: Iterable[Any],
+    events: Iterable[EventRecord],
     inputs: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, StepStats]:
     """Stats per step key; ``inputs`` maps a step to the ``"solid.output"`` refs it reads."""
@@ -48,7 +45,7 @@ def step_stats(
         if event.step_key is None:
             continue
         stat = stats.setdefault(event.step_key, StepStats())
-        kind, data = _type(event), event.data or {}
+        kind, data = event.event_type, event.data or {}
         if kind == "STEP_INPUT":
             input_checks[event.step_key] = input_checks.get(event.step_key, 0.0) + float(
                 data.get("check_seconds") or 0.0

@@ -13,6 +13,7 @@ from daskflow.bench._model import BenchReport, ConfigReport, Overhead, SolidRow
 __all__ = [
     "DEFINITIONS",
     "fmt_bytes",
+    "footer_cells",
     "fmt_ratio",
     "fmt_seconds",
     "solid_cells",
@@ -143,39 +144,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def _config_section(config: ConfigReport, number: int) -> list[str]:
     overhead = config.overhead
-    rows = [solid_cells(r) for r in config.solids]
-    if config.other is not None:
-        rows.append(solid_cells(config.other))
-    rows.append(
-        [
-            "overhead (no task running)",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            fmt_seconds(overhead.seconds),
-            "",
-            "",
-            "",
-        ]
-    )
-    rows.append(
-        [
-            "**total = wall**",
-            "",
-            fmt_seconds(config.task_seconds),
-            "",
-            "",
-            "",
-            "",
-            fmt_seconds(config.busy_seconds + overhead.seconds),
-            "",
-            "",
-            "",
-        ]
-    )
     lines = [
         f"## {number}. `{config.label}` ({config.parallelism} threads)",
         "",
@@ -187,7 +155,7 @@ def _config_section(config: ConfigReport, number: int) -> list[str]:
         f"Utilisation (task s / (wall x threads)): {config.utilisation:.0%}.",
         "",
     ]
-    lines += _table(SOLID_HEADERS, rows) + [""]
+    lines += _table(SOLID_HEADERS, _solid_rows(config)) + [""]
     peaks = (
         f"Peak memory: coordinator {fmt_bytes(config.coordinator_peak_rss)}"
         + "".join(f"; {w} {fmt_bytes(v)}" for w, v in config.worker_peak_rss.items())
@@ -201,6 +169,31 @@ def _config_section(config: ConfigReport, number: int) -> list[str]:
     ]
     lines += _baseline_lines(config) + _report_lines(config)
     return lines
+
+
+def _solid_rows(config: ConfigReport) -> list[list[str]]:
+    """One row per solid (and the unattributed tasks), then overhead and the total."""
+    overhead = config.overhead
+    rows = [solid_cells(r) for r in config.solids]
+    if config.other is not None:
+        rows.append(solid_cells(config.other))
+    return [
+        *rows,
+        footer_cells("overhead (no task running)", wall_share=fmt_seconds(overhead.seconds)),
+        footer_cells(
+            "**total = wall**",
+            task_seconds=fmt_seconds(config.task_seconds),
+            wall_share=fmt_seconds(config.busy_seconds + overhead.seconds),
+        ),
+    ]
+
+
+def footer_cells(label: str, task_seconds: str = "", wall_share: str = "") -> list[str]:
+    """A row of the solids table below the solids: only "task s" and "wall share" filled."""
+    cells = [label] + [""] * (len(SOLID_HEADERS) - 1)
+    cells[SOLID_HEADERS.index("task s")] = task_seconds
+    cells[SOLID_HEADERS.index("wall share")] = wall_share
+    return cells
 
 
 def _baseline_lines(config: ConfigReport) -> list[str]:

@@ -40,6 +40,7 @@ from daskflow.bench._model import (
     Repetition,
     SolidRow,
     Stat,
+    StepStats,
 )
 
 __all__ = [
@@ -152,7 +153,7 @@ def solid_rows(
     return list(rows.values()), (other if other.tasks else None), busy, overhead
 
 
-def _fill_from_events(row: SolidRow, stats: Any) -> None:
+def _fill_from_events(row: SolidRow, stats: StepStats | None) -> None:
     if stats is not None:
         row.check_seconds, row.write_seconds = stats.check_seconds, stats.write_seconds
         row.load_seconds, row.rows = stats.load_seconds, stats.rows
@@ -220,12 +221,24 @@ def _baseline(
     )
 
 
-def build_config_report(
+def _io_totals(rep: Repetition) -> dict[str, Any]:
+    """Bytes the IO managers wrote and read, and all processes' IO, in one repetition."""
+    processes = [rep.usage.coordinator, *rep.usage.workers.values()]
+    return {
+        "io_bytes_written": sum(s.bytes_written for s in rep.steps.values()),
+        "io_bytes_read": sum(s.bytes_read for s in rep.steps.values()),
+        "process_bytes_read": sum(p.read_bytes for p in processes),
+        "process_bytes_written": sum(p.write_bytes for p in processes),
+    }
+
+
+def build_config_report(  # noqa: PLR0913 (the report's optional parts are keyword-only)
     label: str,
     kind: str,
     parallelism: int,
     runs: Sequence[Repetition],
     solids: Sequence[str],
+    *,
     baseline: Sequence[Repetition] | None = None,
     performance_report: str | None = None,
     workers_restarted: bool = False,
@@ -234,12 +247,10 @@ def build_config_report(
     if not runs:
         raise ValueError(f"no repetitions for {label}")
     walls = [r.wall_seconds for r in runs]
-    middle = median_index(walls)
-    rep = runs[middle]
+    rep = runs[middle := median_index(walls)]
     rows, other, busy, overhead = solid_rows(rep, solids)
     task_seconds = sum(r.task_seconds for r in rows) + (other.task_seconds if other else 0.0)
     coordinator, workers = _peaks(runs, workers_restarted)
-    processes = [rep.usage.coordinator, *rep.usage.workers.values()]
     return ConfigReport(
         label=label,
         kind=kind,
@@ -254,10 +265,7 @@ def build_config_report(
         coordinator_peak_rss=coordinator,
         worker_peak_rss=workers,
         peak_rss_per_run=_run_totals(runs),
-        io_bytes_written=sum(s.bytes_written for s in rep.steps.values()),
-        io_bytes_read=sum(s.bytes_read for s in rep.steps.values()),
-        process_bytes_read=sum(p.read_bytes for p in processes),
-        process_bytes_written=sum(p.write_bytes for p in processes),
+        **_io_totals(rep),
         solids=rows,
         other=other,
         baseline=_baseline(runs, baseline, workers_restarted) if baseline else None,
@@ -270,7 +278,7 @@ def environment() -> dict[str, Any]:
     """Versions and machine facts a reader needs to compare reports."""
     from importlib.metadata import PackageNotFoundError, version
 
-    versions = {}
+    versions: dict[str, str | None] = {}
     for package in ("daskflow", "dask", "distributed", "pandas", "pyarrow"):
         try:
             versions[package] = version(package)
@@ -284,12 +292,13 @@ def environment() -> dict[str, Any]:
     }
 
 
-def build_report(
+def build_report(  # noqa: PLR0913 (the report's optional parts are keyword-only)
     pipeline: str,
     mode: str,
     repeat: int,
     warmup: int,
     configs: Sequence[ConfigReport],
+    *,
     baseline: str | None = None,
     fresh_workers: bool = False,
 ) -> BenchReport:

@@ -32,6 +32,12 @@ from daskflow.bench._events import step_stats
 from daskflow.bench._measure import capture_tasks, measure_usage
 from daskflow.bench._model import BenchReport, ConfigReport, Repetition
 from daskflow.bench._report import build_config_report, build_report
+from daskflow.definitions.pipeline import PipelineDefinition
+from daskflow.engine.api import execute_pipeline
+from daskflow.engine.result import PipelineExecutionResult
+from daskflow.errors import DaskflowError
+from daskflow.events import DaskflowEventType
+from daskflow.instance import DaskflowInstance
 
 __all__ = ["BenchRunError", "Progress", "run_benchmark"]
 
@@ -39,17 +45,17 @@ __all__ = ["BenchRunError", "Progress", "run_benchmark"]
 Progress = Callable[[str, int, int], None]
 
 
-class BenchRunError(RuntimeError):
+class BenchRunError(DaskflowError, RuntimeError):
     """A pipeline run (or the baseline) failed during the benchmark."""
 
 
 @dataclass
 class _Target:
-    pipeline: Any
+    pipeline: PipelineDefinition
     run_config: dict[str, Any]
     mode: str | None
     solid_selection: Sequence[str] | None
-    instance: Any
+    instance: DaskflowInstance
     owned_instance: bool
 
 
@@ -67,8 +73,8 @@ class _Counter:
             self._progress("done", self.total, self.total)
 
 
-def run_benchmark(
-    pipeline: Any,
+def run_benchmark(  # noqa: PLR0913 (public API: options are keyword-only)
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     *,
     mode: str | None = None,
@@ -78,67 +84,40 @@ def run_benchmark(
     warmup: int = 1,
     baseline: Callable[[], Any] | None = None,
     baseline_name: str | None = None,
-    instance: Any = None,
+    instance: DaskflowInstance | None = None,
     performance_report: bool = True,
     artifacts_dir: str | Path | None = None,
     progress: Progress | None = None,
     fresh_workers: bool = False,
 ) -> BenchReport:
-    """Benchmark ``pipeline`` on each of ``clusters`` and return the report.
-
-    ``clusters`` are specs such as ``"threads:4"``, ``"local:2x1"`` or
-    ``"address:tcp://host:8786"`` (default: the run config's own ``execution:`` block,
-    else threads). ``baseline`` is a zero-argument callable timed the same way, interleaved
-    with the pipeline's runs, on the same scheduler (Dask's default scheduler is set to it).
-    Without ``instance`` runs go to a throwaway instance and each run's stored outputs are
-    deleted after it. Performance reports (distributed configs) are copied to
-    ``artifacts_dir`` (default: a new temporary directory). ``fresh_workers`` restarts a
-    distributed config's workers before every run (untimed), so each run's worker peak
-    memory is measured from new processes, whatever ran before it.
-    """
+    """Benchmark ``pipeline`` on each of ``clusters`` (specs such as ``"threads:4"``,
+    ``"local:2x1"``, ``"address:tcp://host:8786"``; default: the run config's ``execution:``)
+    and return the report. ``baseline``, a zero-argument callable, is timed the same way,
+    interleaved with the runs, on the same scheduler. Without ``instance`` runs go to a
+    throwaway instance. Performance reports are copied to ``artifacts_dir`` (default: a new
+    temporary directory). ``fresh_workers`` restarts the workers before every run."""
     if repeat < 1 or warmup < 0:
         raise ValueError("repeat must be >= 1 and warmup >= 0")
     run_config = dict(run_config or {})
     specs = [parse_cluster(c) if isinstance(c, str) else c for c in clusters or ()]
     specs = specs or [spec_from_execution(run_config.get("execution"))]
     artifacts = Path(artifacts_dir or tempfile.mkdtemp(prefix="daskflow-bench-"))
-    per_config = (warmup + repeat) * (2 if baseline else 1)
-    total = sum(per_config + (1 if s.distributed and performance_report else 0) for s in specs)
-    counter = _Counter(total, progress)
+    plan = _Plan(repeat, warmup, fresh_workers, baseline, performance_report, artifacts)
+    counter = _Counter(plan.run_count(specs), progress)
     with _instance(instance) as (chosen, owned):
         target = _Target(pipeline, run_config, mode, solid_selection, chosen, owned)
-        configs = [
-            _bench_config(
-                target,
-                spec,
-                _Plan(repeat, warmup, fresh_workers),
-                baseline,
-                performance_report,
-                artifacts,
-                counter,
-            )
-            for spec in specs
-        ]
+        configs = [_bench_config(target, spec, plan, counter) for spec in specs]
     counter.finish()
-    mode_name = pipeline.get_mode(mode).name
-    return build_report(
-        pipeline.name,
-        mode_name,
-        repeat,
-        warmup,
-        configs,
-        baseline_name or _callable_name(baseline),
-        fresh_workers,
-    )
+    named = baseline_name or _callable_name(baseline)
+    header = (pipeline.name, pipeline.get_mode(mode).name, repeat, warmup)
+    return build_report(*header, configs, baseline=named, fresh_workers=fresh_workers)
 
 
 @contextlib.contextmanager
-def _instance(instance: Any) -> Iterator[tuple[Any, bool]]:
+def _instance(instance: DaskflowInstance | None) -> Iterator[tuple[DaskflowInstance, bool]]:
     if instance is not None:
         yield instance, False
         return
-    from daskflow.instance import DaskflowInstance
-
     with DaskflowInstance.ephemeral() as ephemeral:
         yield ephemeral, True
 
@@ -151,25 +130,29 @@ def _callable_name(fn: Callable[..., Any] | None) -> str | None:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How many runs per config, and whether each starts on new worker processes."""
+    """What runs on every config: how many runs, whether each starts on new worker
+    processes, the baseline, and whether (and where) Dask's performance report is kept."""
 
     repeat: int
     warmup: int
-    fresh_workers: bool = False
+    fresh_workers: bool
+    baseline: Callable[[], Any] | None
+    performance_report: bool
+    artifacts: Path
+
+    def run_count(self, specs: Sequence[ClusterSpec]) -> int:
+        """Runs (and baseline calls) over all configs, performance-report runs included."""
+        per_config = (self.warmup + self.repeat) * (2 if self.baseline else 1)
+        extra = sum(1 for s in specs if s.distributed and self.performance_report)
+        return per_config * len(specs) + extra
 
 
 def _bench_config(
-    target: _Target,
-    spec: ClusterSpec,
-    plan: _Plan,
-    baseline: Callable[[], Any] | None,
-    performance_report: bool,
-    artifacts: Path,
-    counter: _Counter,
+    target: _Target, spec: ClusterSpec, plan: _Plan, counter: _Counter
 ) -> ConfigReport:
     runs: list[Repetition] = []
     baseline_runs: list[Repetition] = []
-    repeat, warmup = plan.repeat, plan.warmup
+    repeat, warmup, baseline = plan.repeat, plan.warmup, plan.baseline
     with open_cluster(spec) as cluster:
         for index in range(warmup + repeat):
             timed = index >= warmup
@@ -186,9 +169,9 @@ def _bench_config(
                 if timed:
                     (runs if kind == "pipeline" else baseline_runs).append(rep)
         report_path = None
-        if spec.distributed and performance_report:
+        if spec.distributed and plan.performance_report:
             counter.step(f"{spec.label}: performance report run")
-            report_path = _performance_report(target, cluster, artifacts)
+            report_path = _performance_report(target, cluster, plan.artifacts)
         solids = _solid_order(target, runs)
     return build_config_report(
         spec.label,
@@ -196,9 +179,9 @@ def _bench_config(
         cluster.parallelism,
         runs,
         solids,
-        baseline_runs or None,
-        report_path,
-        plan.fresh_workers and cluster.client is not None,
+        baseline=baseline_runs or None,
+        performance_report=report_path,
+        workers_restarted=plan.fresh_workers and cluster.client is not None,
     )
 
 
@@ -208,7 +191,7 @@ def _pair_order(index: int, with_baseline: bool) -> list[str]:
     return ["pipeline", "baseline"] if index % 2 == 0 else ["baseline", "pipeline"]
 
 
-def _inputs(pipeline: Any) -> dict[str, list[str]]:
+def _inputs(pipeline: PipelineDefinition) -> dict[str, list[str]]:
     return {
         node.name: [str(ref) for refs in node.inputs.values() for ref in refs]
         for node in pipeline.solids
@@ -221,9 +204,9 @@ def _solid_order(target: _Target, runs: Sequence[Repetition]) -> list[str]:
     return ordered + sorted(ran - set(ordered))
 
 
-def _execute(target: _Target, cluster: OpenCluster, performance_report: bool = False) -> Any:
-    from daskflow.engine.api import execute_pipeline
-
+def _execute(
+    target: _Target, cluster: OpenCluster, performance_report: bool = False
+) -> PipelineExecutionResult:
     config = {**target.run_config, "execution": cluster.execution(performance_report)}
     return execute_pipeline(
         target.pipeline,
@@ -271,13 +254,13 @@ def _baseline_once(baseline: Callable[[], Any] | None, cluster: OpenCluster) -> 
     return Repetition(wall, started, usage, tasks)
 
 
-def _check(result: Any, cluster: OpenCluster) -> None:
+def _check(result: PipelineExecutionResult, cluster: OpenCluster) -> None:
     if result.success:
         return
     failures = [
         e.message
         for e in result.events
-        if str(getattr(e.event_type, "value", e.event_type)) in ("STEP_FAILURE", "PIPELINE_FAILURE")
+        if e.event_type in (DaskflowEventType.STEP_FAILURE, DaskflowEventType.PIPELINE_FAILURE)
     ]
     raise BenchRunError(
         f"run {result.run_id} failed on {cluster.label}: "

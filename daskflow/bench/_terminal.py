@@ -9,6 +9,7 @@ from daskflow.bench._markdown import (
     SOLID_HEADERS,
     SUMMARY_HEADERS,
     fmt_seconds,
+    footer_cells,
     solid_cells,
     summary_cells,
 )
@@ -37,34 +38,15 @@ def _solids_table(report: BenchReport, config: ConfigReport) -> Table:
     if config.other is not None:
         table.add_row(*solid_cells(config.other), style="dim")
     built = f", building {fmt_seconds(overhead.build)}" if overhead.build else ""
-    table.add_row(
+    where = (
         f"overhead (lead {fmt_seconds(overhead.lead)}{built}, gaps "
-        f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)})",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        fmt_seconds(overhead.seconds),
-        "",
-        "",
-        "",
-        style="yellow",
+        f"{fmt_seconds(overhead.gaps)}, tail {fmt_seconds(overhead.tail)})"
     )
+    table.add_row(*footer_cells(where, wall_share=fmt_seconds(overhead.seconds)), style="yellow")
+    total = fmt_seconds(config.busy_seconds + overhead.seconds)
+    task_seconds = fmt_seconds(config.task_seconds)
     table.add_row(
-        "total = wall",
-        "",
-        fmt_seconds(config.task_seconds),
-        "",
-        "",
-        "",
-        "",
-        fmt_seconds(config.busy_seconds + overhead.seconds),
-        "",
-        "",
-        "",
-        style="bold",
+        *footer_cells("total = wall", task_seconds=task_seconds, wall_share=total), style="bold"
     )
     return table
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,18 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from daskflow.bench import (
+    BaselineError,
+    BenchClusterError,
+    BenchReport,
+    BenchRunError,
+    ClusterSpec,
+    load_baseline,
+    parse_cluster,
+    print_report,
+    run_benchmark,
+    write_report,
+)
 from daskflow.cli.common import EXIT_FAILURE, fail, make_console, open_instance
 from daskflow.cli.pipeline_commands import (
     RunRequest,
@@ -33,20 +45,36 @@ from daskflow.cli.pipeline_commands import (
 __all__ = ["bench"]
 
 
-def _clusters(specs: tuple[str, ...]) -> list[Any]:
-    from daskflow.bench import BenchClusterError, parse_cluster
+def _run(request: RunRequest, keep_runs: bool, options: dict[str, Any]) -> BenchReport:
+    """``run_benchmark`` with a progress bar; a failed run exits 1, a bad cluster 2."""
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
+    try:
+        with _instance(keep_runs) as instance, _progress() as progress:
+            return run_benchmark(
+                request.pipeline,
+                request.run_config,
+                mode=request.mode,
+                solid_selection=request.solid_selection,
+                instance=instance,
+                progress=progress,
+                **options,
+            )
+    except BenchRunError as exc:
+        fail(str(exc), EXIT_FAILURE)
+    except BenchClusterError as exc:  # the run config's execution block is a cluster class
+        raise click.UsageError(str(exc)) from exc
 
+
+def _clusters(specs: tuple[str, ...]) -> list[ClusterSpec]:
     try:
         return [parse_cluster(spec) for spec in specs]
     except BenchClusterError as exc:
         raise click.UsageError(f"--cluster: {exc}") from exc
 
 
-def _baseline(spec: str | None) -> Any:
+def _baseline(spec: str | None) -> Callable[[], Any] | None:
     if spec is None:
         return None
-    from daskflow.bench import BaselineError, load_baseline
-
     try:
         return load_baseline(spec)
     except BaselineError as exc:
@@ -142,7 +170,8 @@ def _default_out(pipeline_name: str) -> Path:
     help="Store the runs in DASKFLOW_HOME instead of a throwaway instance.",
 )
 @definition_errors_exit
-def bench(
+def bench(  # noqa: PLR0913 (click passes its options by keyword)
+    *,
     clusters: tuple[str, ...],
     repeat: int,
     warmup: int,
@@ -162,42 +191,20 @@ def bench(
     report.json, report.md, PNG charts and, on distributed configs, Dask's performance
     report to --out.
     """
-    from daskflow.bench import (
-        BenchClusterError,
-        BenchRunError,
-        print_report,
-        run_benchmark,
-        write_report,
-    )
-
     request = RunRequest(**kwargs)
     request.check_config()
-    specs = _clusters(clusters)
-    function = _baseline(baseline)
     out = Path(out_dir) if out_dir else _default_out(request.pipeline.name)
-    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
-    try:
-        with _instance(keep_runs) as instance, _progress() as progress:
-            report = run_benchmark(
-                request.pipeline,
-                request.run_config,
-                mode=request.mode,
-                solid_selection=request.solid_selection,
-                clusters=specs or None,
-                repeat=repeat,
-                warmup=warmup,
-                baseline=function,
-                baseline_name=baseline,
-                instance=instance,
-                performance_report=not no_performance_report,
-                artifacts_dir=out,
-                progress=progress,
-                fresh_workers=fresh_workers,
-            )
-    except BenchRunError as exc:
-        fail(str(exc), EXIT_FAILURE)
-    except BenchClusterError as exc:  # the run config's execution block is a cluster class
-        raise click.UsageError(str(exc)) from exc
+    options = dict(
+        clusters=_clusters(clusters) or None,
+        repeat=repeat,
+        warmup=warmup,
+        baseline=_baseline(baseline),
+        baseline_name=baseline,
+        performance_report=not no_performance_report,
+        artifacts_dir=out,
+        fresh_workers=fresh_workers,
+    )
+    report = _run(request, keep_runs, options)
     written = write_report(report, out, charts=not no_charts)
     console = make_console()
     print_report(report, console)

@@ -10,11 +10,20 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from enum import Enum
 from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.text import Text
+
+from daskflow.errors import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowConfigError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+)
+from daskflow.instance import MIN_RUN_ID_PREFIX, DaskflowInstance, RunRecord
 
 __all__ = [
     "EXIT_FAILURE",
@@ -109,9 +118,9 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}h {minutes:02d}m"
 
 
-def status_text(status: Any) -> Text:
-    """A run or step status, coloured by outcome."""
-    value = str(getattr(status, "value", status))
+def status_text(status: Enum | str) -> Text:
+    """A run or step status (an enum member or a display word), coloured by outcome."""
+    value = str(status.value if isinstance(status, Enum) else status)
     return Text(value, style=_STATUS_STYLES.get(value, ""))
 
 
@@ -127,11 +136,8 @@ def format_metadata(entries: Sequence[Mapping[str, Any]] | None) -> str:
 
 
 @contextlib.contextmanager
-def open_instance() -> Iterator[Any]:
+def open_instance() -> Iterator[DaskflowInstance]:
     """The instance of ``$DASKFLOW_HOME``; a bad ``daskflow.yaml`` or storage exits with 2."""
-    from daskflow.config import DaskflowConfigError
-    from daskflow.instance import DaskflowInstance, DaskflowStorageError
-
     try:
         instance = DaskflowInstance.get()
     except (DaskflowConfigError, DaskflowStorageError) as exc:
@@ -140,20 +146,16 @@ def open_instance() -> Iterator[Any]:
         yield instance
 
 
-def find_run(instance: Any, run_id: str) -> Any:
+def find_run(instance: DaskflowInstance, run_id: str) -> RunRecord:
     """The run with this id or unique prefix; otherwise a message and exit code 2."""
-    from daskflow.instance import DaskflowAmbiguousRunIdError
-    from daskflow.instance._runs import MIN_RUN_ID_PREFIX
-
     try:
-        record = instance.run_storage.get_run(run_id)
+        return instance.run_storage.require_run(run_id)
     except DaskflowAmbiguousRunIdError as exc:
         fail(str(exc))
-    if record is None:
+    except DaskflowRunNotFoundError:
         hint = (
             f" (a prefix needs at least {MIN_RUN_ID_PREFIX} characters)"
             if len(run_id) < MIN_RUN_ID_PREFIX
             else ""
         )
         fail(f'no run "{run_id}" in {instance.home}{hint}. List runs with: daskflow run list')
-    return record

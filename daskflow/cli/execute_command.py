@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -39,9 +40,11 @@ from daskflow.cli.run_tracker import RunTracker
 from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.config import DaskflowConfigError
 from daskflow.definitions.mode import deep_merge, load_yaml_files
+from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline_iterator
 from daskflow.errors import DaskflowInvalidDefinitionError
-from daskflow.events import RunStatus
+from daskflow.events import EventRecord, RunStatus
+from daskflow.instance import DaskflowInstance, RunRecord
 
 __all__ = ["execute", "parse_tags", "reexecute"]
 
@@ -108,7 +111,9 @@ def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
         )
 
 
-def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
+def _stream(
+    events: Iterator[EventRecord], tracker: RunTracker, canceler: CancelOnInterrupt
+) -> None:
     """Stream live, turning errors the engine raises before/while running into messages."""
     try:
         stream_run(events, tracker, open_display(tracker), canceler)
@@ -125,8 +130,8 @@ def _stream(events: Any, tracker: RunTracker, canceler: CancelOnInterrupt) -> No
 
 
 def _follow(
-    events: Any,
-    instance: Any,
+    events: Iterator[EventRecord],
+    instance: DaskflowInstance,
     target_args: str,
     planned: list[str] | None = None,
 ) -> None:
@@ -178,8 +183,8 @@ def execute(tags: dict[str, str], **kwargs: Any) -> None:
 
 
 def _reexecute_pipeline(
-    python_file: str | None, module_name: str | None, pipeline_name: str | None, parent: Any
-) -> Any:
+    python_file: str | None, module_name: str | None, pipeline_name: str | None, parent: RunRecord
+) -> PipelineDefinition:
     pipelines = load_pipelines(python_file, module_name)
     if pipeline_name is None and parent.pipeline_name in pipelines:
         pipeline_name = parent.pipeline_name
@@ -210,7 +215,8 @@ def _reexecute_pipeline(
     help="YAML merged over the parent run's config (repeatable, later wins).",
 )
 @definition_errors_exit
-def reexecute(
+def reexecute(  # noqa: PLR0913 (click passes its options by keyword)
+    *,
     run_id: str,
     from_failure: bool,
     step_selection: tuple[str, ...],
@@ -238,17 +244,10 @@ def reexecute(
             deep_merge(parent.run_config, load_yaml_files(config_files)) if config_files else None
         )
         _quiet_engine_logger()
-        click.echo(
-            f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"'
-            + (" from failure" if from_failure else "")
-            + " ..."
-        )
+        how = " from failure" if from_failure else ""
+        click.echo(f'Re-executing run {parent.run_id} of pipeline "{pipeline.name}"{how} ...')
+        steps = list(step_selection) or None
         events = reexecute_pipeline_iterator(
-            pipeline,
-            parent.run_id,
-            instance,
-            from_failure,
-            list(step_selection) or None,
-            run_config,
+            pipeline, parent.run_id, instance, from_failure, steps, run_config
         )
         _follow(events, instance, _target_args(python_file, module_name))

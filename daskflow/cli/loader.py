@@ -10,7 +10,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
 import click
 
@@ -20,17 +20,19 @@ from daskflow.definitions.repository import RepositoryDefinition
 __all__ = ["load_pipelines", "select_pipeline"]
 
 
-def _load_module(python_file: str | None, module_name: str | None) -> Any:
-    if bool(python_file) == bool(module_name):
-        raise click.UsageError("give exactly one of -f/--python-file or -m/--module-name")
-    if module_name:
+def _load_module(python_file: str | None, module_name: str | None) -> ModuleType:
+    if module_name and not python_file:
         return _import_module(module_name)
+    if not python_file or module_name:
+        raise click.UsageError("give exactly one of -f/--python-file or -m/--module-name")
     path = Path(python_file).resolve()
     if not path.is_file():
         raise click.UsageError(f"no such Python file: {python_file}")
     sys.path.insert(0, str(path.parent))
     name = f"daskflow_user_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise click.UsageError(f"cannot load {python_file} as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -41,7 +43,7 @@ def _load_module(python_file: str | None, module_name: str | None) -> Any:
     return module
 
 
-def _import_module(module_name: str) -> Any:
+def _import_module(module_name: str) -> ModuleType:
     """Import ``module_name`` with the working directory first on ``sys.path``.
 
     As ``python -m`` does: ``daskflow pipeline execute -m examples.tpch.pipelines.q1`` run
@@ -63,7 +65,9 @@ def _import_module(module_name: str) -> Any:
         ) from exc
 
 
-def load_pipelines(python_file: str | None, module_name: str | None) -> dict[str, Any]:
+def load_pipelines(
+    python_file: str | None, module_name: str | None
+) -> dict[str, PipelineDefinition]:
     """Every pipeline the target defines, by name."""
     module = _load_module(python_file, module_name)
     found: dict[str, PipelineDefinition] = {}
@@ -77,7 +81,9 @@ def load_pipelines(python_file: str | None, module_name: str | None) -> dict[str
     return found
 
 
-def select_pipeline(pipelines: dict[str, Any], name: str | None) -> Any:
+def select_pipeline(
+    pipelines: dict[str, PipelineDefinition], name: str | None
+) -> PipelineDefinition:
     if name is None:
         if len(pipelines) == 1:
             return next(iter(pipelines.values()))

@@ -13,10 +13,11 @@ import yaml
 
 from daskflow.cli.loader import load_pipelines, select_pipeline
 from daskflow.config import example_config, format_yaml_example
-from daskflow.config.run_config import validate_run_config
 from daskflow.definitions.describe import describe_pipeline
 from daskflow.definitions.mode import deep_merge, load_yaml_files
-from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.engine.planning.selection import select_solids
+from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
+from daskflow.run_config import run_config_json_schema, run_config_schema, validate_run_config
 
 __all__ = ["pipeline_group", "target_options", "run_options", "RunRequest"]
 
@@ -75,8 +76,9 @@ def definition_errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
 class RunRequest:
     """What the user asked to run: pipeline, merged run config, mode, selection."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (click passes its options by keyword)
         self,
+        *,
         python_file: str | None,
         module_name: str | None,
         pipeline_name: str | None,
@@ -103,9 +105,6 @@ class RunRequest:
 
         Returns the names of the solids that will run.
         """
-        from daskflow.config import DaskflowConfigError
-        from daskflow.engine.planning.selection import select_solids
-
         selected = (
             select_solids(self.pipeline.graph, self.solid_selection)
             if self.solid_selection
@@ -156,8 +155,6 @@ def validate(**kwargs: Any) -> None:
     request = RunRequest(**kwargs)
     result = validate_run_config(request.pipeline, request.run_config, request.mode)
     if not result.success:
-        from daskflow.config import DaskflowConfigError
-
         click.echo(str(DaskflowConfigError(result.errors, result.title)), err=True)
         sys.exit(EXIT_USAGE)
     click.echo(
@@ -174,7 +171,7 @@ def config_schema(
 ) -> None:
     """Print the run-config JSON Schema (for editors that autocomplete YAML)."""
     chosen = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
-    click.echo(json.dumps(chosen.run_config_json_schema(mode), indent=2))
+    click.echo(json.dumps(run_config_json_schema(chosen, mode), indent=2))
 
 
 @pipeline_group.command("scaffold-config")
@@ -186,5 +183,5 @@ def scaffold_config(
 ) -> None:
     """Print a YAML run config with every required entry as a placeholder."""
     chosen = select_pipeline(load_pipelines(python_file, module_name), pipeline_name)
-    example = example_config(chosen.run_config_schema(mode))
+    example = example_config(run_config_schema(chosen, mode))
     click.echo(format_yaml_example(example, 0) if example else yaml.safe_dump({}))

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import click
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -30,6 +31,7 @@ from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
 from daskflow.events import DaskflowEventType, RunStatus
+from daskflow.instance import RunRecord, StepStats, StoredEvent
 
 __all__ = ["run_group"]
 
@@ -87,7 +89,7 @@ def list_runs(pipeline_name: str | None, status: str | None, limit: int) -> None
     console.print(table)
 
 
-def _header_rows(run: Any) -> list[tuple[str, Any]]:
+def _header_rows(run: RunRecord) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [
         ("run", run.run_id),
         ("pipeline", run.pipeline_name),
@@ -107,22 +109,19 @@ def _header_rows(run: Any) -> list[tuple[str, Any]]:
     return rows
 
 
-def _step_states(stats: dict[str, Any], run: Any) -> list[StepState]:
+def _step_states(stats: dict[str, StepStats], run: RunRecord) -> list[StepState]:
     """Stored step stats as display states; a step left running in a run that ended is
     timed up to the run's end."""
     states = []
     for key, stat in stats.items():
-        status = {"IN_PROGRESS": "running", "UP_FOR_RETRY": "retrying", "FAILURE": "failed"}.get(
-            stat.status.value, stat.status.value.lower()
-        )
-        end = stat.end_time
-        if status in ("running", "retrying") and run.status.is_finished:
-            status, end = "unfinished", run.end_time
-        states.append(StepState(key, status, stat.start_time, end, stat.attempts))
+        state = StepState(key, stat.status, stat.start_time, stat.end_time, stat.attempts)
+        if not stat.status.is_finished and run.status.is_finished:
+            state.left_as, state.end_time = "unfinished", run.end_time
+        states.append(state)
     return states
 
 
-def _print_event(console: Any, stored: Any) -> None:
+def _print_event(console: Console, stored: StoredEvent) -> None:
     record = stored.record
     line = Text.assemble(
         (format_time(record.timestamp, with_date=False), "dim"),
@@ -186,7 +185,7 @@ def cancel(run_id: str) -> None:
         if cancel_run(instance, run.run_id):
             click.echo(f"Requested cancel of run {run.run_id}; its coordinator stops it shortly.")
         else:
-            status = instance.run_storage.get_run(run.run_id).status.value
+            status = instance.run_storage.require_run(run.run_id).status.value
             click.echo(f"Run {run.run_id} is not running (status {status}); nothing to cancel.")
 
 

@@ -24,7 +24,7 @@ from daskflow.cli.common import (
     status_text,
 )
 from daskflow.cli.run_tracker import RunTracker, StepState
-from daskflow.events import DaskflowEventType, EventRecord
+from daskflow.events import DaskflowEventType, EventRecord, StepStatus
 
 __all__ = ["LiveDisplay", "PlainDisplay", "open_display", "print_summary", "steps_table"]
 
@@ -85,7 +85,7 @@ def steps_table(steps: list[StepState], title: str | None = None) -> Table:
     for step in steps:
         table.add_row(
             step.key,
-            status_text(step.status),
+            status_text(step.label),
             format_duration(step.duration),
             str(step.attempts) if step.attempts else "-",
         )
@@ -105,9 +105,9 @@ class _LiveSteps:
         steps = list(self.tracker.steps.values())
         shown = steps
         if len(steps) > self.MAX_ROWS:
-            shown = [s for s in steps if s.status in ("running", "retrying", "failed")]
+            shown = [s for s in steps if s.label in ("running", "retrying", "failed")]
             shown = shown[: self.MAX_ROWS]
-        counts = Counter(step.status for step in steps)
+        counts = Counter(step.label for step in steps)
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         footer = Text(
             f"{sum(s.finished for s in steps)}/{len(steps)} steps done ({summary})"
@@ -237,7 +237,7 @@ def _print_assets(console: Console, tracker: RunTracker) -> None:
 
 
 def _print_failures(console: Console, tracker: RunTracker) -> None:
-    failed = [step for step in tracker.steps.values() if step.status == "failed"]
+    failed = [s for s in tracker.steps.values() if s.status is StepStatus.FAILURE]
     for step in failed:
         error: dict[str, Any] = step.error or {}
         console.print(Text(f"Step {step.key} failed: {step.message}", style="red"))

@@ -11,19 +11,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 
-__all__ = ["OutputLocation", "RunTracker", "StepState"]
+__all__ = ["PENDING", "STEP_LABELS", "OutputLocation", "RunTracker", "StepState"]
 
 T = DaskflowEventType
 
-_STEP_STATUS = {
-    T.STEP_START: "running",
-    T.STEP_SUCCESS: "success",
-    T.STEP_FAILURE: "failed",
-    T.STEP_SKIPPED: "skipped",
-    T.STEP_UP_FOR_RETRY: "retrying",
+# How the CLI words each step status (the status itself is ``StepStatus``, as in storage).
+STEP_LABELS = {
+    StepStatus.IN_PROGRESS: "running",
+    StepStatus.UP_FOR_RETRY: "retrying",
+    StepStatus.SUCCESS: "success",
+    StepStatus.FAILURE: "failed",
+    StepStatus.SKIPPED: "skipped",
 }
+PENDING = "pending"  # a planned step no event has mentioned yet
 _RUN_STATUS = {
     T.PIPELINE_SUCCESS: RunStatus.SUCCESS,
     T.PIPELINE_FAILURE: RunStatus.FAILURE,
@@ -33,15 +35,27 @@ _RUN_STATUS = {
 
 @dataclass
 class StepState:
-    """One step as the stream tells it: status, times, attempts, why it failed/skipped."""
+    """One step as the stream tells it: status, times, attempts, why it failed/skipped.
+
+    ``status`` is None until an event mentions the step. ``left_as`` says what the end of
+    the stream left a step that had not finished ("not run", "unfinished", "canceled").
+    """
 
     key: str
-    status: str = "pending"
+    status: StepStatus | None = None
     start_time: float | None = None
     end_time: float | None = None
     attempts: int = 0
     error: dict[str, Any] | None = None
     message: str = ""
+    left_as: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The word the CLI shows: "running", "failed", ..., "pending" or ``left_as``."""
+        if self.left_as is not None:
+            return self.left_as
+        return PENDING if self.status is None else STEP_LABELS[self.status]
 
     @property
     def duration(self) -> float | None:
@@ -52,7 +66,7 @@ class StepState:
 
     @property
     def finished(self) -> bool:
-        return self.status in ("success", "failed", "skipped")
+        return self.status is not None and self.status.is_finished
 
 
 @dataclass(frozen=True)
@@ -119,22 +133,23 @@ class RunTracker:
             self.materializations.append(event)
         elif kind == T.HANDLED_OUTPUT:
             self._record_output(event)
-        if kind in _STEP_STATUS and event.step_key is not None:
-            self._record_step(event, _STEP_STATUS[kind])
+        status = StepStatus.of_event(kind)
+        if status is not None and event.step_key is not None:
+            self._record_step(event, event.step_key, status)
 
-    def _record_step(self, event: EventRecord, status: str) -> None:
-        step = self.steps.setdefault(event.step_key, StepState(event.step_key))
+    def _record_step(self, event: EventRecord, key: str, status: StepStatus) -> None:
+        step = self.steps.setdefault(key, StepState(key))
         step.status = status
-        if status == "running":
+        if status is StepStatus.IN_PROGRESS:
             step.attempts += 1
             step.end_time = None
             if step.start_time is None:
                 step.start_time = event.timestamp
         elif step.finished:
             step.end_time = event.timestamp
-        if status in ("failed", "retrying"):
+        if status in (StepStatus.FAILURE, StepStatus.UP_FOR_RETRY):
             step.error = event.data.get("error")
-        if status in ("failed", "skipped", "retrying"):
+        if status in (StepStatus.FAILURE, StepStatus.SKIPPED, StepStatus.UP_FOR_RETRY):
             step.message = event.message
 
     def _record_output(self, event: EventRecord) -> None:
@@ -148,11 +163,11 @@ class RunTracker:
                     )
                 )
 
-    def mark_unfinished(self, status: str | None = None) -> None:
-        """After the stream ended: steps left pending become ``status`` (default "not run"),
-        steps left running ``status`` (default "unfinished")."""
+    def mark_unfinished(self, left_as: str | None = None) -> None:
+        """After the stream ended: steps left pending are shown as ``left_as`` (default
+        "not run"), steps left running or retrying as ``left_as`` (default "unfinished")."""
         for step in self.steps.values():
-            if step.status == "pending":
-                step.status = status or "not run"
+            if step.status is None:
+                step.left_as = left_as or "not run"
             elif not step.finished:
-                step.status = status or "unfinished"
+                step.left_as = left_as or "unfinished"

@@ -24,6 +24,8 @@ from typing import Any
 from daskflow.cli.run_display import PlainDisplay
 from daskflow.cli.run_tracker import RunTracker
 from daskflow.engine.api import cancel_run
+from daskflow.events import EventRecord
+from daskflow.instance import DaskflowInstance
 
 __all__ = ["CancelOnInterrupt", "stream_run"]
 
@@ -33,7 +35,7 @@ _RUN_ID_POLL_SECONDS = 0.2
 class CancelOnInterrupt:
     """Turns Ctrl-C into ``cancel_run`` for the streamed run (``run_id``, set by the stream)."""
 
-    def __init__(self, instance: Any):
+    def __init__(self, instance: DaskflowInstance) -> None:
         self.instance = instance
         self.run_id: str | None = None
         self.interrupted = False  # Ctrl-C was pressed once
@@ -99,7 +101,10 @@ class CancelOnInterrupt:
 
 
 def stream_run(
-    events: Iterable[Any], tracker: RunTracker, display: PlainDisplay, canceler: CancelOnInterrupt
+    events: Iterable[EventRecord],
+    tracker: RunTracker,
+    display: PlainDisplay,
+    canceler: CancelOnInterrupt,
 ) -> None:
     """Feed every event to ``tracker`` and ``display`` until the stream ends (or Ctrl-C is
     pressed twice). Exceptions of the engine propagate."""
@@ -110,16 +115,16 @@ def stream_run(
     finally:
         canceler.stream_ended()
     if tracker.status is None and tracker.run_id is not None:  # stopped following it early
-        _read_stored_status(tracker, canceler.instance)
+        _read_stored_status(tracker, tracker.run_id, canceler.instance)
 
 
-def _read_stored_status(tracker: RunTracker, instance: Any) -> None:
-    record = instance.run_storage.get_run(tracker.run_id)
+def _read_stored_status(tracker: RunTracker, run_id: str, instance: DaskflowInstance) -> None:
+    record = instance.run_storage.get_run(run_id)
     if record is not None and record.status.is_finished:
         tracker.status = record.status
 
 
-def _stop_engine(iterator: Iterator[Any]) -> None:
+def _stop_engine(iterator: Iterator[EventRecord]) -> None:
     """Ctrl-C pressed again between events: let the engine see it (it records the run
     ``CANCELED`` and stops waiting for it), then drop the stream."""
     throw = getattr(iterator, "throw", None)
@@ -133,7 +138,10 @@ def _stop_engine(iterator: Iterator[Any]) -> None:
 
 
 def _drain(
-    iterator: Iterator[Any], tracker: RunTracker, display: PlainDisplay, canceler: CancelOnInterrupt
+    iterator: Iterator[EventRecord],
+    tracker: RunTracker,
+    display: PlainDisplay,
+    canceler: CancelOnInterrupt,
 ) -> None:
     noted = False
     while True:

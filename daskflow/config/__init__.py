@@ -9,10 +9,11 @@ files.1: expected a string, got the integer 3.
   Put quotes around the value to pass it as a string.
 """
 
-from daskflow.config._describe import describe_config_type
-from daskflow.config._errors import ConfigError, DaskflowConfigError, DaskflowInvalidDefinitionError
-from daskflow.config._example import example_config, format_yaml_example
+from daskflow.config._describe import describe_config_type as describe_config_type
+from daskflow.config._example import example_config as example_config
+from daskflow.config._example import format_yaml_example as format_yaml_example
 from daskflow.config._field import Field
+from daskflow.config._field import config_field_from_schema as config_field_from_schema
 from daskflow.config._json_schema import config_to_json_schema
 from daskflow.config._types import (
     Any,
@@ -35,7 +36,11 @@ from daskflow.config._types import (
     resolve_config_type,
 )
 from daskflow.config._validate import ValidationResult, validate_config
+from daskflow.errors import ConfigError, DaskflowConfigError, DaskflowInvalidDefinitionError
 
+# Also importable from here, outside ``__all__``, for daskflow's own tools (definitions,
+# CLI): ``config_field_from_schema``, ``describe_config_type``, ``example_config``,
+# ``format_yaml_example``.
 __all__ = [
     "Any",
     "Array",
@@ -60,9 +65,6 @@ __all__ = [
     "StringSource",
     "ValidationResult",
     "config_to_json_schema",
-    "describe_config_type",
-    "example_config",
-    "format_yaml_example",
     "resolve_config_type",
     "validate_config",
 ]

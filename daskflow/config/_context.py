@@ -18,7 +18,6 @@ import typing
 from collections.abc import Mapping
 
 from daskflow.config._describe import describe_config_type, describe_value, expected_phrase
-from daskflow.config._errors import ConfigError
 from daskflow.config._types import (
     BoolType,
     ConfigType,
@@ -29,6 +28,7 @@ from daskflow.config._types import (
     SourceType,
     StringType,
 )
+from daskflow.errors import ConfigError
 
 __all__ = ["INVALID", "Context", "check_scalar", "type_error"]
 
@@ -90,10 +90,11 @@ def _number_like(text: str) -> bool:
 
 def _coercion_hint(config_type: ConfigType, value: typing.Any) -> str | None:
     """Advice for the usual YAML slips: quoted numbers/booleans, unquoted strings."""
-    if isinstance(config_type, SourceType | ScalarUnion):
-        target = getattr(config_type, "scalar", None) or config_type.scalar_type
-    else:
-        target = config_type
+    target: ConfigType = config_type
+    if isinstance(config_type, SourceType):
+        target = config_type.scalar
+    elif isinstance(config_type, ScalarUnion):
+        target = config_type.scalar_type
     if isinstance(config_type, SourceType) and isinstance(value, Mapping):
         return "To read an environment variable write {env: VAR_NAME}."
     if isinstance(value, str):

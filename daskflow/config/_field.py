@@ -19,10 +19,10 @@ from __future__ import annotations
 import typing
 
 from daskflow.config._describe import describe_config_type
-from daskflow.config._errors import DaskflowInvalidDefinitionError
 from daskflow.config._types import ConfigType, FieldsType, Noneable, Selector, resolve_config_type
+from daskflow.errors import DaskflowInvalidDefinitionError
 
-__all__ = ["NO_DEFAULT", "Field"]
+__all__ = ["NO_DEFAULT", "Field", "config_field_from_schema"]
 
 
 class _NoDefault:
@@ -112,3 +112,18 @@ def _implied_default(config_type: ConfigType) -> tuple[typing.Any, bool]:
     ):
         return _check_default_value(config_type, {}).value, True
     return NO_DEFAULT, False
+
+
+def config_field_from_schema(config_schema: typing.Any) -> Field | None:
+    """Wrap a user's ``config_schema`` (dict, type, ConfigType or Field) in a ``Field``.
+
+    >>> config_field_from_schema({"n": int})
+    Field(Shape({'n': Field(Int, is_required=True)}), is_required=True)
+    >>> config_field_from_schema(None) is None
+    True
+    """
+    if config_schema is None:
+        return None
+    if isinstance(config_schema, Field):
+        return config_schema
+    return Field(resolve_config_type(config_schema))

@@ -18,7 +18,7 @@ import enum as _enum
 import typing
 from collections.abc import Mapping
 
-from daskflow.config._errors import DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowInvalidDefinitionError
 
 if typing.TYPE_CHECKING:
     from daskflow.config._field import Field

@@ -29,7 +29,6 @@ from daskflow.config._describe import (
     join_names,
     shorten,
 )
-from daskflow.config._errors import ConfigError, DaskflowConfigError
 from daskflow.config._example import example_config, format_yaml_example
 from daskflow.config._field import Field
 from daskflow.config._sources import validate_source
@@ -48,6 +47,7 @@ from daskflow.config._types import (
     SourceType,
     resolve_config_type,
 )
+from daskflow.errors import ConfigError, DaskflowConfigError
 
 __all__ = ["ValidationResult", "check_default_value", "validate_config"]
 

@@ -26,7 +26,7 @@ from daskflow.config import Field, describe_config_type
 from daskflow.config._types import FieldsType, Selector
 from daskflow.definitions.graph import SolidNode
 from daskflow.definitions.pipeline import PipelineDefinition
-from daskflow.types._dataframe import DataFrameSchemaType
+from daskflow.types import DataFrameSchemaType
 
 __all__ = [
     "ColumnInfo",

@@ -21,12 +21,13 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from daskflow.config import config_field_from_schema
 from daskflow.definitions import composition
 from daskflow.definitions.composition import InputMappingHandle, Invocation, OutputHandle
 from daskflow.definitions.graph import OutputRef, SolidNode
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.solid import config_field_from_schema, infer_input_defs
+from daskflow.definitions.solid import SolidDefinition, infer_input_defs
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
@@ -35,12 +36,13 @@ __all__ = ["CompositeSolidDefinition", "composite_solid", "flatten"]
 class CompositeSolidDefinition:
     """A traced sub-graph with input and output mappings and optional config mapping."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         body: Callable[..., Any],
         input_defs: Sequence[InputDefinition] | None = None,
         output_defs: Sequence[OutputDefinition] | None = None,
+        *,
         config_schema: Any = None,
         config_fn: Callable[[dict], dict] | None = None,
         description: str | None = None,
@@ -118,8 +120,9 @@ def _output_mapping(
     return mapping
 
 
-def composite_solid(
+def composite_solid(  # noqa: PLR0913 (public API: options are keyword-only)
     name: str | Callable[..., Any] | None = None,
+    *,
     input_defs: Sequence[InputDefinition] | None = None,
     output_defs: Sequence[OutputDefinition] | None = None,
     config_schema: Any = None,
@@ -137,13 +140,25 @@ def composite_solid(
             body,
             input_defs,
             output_defs,
-            config_schema,
-            config_fn,
-            description,
-            tags,
+            config_schema=config_schema,
+            config_fn=config_fn,
+            description=description,
+            tags=tags,
         )
 
     return decorate
+
+
+def _solid_node(
+    inv: Invocation,
+    definition: SolidDefinition,
+    handle: tuple[str, ...],
+    inputs: dict[str, tuple[OutputRef, ...]],
+) -> SolidNode:
+    """The flat node of the invocation ``inv`` of the solid ``definition`` at ``handle``."""
+    fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
+    tags = {**definition.tags, **inv.tags}
+    return SolidNode(".".join(handle), definition, inputs, frozenset(fan_in), handle, tags)
 
 
 def flatten(
@@ -151,11 +166,9 @@ def flatten(
     prefix: tuple[str, ...] = (),
     bound: Mapping[str, tuple[OutputRef, ...]] | None = None,
 ) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
-    """Turn traced invocations (with nested composites) into flat ``SolidNode``s.
-
-    ``bound`` maps the enclosing composite's input names to the refs feeding them.
-    Returns the nodes and, per local ``(node, output)``, the flat refs it resolves to.
-    """
+    """Turn traced invocations (with nested composites) into flat ``SolidNode``s; ``bound``
+    maps the enclosing composite's input names to the refs feeding them. Returns the nodes
+    and, per local ``(node, output)``, the flat refs it resolves to."""
     bound = bound or {}
     nodes: list[SolidNode] = []
     outputs: dict[tuple[str, str], tuple[OutputRef, ...]] = {}
@@ -181,19 +194,9 @@ def flatten(
                     if isinstance(src, InputMappingHandle)
                     else inner_outputs[(src.node_name, src.output_name)]
                 )
-            continue
-        flat_name = ".".join(handle)
-        fan_in = inv.fan_in_inputs | {name for name, refs in inputs.items() if len(refs) > 1}
-        nodes.append(
-            SolidNode(
-                flat_name,
-                definition,
-                inputs,
-                frozenset(fan_in),
-                handle,
-                {**definition.tags, **inv.tags},
-            )
-        )
-        for out in definition.output_defs:
-            outputs[(inv.node_name, out.name)] = (OutputRef(flat_name, out.name),)
+        else:
+            node = _solid_node(inv, definition, handle, inputs)
+            nodes.append(node)
+            for out in definition.output_defs:
+                outputs[(inv.node_name, out.name)] = (OutputRef(node.name, out.name),)
     return nodes, outputs

@@ -22,9 +22,16 @@ from collections import namedtuple
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from daskflow.errors import DaskflowInvalidDefinitionError
+
+if TYPE_CHECKING:
+    from daskflow.definitions.composite import CompositeSolidDefinition
+    from daskflow.definitions.solid import SolidDefinition
+
+    # What a @pipeline or @composite_solid body invokes.
+    NodeDefinition: TypeAlias = SolidDefinition | CompositeSolidDefinition
 
 __all__ = [
     "InputMappingHandle",
@@ -46,7 +53,7 @@ class OutputHandle:
     def __str__(self) -> str:
         return f"{self.node_name}.{self.output_name}"
 
-    def __iter__(self):
+    def __iter__(self) -> NoReturn:
         raise DaskflowInvalidDefinitionError(
             f"solid {self.node_name!r} has a single output ({self.output_name!r}); "
             "its call cannot be unpacked into several values"
@@ -68,7 +75,7 @@ class Invocation:
     """One recorded call: which definition, under which name, fed by which handles."""
 
     node_name: str
-    definition: Any  # SolidDefinition or CompositeSolidDefinition
+    definition: NodeDefinition
     inputs: dict[str, Any] = field(default_factory=dict)  # handle, or list of handles (fan-in)
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -83,9 +90,9 @@ class _Tracer:
     def __init__(self, owner: str):
         self.owner = owner
         self.invocations: list[Invocation] = []
-        self.definitions: dict[str, Any] = {}
+        self.definitions: dict[str, NodeDefinition] = {}
 
-    def node_name_for(self, definition: Any, alias: str | None) -> str:
+    def node_name_for(self, definition: NodeDefinition, alias: str | None) -> str:
         taken = {i.node_name for i in self.invocations}
         if alias is not None:
             if alias in taken:
@@ -100,7 +107,7 @@ class _Tracer:
             n += 1
         return f"{definition.name}_{n}"
 
-    def check_same_definition(self, definition: Any) -> None:
+    def check_same_definition(self, definition: NodeDefinition) -> None:
         seen = self.definitions.setdefault(definition.name, definition)
         if seen is not definition:
             raise DaskflowInvalidDefinitionError(
@@ -133,8 +140,11 @@ class PendingInvocation:
     """A solid about to be called in a body, possibly under an alias or with tags."""
 
     def __init__(
-        self, definition: Any, alias: str | None = None, tags: Mapping[str, str] | None = None
-    ):
+        self,
+        definition: NodeDefinition,
+        alias: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
         self.definition = definition
         self.given_alias = alias
         self.tags = dict(tags or {})
@@ -160,7 +170,9 @@ class PendingInvocation:
         return _output_handles(self.definition, node_name)
 
 
-def _bind_inputs(definition: Any, args: tuple, kwargs: dict, where: str) -> dict[str, Any]:
+def _bind_inputs(
+    definition: NodeDefinition, args: tuple[Any, ...], kwargs: dict[str, Any], where: str
+) -> dict[str, Any]:
     names = [i.name for i in definition.input_defs]
     if len(args) > len(names):
         raise DaskflowInvalidDefinitionError(
@@ -206,11 +218,12 @@ def _check_source(value: Any, where: str) -> Any:
     )
 
 
-def _output_handles(definition: Any, node_name: str) -> Any:
+def _output_handles(definition: NodeDefinition, node_name: str) -> Any:
     outputs = [o.name for o in definition.output_defs]
     if not outputs:
         return None
     if len(outputs) == 1:
         return OutputHandle(node_name, outputs[0])
-    tuple_cls = namedtuple(f"{definition.name}_outputs", outputs)  # noqa: PYI024
+    # The tuple's name and fields are the user's: built at run time, unknown to mypy.
+    tuple_cls = namedtuple(f"{definition.name}_outputs", outputs)  # type: ignore[misc]  # noqa: PYI024
     return tuple_cls(*(OutputHandle(node_name, o) for o in outputs))

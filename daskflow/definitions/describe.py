@@ -6,17 +6,18 @@ This is what ``daskflow pipeline print`` shows.
 
 from __future__ import annotations
 
-from typing import Any
-
-from daskflow.config import Field, describe_config_type
+from daskflow.config import ConfigType, Field, describe_config_type
 from daskflow.config._types import FieldsType, Selector
+from daskflow.definitions.graph import SolidNode
+from daskflow.definitions.io_defs import InputDefinition
+from daskflow.definitions.pipeline import PipelineDefinition
 
 __all__ = ["describe_pipeline"]
 
 _MAX_DEPTH = 4
 
 
-def describe_pipeline(pipeline: Any) -> str:
+def describe_pipeline(pipeline: PipelineDefinition) -> str:
     lines = [f"Pipeline: {pipeline.name}"]
     if pipeline.description:
         lines.append(f"  {_first_line(pipeline.description)}")
@@ -35,7 +36,7 @@ def describe_pipeline(pipeline: Any) -> str:
     return "\n".join(lines)
 
 
-def _solid_lines(node: Any) -> list[str]:
+def _solid_lines(node: SolidNode) -> list[str]:
     definition = node.definition
     title = f"  {node.name}"
     if node.name != definition.name:
@@ -55,7 +56,7 @@ def _solid_lines(node: Any) -> list[str]:
     return lines
 
 
-def _input_source(node: Any, inp: Any) -> str:
+def _input_source(node: SolidNode, inp: InputDefinition) -> str:
     refs = node.inputs.get(inp.name)
     if refs:
         return ", ".join(str(r) for r in refs)
@@ -74,7 +75,7 @@ def _config_lines(field: Field | None, title: str, indent: int) -> list[str]:
     return [f"{title}:"] + _field_lines(field.config_type, indent, 0)
 
 
-def _field_lines(config_type: Any, indent: int, depth: int) -> list[str]:
+def _field_lines(config_type: ConfigType, indent: int, depth: int) -> list[str]:
     if (
         not isinstance(config_type, FieldsType)
         or isinstance(config_type, Selector)

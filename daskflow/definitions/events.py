@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = [
     "AssetKey",

@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daskflow.errors import DaskflowInvalidDefinitionError
+
+if TYPE_CHECKING:
+    from daskflow.definitions.io_defs import InputDefinition
+    from daskflow.definitions.solid import SolidDefinition
 
 __all__ = ["DependencyDefinition", "DependencyGraph", "OutputRef", "SolidNode"]
 
@@ -53,7 +57,7 @@ class SolidNode:
     """A solid in a pipeline under its (possibly aliased, possibly nested) name."""
 
     name: str
-    definition: Any  # SolidDefinition
+    definition: SolidDefinition
     inputs: dict[str, tuple[OutputRef, ...]]  # connected inputs only
     fan_in: frozenset[str] = frozenset()
     handle: tuple[str, ...] = ()  # path in the composition tree, e.g. ("comp", "inner")
@@ -71,7 +75,7 @@ class SolidNode:
                 seen[ref.node] = None
         return list(seen)
 
-    def unconnected_inputs(self) -> list[Any]:
+    def unconnected_inputs(self) -> list[InputDefinition]:
         return [i for i in self.definition.input_defs if i.name not in self.inputs]
 
 

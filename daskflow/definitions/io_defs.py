@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from daskflow.definitions.names import check_valid_name
+from daskflow.types import DaskflowType, TypeLoader, resolve_daskflow_type
 
 __all__ = ["InputDefinition", "OutputDefinition", "NO_VALUE"]
 
@@ -23,12 +24,6 @@ class _NoValue:
 NO_VALUE: Any = _NoValue()
 
 
-def _resolve_type(daskflow_type: Any) -> Any:
-    from daskflow.types import resolve_daskflow_type
-
-    return resolve_daskflow_type(daskflow_type)
-
-
 @dataclass(frozen=True, init=False)
 class InputDefinition:
     """One input of a solid.
@@ -38,20 +33,20 @@ class InputDefinition:
     """
 
     name: str
-    daskflow_type: Any
+    daskflow_type: DaskflowType
     description: str | None
     default_value: Any
 
     def __init__(
         self,
         name: str,
-        daskflow_type: Any = None,
+        daskflow_type: object = None,
         description: str | None = None,
         default_value: Any = NO_VALUE,
-    ):
+    ) -> None:
         check_valid_name(name, "input")
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "daskflow_type", _resolve_type(daskflow_type))
+        object.__setattr__(self, "daskflow_type", resolve_daskflow_type(daskflow_type))
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "default_value", default_value)
 
@@ -60,13 +55,13 @@ class InputDefinition:
         return self.default_value is not NO_VALUE
 
     @property
-    def loader(self) -> Any:
+    def loader(self) -> TypeLoader | None:
         """The type's config loader, or None when the input cannot be filled from config."""
-        return getattr(self.daskflow_type, "loader", None)
+        return self.daskflow_type.loader
 
     @property
     def is_nothing(self) -> bool:
-        return bool(getattr(self.daskflow_type, "is_nothing", False))
+        return self.daskflow_type.is_nothing
 
 
 @dataclass(frozen=True, init=False)
@@ -74,23 +69,23 @@ class OutputDefinition:
     """One output of a solid; ``io_manager_key`` names the resource that stores it."""
 
     name: str
-    daskflow_type: Any
+    daskflow_type: DaskflowType
     description: str | None
     is_required: bool
     io_manager_key: str
 
     def __init__(
         self,
-        daskflow_type: Any = None,
+        daskflow_type: object = None,
         name: str = "result",
         description: str | None = None,
         is_required: bool = True,
         io_manager_key: str = "io_manager",
-    ):
+    ) -> None:
         check_valid_name(name, "output")
         check_valid_name(io_manager_key, "io_manager_key")
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "daskflow_type", _resolve_type(daskflow_type))
+        object.__setattr__(self, "daskflow_type", resolve_daskflow_type(daskflow_type))
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "is_required", is_required)
         object.__setattr__(self, "io_manager_key", io_manager_key)

@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.resource import ResourceDefinition
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.io_managers import fs_io_manager
+from daskflow.resources import ResourceDefinition
 
 __all__ = ["ModeDefinition", "PresetDefinition", "deep_merge"]
 
@@ -36,8 +37,6 @@ class ModeDefinition:
         # Every mode stores outputs somewhere: the filesystem IO manager unless overridden.
         self.uses_default_io_manager = "io_manager" not in self.resource_defs
         if self.uses_default_io_manager:
-            from daskflow.io_managers import fs_io_manager
-
             self.resource_defs["io_manager"] = fs_io_manager
         for key, definition in self.resource_defs.items():
             check_valid_name(key, f"resource key of mode {name!r}")

@@ -29,9 +29,9 @@ from daskflow.definitions.composition import Invocation
 from daskflow.definitions.graph import DependencyDefinition, DependencyGraph, OutputRef, SolidNode
 from daskflow.definitions.mode import DEFAULT_MODE, ModeDefinition, PresetDefinition
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.resource import resource_init_order
 from daskflow.definitions.solid import SolidDefinition
 from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.resources import resource_init_order
 
 __all__ = ["PipelineDefinition", "pipeline"]
 
@@ -42,11 +42,12 @@ ENGINE_PROVIDED_RESOURCES = frozenset({"io_manager"})
 class PipelineDefinition:
     """A pipeline: the flat dependency graph, its composition tree, modes and presets."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         solid_defs: Sequence[SolidDefinition] | None = None,
         dependencies: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
         description: str | None = None,
         mode_defs: Sequence[ModeDefinition] | None = None,
         preset_defs: Sequence[PresetDefinition] | None = None,
@@ -109,23 +110,6 @@ class PipelineDefinition:
         raise DaskflowInvalidDefinitionError(
             f'pipeline "{self.name}" has no preset "{name}"; presets: {names}'
         )
-
-    # -- config ------------------------------------------------------------------------
-    def run_config_schema(self, mode: str | None = None) -> Any:
-        """The config type that a run config for ``mode`` must match."""
-        from daskflow.config.run_config_schema import build_run_config_schema
-
-        return build_run_config_schema(self, self.get_mode(mode))
-
-    def run_config_json_schema(self, mode: str | None = None) -> dict[str, Any]:
-        """The run-config schema as JSON Schema, for editors that autocomplete YAML."""
-        from daskflow.config import config_to_json_schema
-
-        schema = config_to_json_schema(self.run_config_schema(mode))
-        schema.setdefault(
-            "title", f"Run config of pipeline {self.name} (mode {self.get_mode(mode).name})"
-        )
-        return schema
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise DaskflowInvalidDefinitionError(
@@ -191,28 +175,37 @@ def _explicit_invocations(
                 f'pipeline "{name}": dependencies name solid "{solid_name}", which is not in '
                 f"solid_defs ({', '.join(by_name)})"
             )
-    invocations = []
-    for solid_name, definition in by_name.items():
-        inputs = {}
-        for input_name, dep in dependencies.get(solid_name, {}).items():
-            deps = dep if isinstance(dep, list) else [dep]
-            if input_name not in {i.name for i in definition.input_defs}:
-                raise DaskflowInvalidDefinitionError(
-                    f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
-                )
-            handles = [
-                composition.OutputHandle(d.solid, d.output)
-                for d in deps
-                if isinstance(d, DependencyDefinition)
-            ]
-            if len(handles) != len(deps):
-                raise DaskflowInvalidDefinitionError(
-                    f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
-                    "DependencyDefinition (or a list of them)"
-                )
-            inputs[input_name] = handles if isinstance(dep, list) else handles[0]
-        invocations.append(Invocation(solid_name, definition, inputs))
-    return invocations
+    return [
+        Invocation(solid_name, definition, _explicit_inputs(name, definition, dependencies))
+        for solid_name, definition in by_name.items()
+    ]
+
+
+def _explicit_inputs(
+    name: str, definition: SolidDefinition, dependencies: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The invocation inputs of one solid from a ``dependencies`` dict (one handle, or a
+    list of handles for fan-in)."""
+    inputs: dict[str, Any] = {}
+    solid_name = definition.name
+    for input_name, dep in dependencies.get(solid_name, {}).items():
+        deps = dep if isinstance(dep, list) else [dep]
+        if input_name not in {i.name for i in definition.input_defs}:
+            raise DaskflowInvalidDefinitionError(
+                f'pipeline "{name}": solid "{solid_name}" has no input "{input_name}"'
+            )
+        handles = [
+            composition.OutputHandle(d.solid, d.output)
+            for d in deps
+            if isinstance(d, DependencyDefinition)
+        ]
+        if len(handles) != len(deps):
+            raise DaskflowInvalidDefinitionError(
+                f'pipeline "{name}": dependency of "{solid_name}.{input_name}" must be a '
+                "DependencyDefinition (or a list of them)"
+            )
+        inputs[input_name] = handles if isinstance(dep, list) else handles[0]
+    return inputs
 
 
 def _explicit_node(inv: Invocation) -> SolidNode:
@@ -220,6 +213,8 @@ def _explicit_node(inv: Invocation) -> SolidNode:
         items = src if isinstance(src, list) else [src]
         return tuple(OutputRef(h.node_name, h.output_name) for h in items)
 
+    if not isinstance(inv.definition, SolidDefinition):  # solid_defs were checked to be solids
+        raise DaskflowInvalidDefinitionError(f'"{inv.node_name}" is not a solid')
     inputs = {name: refs(src) for name, src in inv.inputs.items()}
     return SolidNode(inv.node_name, inv.definition, inputs, inv.fan_in_inputs)
 

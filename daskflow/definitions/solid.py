@@ -19,37 +19,29 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from daskflow.config import Field, resolve_config_type
+from daskflow.config import config_field_from_schema
 from daskflow.definitions import composition
 from daskflow.definitions.events import RetryPolicy
 from daskflow.definitions.io_defs import NO_VALUE, InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
 from daskflow.errors import DaskflowInvalidDefinitionError
 
-__all__ = ["SolidDefinition", "solid", "config_field_from_schema"]
+__all__ = ["SolidDefinition", "solid"]
 
 CONTEXT_PARAM_NAMES = ("context", "_")
-
-
-def config_field_from_schema(config_schema: Any) -> Field | None:
-    """Wrap a user's ``config_schema`` (dict, type, ConfigType or Field) in a ``Field``."""
-    if config_schema is None:
-        return None
-    if isinstance(config_schema, Field):
-        return config_schema
-    return Field(resolve_config_type(config_schema))
 
 
 class SolidDefinition:
     """A solid: its compute function plus everything the engine and tools need to know."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         compute_fn: Callable[..., Any],
         input_defs: Sequence[InputDefinition] = (),
         output_defs: Sequence[OutputDefinition] | None = None,
         config_schema: Any = None,
+        *,
         required_resource_keys: Sequence[str] | None = None,
         description: str | None = None,
         tags: Mapping[str, str] | None = None,
@@ -139,6 +131,18 @@ def infer_input_defs(
             for p in params
         ]
         return defs, has_context
+    _check_explicit_inputs(owner, explicit, params, var_kw)
+    return list(explicit), has_context
+
+
+def _check_explicit_inputs(
+    owner: str,
+    explicit: Sequence[InputDefinition],
+    params: list[inspect.Parameter],
+    var_kw: bool,
+) -> None:
+    """Every parameter without a default is declared; every declared input (but Nothing
+    ones) is a parameter, or lands in ``**kwargs``."""
     declared = {i.name for i in explicit}
     missing = [p.name for p in params if p.name not in declared and p.default is p.empty]
     if missing:
@@ -155,7 +159,6 @@ def infer_input_defs(
             f"{owner}: input_defs name {', '.join(extra)} but the function has no such "
             "parameter (add it, or accept **kwargs)"
         )
-    return list(explicit), has_context
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -179,8 +182,9 @@ def infer_output_defs(fn: Callable[..., Any]) -> list[OutputDefinition]:
     return [OutputDefinition(_annotation(ret))]
 
 
-def solid(
+def solid(  # noqa: PLR0913 (public API: options are keyword-only)
     name: str | Callable[..., Any] | None = None,
+    *,
     description: str | None = None,
     input_defs: Sequence[InputDefinition] | None = None,
     output_defs: Sequence[OutputDefinition] | None = None,

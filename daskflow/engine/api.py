@@ -20,13 +20,20 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daskflow.engine.result import PipelineExecutionResult, SolidExecutionResult
 from daskflow.engine.run.coordinator import RunCoordinator
-from daskflow.engine.run.launch import prepare_run, raise_for_failure
-from daskflow.engine.run.reexecute import prepare_reexecution
+from daskflow.engine.run.launch import RunRequest, prepare_run, raise_for_failure
+from daskflow.engine.run.reexecute import Reexecution, prepare_reexecution
+from daskflow.engine.single_solid import single_solid_pipeline
 from daskflow.events import EventRecord, RunStatus
+
+if TYPE_CHECKING:
+    from daskflow.definitions.mode import ModeDefinition
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.definitions.solid import SolidDefinition
+    from daskflow.instance import DaskflowInstance
 
 __all__ = [
     "cancel_run",
@@ -39,7 +46,7 @@ __all__ = [
 
 
 def _run(
-    coordinator: RunCoordinator, instance: Any, owned: bool, raise_on_error: bool
+    coordinator: RunCoordinator, instance: DaskflowInstance, owned: bool, raise_on_error: bool
 ) -> PipelineExecutionResult:
     events = list(coordinator.events())
     result = PipelineExecutionResult(
@@ -52,13 +59,17 @@ def _run(
     return result
 
 
-def execute_pipeline(
-    pipeline: Any,
+# The entry points keep Dagster's signatures (their long keyword lists are the public API);
+# each gathers its arguments into one request object at once.
+
+
+def execute_pipeline(  # noqa: PLR0913
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     preset: str | None = None,
     solid_selection: Sequence[str] | str | None = None,
-    instance: Any = None,
+    instance: DaskflowInstance | None = None,
     raise_on_error: bool = True,
     tags: Mapping[str, str] | None = None,
 ) -> PipelineExecutionResult:
@@ -68,25 +79,23 @@ def execute_pipeline(
     ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
     ``raise_on_error`` is False. Without ``instance``, an ephemeral one is used.
     """
-    coordinator, instance, owned = prepare_run(
-        pipeline, run_config, mode, preset, solid_selection, instance, tags
-    )
+    request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
+    coordinator, instance, owned = prepare_run(request, instance)
     return _run(coordinator, instance, owned, raise_on_error)
 
 
-def execute_pipeline_iterator(
-    pipeline: Any,
+def execute_pipeline_iterator(  # noqa: PLR0913
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     preset: str | None = None,
     solid_selection: Sequence[str] | str | None = None,
-    instance: Any = None,
+    instance: DaskflowInstance | None = None,
     tags: Mapping[str, str] | None = None,
 ) -> Iterator[EventRecord]:
     """Run ``pipeline``, yielding its events as they happen."""
-    coordinator, instance, owned = prepare_run(
-        pipeline, run_config, mode, preset, solid_selection, instance, tags
-    )
+    request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
+    coordinator, instance, owned = prepare_run(request, instance)
     try:
         yield from coordinator.events()
     finally:
@@ -94,10 +103,10 @@ def execute_pipeline_iterator(
             instance.dispose()
 
 
-def reexecute_pipeline(
-    pipeline: Any,
+def reexecute_pipeline(  # noqa: PLR0913
+    pipeline: PipelineDefinition,
     parent_run_id: str,
-    instance: Any,
+    instance: DaskflowInstance,
     from_failure: bool = True,
     step_selection: Sequence[str] | None = None,
     run_config: Mapping[str, Any] | None = None,
@@ -105,16 +114,15 @@ def reexecute_pipeline(
 ) -> PipelineExecutionResult:
     """Run again the failed (and skipped) steps of a run, or ``step_selection``, reusing
     the parent run's stored outputs instead of recomputing successful steps."""
-    coordinator = prepare_reexecution(
-        pipeline, parent_run_id, instance, from_failure, step_selection, run_config
-    )
+    request = Reexecution(pipeline, parent_run_id, from_failure, step_selection, run_config)
+    coordinator = prepare_reexecution(request, instance)
     return _run(coordinator, instance, False, raise_on_error)
 
 
 def reexecute_pipeline_iterator(
-    pipeline: Any,
+    pipeline: PipelineDefinition,
     parent_run_id: str,
-    instance: Any,
+    instance: DaskflowInstance,
     from_failure: bool = True,
     step_selection: Sequence[str] | None = None,
     run_config: Mapping[str, Any] | None = None,
@@ -124,27 +132,24 @@ def reexecute_pipeline_iterator(
     Nothing runs until the first event is asked for; errors found while preparing (an
     unknown parent run, no failed step to re-run, bad config) raise then.
     """
-    coordinator = prepare_reexecution(
-        pipeline, parent_run_id, instance, from_failure, step_selection, run_config
-    )
+    request = Reexecution(pipeline, parent_run_id, from_failure, step_selection, run_config)
+    coordinator = prepare_reexecution(request, instance)
     yield from coordinator.events()
 
 
-def cancel_run(instance: Any, run_id: str) -> bool:
+def cancel_run(instance: DaskflowInstance, run_id: str) -> bool:
     """Ask the run's coordinator (in any process) to stop; False if it already finished."""
     return instance.run_storage.request_cancel(run_id)
 
 
 def execute_solid(
-    solid_def: Any,
+    solid_def: SolidDefinition,
     input_values: Mapping[str, Any] | None = None,
     run_config: Mapping[str, Any] | None = None,
-    mode_def: Any = None,
+    mode_def: ModeDefinition | None = None,
     raise_on_error: bool = True,
 ) -> SolidExecutionResult:
     """Run one solid with given input values (and the resources of ``mode_def``)."""
-    from daskflow.engine.single_solid import single_solid_pipeline
-
     pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config, mode_def)
     result = execute_pipeline(pipeline, config, raise_on_error=raise_on_error)
     return result.result_for_solid(solid_def.name)

@@ -6,10 +6,17 @@ manager are loaded through it, on demand, in the calling process.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from daskflow.definitions.resource import build_resources
-from daskflow.events import DaskflowEventType, EventRecord
+from daskflow.engine.process.resources import io_manager_of
+from daskflow.engine.step.outcome import StepResult
+from daskflow.engine.step.step_run import output_context
+from daskflow.events import DaskflowEventType, EventRecord, StepStatus
+from daskflow.io_managers import InputContext
+from daskflow.resources import build_resources
+
+if TYPE_CHECKING:
+    from daskflow.engine.planning.payload import RunPayload
 
 __all__ = ["PipelineExecutionResult", "SolidExecutionResult"]
 
@@ -28,7 +35,11 @@ class SolidExecutionResult:
 
     @property
     def skipped(self) -> bool:
-        return self.step_result is not None and self.step_result.status in ("skipped", "canceled")
+        """Skipped, or not run because the run was canceled."""
+        return self.step_result is not None and self.step_result.status in (
+            StepStatus.SKIPPED,
+            StepStatus.CANCELED,
+        )
 
     @property
     def events(self) -> list[EventRecord]:
@@ -42,7 +53,8 @@ class SolidExecutionResult:
     def failure_data(self) -> dict[str, Any] | None:
         for event in self.events:
             if event.event_type == DaskflowEventType.STEP_FAILURE:
-                return event.data.get("error")
+                error: dict[str, Any] | None = event.data.get("error")
+                return error
         return None
 
     def output_value(self, output_name: str = "result") -> Any:
@@ -60,8 +72,14 @@ class SolidExecutionResult:
 
 
 class PipelineExecutionResult:
+    """A run's outcome: ``success``, its events, and each solid's result and outputs."""
+
     def __init__(
-        self, payload: Any, success: bool, events: list[EventRecord], step_results: dict[str, Any]
+        self,
+        payload: RunPayload,
+        success: bool,
+        events: list[EventRecord],
+        step_results: dict[str, StepResult],
     ):
         self._payload = payload
         self.pipeline = payload.pipeline
@@ -86,9 +104,7 @@ class PipelineExecutionResult:
         return [SolidExecutionResult(self, k) for k in self.step_results]
 
     def load_stored_output(self, solid_name: str, output_name: str) -> Any:
-        from daskflow.engine.step.step_io import output_context
-        from daskflow.io_managers import InputContext
-
+        """An output stored by its IO manager, loaded in this process."""
         payload = self._payload
         output_def = payload.pipeline.solid_named(solid_name).definition.output_def_named(
             output_name
@@ -109,7 +125,7 @@ class PipelineExecutionResult:
                 daskflow_type=output_def.daskflow_type,
                 resource_config=up.resource_config,
             )
-            return getattr(resources, key).load_input(context)
+            return io_manager_of(resources, key).load_input(context)
 
     def __repr__(self) -> str:
         return f"<PipelineExecutionResult run={self.run_id} success={self.success}>"

@@ -24,11 +24,13 @@ def _value_solid(name: str, value: Any) -> SolidDefinition:
 
 
 def single_solid_pipeline(
-    solid_def: Any,
+    solid_def: SolidDefinition,
     input_values: Mapping[str, Any],
     run_config: Mapping[str, Any] | None,
-    mode_def: Any,
+    mode_def: ModeDefinition | None,
 ) -> tuple[PipelineDefinition, dict[str, Any]]:
+    """A pipeline of ``solid_def`` fed by one solid per given input value, and its config
+    (in-process execution unless ``run_config`` says otherwise)."""
     invocations = []
     inputs = {}
     for name, value in input_values.items():
@@ -44,5 +46,5 @@ def single_solid_pipeline(
     pipeline = PipelineDefinition(
         f"{solid_def.name}_solid_pipeline", mode_defs=[mode], invocations=invocations
     )
-    defaults = {"execution": {"in_process": {}}}
+    defaults: dict[str, Any] = {"execution": {"in_process": {}}}
     return pipeline, deep_merge(defaults, dict(run_config or {}))

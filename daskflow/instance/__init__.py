@@ -6,25 +6,31 @@
 []
 """
 
+from daskflow.errors import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+)
 from daskflow.events import StepStatus
 from daskflow.instance._assets import AssetSummary, MaterializationRecord
-from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
 from daskflow.instance._event_queries import EventFilter
 from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._process import coordinator_id
 from daskflow.instance._run_index import RunFilter, RunPage
-from daskflow.instance._runs import RunRecord, RunStorage
+from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
 
 __all__ = [
     "CONFIG_FILE",
     "DASKFLOW_HOME_ENV",
     "DB_FILE",
     "DEFAULT_HOME",
+    "MIN_RUN_ID_PREFIX",
     "AssetSummary",
     "DaskflowAmbiguousRunIdError",
     "DaskflowInstance",
+    "DaskflowRunNotFoundError",
     "DaskflowStorageError",
     "EventFilter",
     "EventStorage",

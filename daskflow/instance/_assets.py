@@ -93,19 +93,21 @@ class AssetIndex:
         """Every indexed asset key, sorted, with its latest materialization and count."""
         latest = (
             select(
-                mats.c.asset_key, func.max(mats.c.id).label("last_id"), func.count().label("count")
+                mats.c.asset_key,
+                func.max(mats.c.id).label("last_id"),
+                func.count().label("materializations"),
             )
             .group_by(mats.c.asset_key)
             .subquery()
         )
         query = (
-            select(latest.c.asset_key, mats.c.timestamp, mats.c.run_id, latest.c.count)
+            select(latest.c.asset_key, mats.c.timestamp, mats.c.run_id, latest.c.materializations)
             .join(mats, mats.c.id == latest.c.last_id)
             .order_by(latest.c.asset_key)
         )
         with self._db.read() as conn:
             return [
-                AssetSummary(row.asset_key, row.timestamp, row.run_id, row.count)
+                AssetSummary(row.asset_key, row.timestamp, row.run_id, row.materializations)
                 for row in conn.execute(query)
             ]
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
-from daskflow.instance._errors import DaskflowStorageError
+from daskflow.errors import DaskflowStorageError
 from daskflow.instance._home import InstanceSettings, redact_credentials
 from daskflow.instance._upgrade import ensure_schema
 

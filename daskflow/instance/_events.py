@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, insert, select, update
 
+from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 from daskflow.instance._assets import AssetIndex, materialization_row
 from daskflow.instance._db import Database, from_json, to_json
@@ -56,14 +57,8 @@ class StoredEvent:
         )
 
 
-_STEP_STATUS = {
-    _Types.STEP_START: StepStatus.IN_PROGRESS,
-    _Types.STEP_UP_FOR_RETRY: StepStatus.UP_FOR_RETRY,
-    _Types.STEP_SUCCESS: StepStatus.SUCCESS,
-    _Types.STEP_FAILURE: StepStatus.FAILURE,
-    _Types.STEP_SKIPPED: StepStatus.SKIPPED,
-}
-_STEP_DONE = {StepStatus.SUCCESS, StepStatus.FAILURE, StepStatus.SKIPPED}
+# The events that move a step, and where each puts it.
+_STEP_STATUS = {t: s for t in _Types if (s := StepStatus.of_event(t)) is not None}
 
 
 @dataclass
@@ -102,7 +97,14 @@ def _insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[int
     if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
         stmt = insert(event_logs).returning(event_logs.c.id, sort_by_parameter_order=True)
         return list(conn.execute(stmt, rows).scalars())
-    return [conn.execute(insert(event_logs), row).inserted_primary_key[0] for row in rows]
+    return [_insert_event_row(conn, row) for row in rows]
+
+
+def _insert_event_row(conn: Connection, row: dict[str, Any]) -> int:
+    key = conn.execute(insert(event_logs), row).inserted_primary_key
+    if key is None:  # every supported database returns the new row's id
+        raise DaskflowStorageError("the database returned no id for a stored event")
+    return int(key[0])
 
 
 def _run_changes(records: Sequence[EventRecord]) -> dict[str, dict[str, Any]]:
@@ -218,5 +220,5 @@ def _advance(step: StepStats, status: StepStatus, timestamp: float) -> None:
         step.end_time = None
         if step.start_time is None:
             step.start_time = timestamp
-    elif status in _STEP_DONE:
+    elif status.is_finished:
         step.end_time = timestamp

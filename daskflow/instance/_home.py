@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -164,12 +165,15 @@ def _read_yaml(config_path: Path, title: str) -> dict[str, Any]:
     return raw
 
 
-def _redacted(error: ConfigError, redact_env: Any) -> ConfigError:
-    def clean(text: str | None) -> str | None:
-        return None if text is None else redact_credentials(redact_env(text))
+def _redacted(error: ConfigError, redact_env: Callable[[str], str]) -> ConfigError:
+    def clean(text: str) -> str:
+        return redact_credentials(redact_env(text))
 
     return replace(
-        error, message=clean(error.message), received=clean(error.received), hint=clean(error.hint)
+        error,
+        message=clean(error.message),
+        received=None if error.received is None else clean(error.received),
+        hint=None if error.hint is None else clean(error.hint),
     )
 
 

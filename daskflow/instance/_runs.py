@@ -16,9 +16,13 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from daskflow.errors import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+)
 from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
-from daskflow.instance._errors import DaskflowAmbiguousRunIdError, DaskflowStorageError
 from daskflow.instance._run_index import RunIndex, delete_run_index, write_run_tags
 from daskflow.instance._tables import asset_materializations, event_logs, runs
 
@@ -99,11 +103,12 @@ class RunStorage(RunIndex[RunRecord]):
     def _record(self, row: Row[Any]) -> RunRecord:
         return RunRecord.from_row(row)
 
-    def create_run(
+    def create_run(  # noqa: PLR0913 (a run's optional facts are keyword-only)
         self,
         pipeline_name: str,
         run_config: Mapping[str, Any] | None,
         mode: str,
+        *,
         tags: Mapping[str, Any] | None = None,
         solid_selection: Sequence[str] | None = None,
         step_selection: Sequence[str] | None = None,
@@ -134,12 +139,17 @@ class RunStorage(RunIndex[RunRecord]):
             end_time=None,
             updated_at=now,
         )
+        return self._insert_run(values)
+
+    def _insert_run(self, values: dict[str, Any]) -> RunRecord:
+        """Insert the run's row, its ``root_run_id`` filled from its parent when not given."""
         try:
             with self._db.write() as conn:
+                parent_run_id, root_run_id = values["parent_run_id"], values["root_run_id"]
                 if parent_run_id and not root_run_id:
                     values["root_run_id"] = self._root_of(conn, parent_run_id)
                 conn.execute(insert(runs), values)
-                write_run_tags(conn, str(values["run_id"]), dict(tags or {}))
+                write_run_tags(conn, str(values["run_id"]), from_json(str(values["tags"]), {}))
                 row = conn.execute(select(runs).where(runs.c.run_id == values["run_id"])).one()
         except IntegrityError:
             raise DaskflowStorageError(
@@ -173,6 +183,13 @@ class RunStorage(RunIndex[RunRecord]):
         if len(rows) > 1:
             raise DaskflowAmbiguousRunIdError(run_id, [r.run_id for r in rows])
         return RunRecord.from_row(rows[0]) if rows else None
+
+    def require_run(self, run_id: str) -> RunRecord:
+        """Like ``get_run``, but raises ``DaskflowRunNotFoundError`` when no run matches."""
+        record = self.get_run(run_id)
+        if record is None:
+            raise DaskflowRunNotFoundError(run_id, "this instance's run storage")
+        return record
 
     def get_runs(
         self,

@@ -1,7 +1,10 @@
 """IO managers: where step outputs are stored between steps and how inputs are loaded.
 
 An IO manager is a resource (usually under the key ``io_manager``) whose value implements
-``IOManager.handle_output`` / ``load_input``. Built in:
+``IOManager.handle_output`` / ``load_input``. What else the engine can use, a manager
+declares by subclassing ``PartitionedIOManager`` (Dask frames partition by partition),
+``ReferenceIOManager`` (parquet reads recorded by reference) or ``LazyReadIOManager``
+(stored outputs read lazily); see ``_capabilities``. Built in:
 
 - ``fs_io_manager``: parquet (pandas frames) or pickle files at
   ``<base_dir>/<run_id>/<solid_name>/<output_name>`` on any fsspec filesystem: one file
@@ -9,7 +12,7 @@ An IO manager is a resource (usually under the key ``io_manager``) whose value i
   parts committed by a ``_SUCCESS`` manifest;
 - ``mem_io_manager``: values in memory, for single-process runs and tests.
 
->>> from daskflow.definitions.resource import build_resources
+>>> from daskflow.resources import build_resources
 >>> with build_resources({"io_manager": mem_io_manager}) as resources:
 ...     type(resources.io_manager).__name__
 'InMemoryIOManager'
@@ -23,19 +26,32 @@ from daskflow.io_managers._base import (
     OutputContext,
     io_manager,
 )
+from daskflow.io_managers._capabilities import (
+    CheckedPart,
+    LazyReadIOManager,
+    PartitionedIOManager,
+    ReferenceIOManager,
+    StoredPart,
+)
 from daskflow.io_managers._distributed import check_usable_on_distributed
-from daskflow.io_managers._fs import MARKER, FilesystemIOManager, StoredPart, fs_io_manager
+from daskflow.io_managers._fs import MARKER, FilesystemIOManager, fs_io_manager
 from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
+from daskflow.io_managers._reference import SourceReference
 
 __all__ = [
     "MARKER",
+    "CheckedPart",
     "DaskflowIOError",
     "FilesystemIOManager",
     "IOManager",
     "IOManagerDefinition",
     "InMemoryIOManager",
     "InputContext",
+    "LazyReadIOManager",
     "OutputContext",
+    "PartitionedIOManager",
+    "ReferenceIOManager",
+    "SourceReference",
     "StoredPart",
     "check_usable_on_distributed",
     "fs_io_manager",

@@ -31,11 +31,11 @@ import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from daskflow.definitions.metadata import EventMetadataEntry
-from daskflow.definitions.resource import InitResourceContext, ResourceDefinition
-from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.errors import DaskflowError, DaskflowInvalidDefinitionError
+from daskflow.metadata import EventMetadataEntry
+from daskflow.resources import InitResourceContext, ResourceDefinition
 
 __all__ = [
     "DaskflowIOError",
@@ -49,7 +49,7 @@ __all__ = [
 _LOG = logging.getLogger("daskflow.io_managers")
 
 
-class DaskflowIOError(Exception):
+class DaskflowIOError(DaskflowError):
     """Storing or loading a step output failed; names the run, solid, output and path."""
 
     def __init__(
@@ -107,7 +107,16 @@ class InputContext:
 
 
 class IOManager(ABC):
-    """Stores step outputs and loads them as downstream inputs."""
+    """Stores step outputs and loads them as downstream inputs.
+
+    What the engine asks of every IO manager is below; what it asks only of some (storing a
+    Dask DataFrame partition by partition, reading one lazily, recording one by reference)
+    is declared by the capability classes of ``io_managers._capabilities``.
+    """
+
+    #: True for managers whose outputs the engine hands from task to task through Dask's
+    #: memory instead of calling ``handle_output``/``load_input`` (``mem_io_manager``).
+    keeps_values_in_graph: ClassVar[bool] = False
 
     @abstractmethod
     def handle_output(
@@ -125,6 +134,10 @@ class IOManager(ABC):
 
     def describe_location(self, context: OutputContext) -> str | None:
         """Where the output went (a URL or a short phrase) for the run summary."""
+        return None
+
+    def distributed_problem(self) -> str | None:
+        """Why this manager cannot serve a cluster of worker processes, or None if it can."""
         return None
 
 

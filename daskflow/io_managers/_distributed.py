@@ -18,19 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from daskflow.io_managers._fs import (
-    FilesystemIOManager,
-    fs_io_manager,
-    is_process_local_url,
-    memory_url_problem,
-)
-from daskflow.io_managers._mem import InMemoryIOManager, mem_io_manager
+from daskflow.io_managers._base import IOManager
+from daskflow.io_managers._fs import fs_io_manager
+from daskflow.io_managers._fs_base import is_process_local_url, memory_url_problem
+from daskflow.io_managers._mem import mem_io_manager
+from daskflow.resources import ResourceDefinition
 
 __all__ = ["check_usable_on_distributed"]
 
 
 def check_usable_on_distributed(
-    io_manager: Any,
+    io_manager: IOManager | ResourceDefinition,
     resource_config: Mapping[str, Any] | None = None,
     storage_dir: str | None = None,
 ) -> str | None:
@@ -39,10 +37,10 @@ def check_usable_on_distributed(
     ``io_manager`` is a built ``IOManager`` or an ``IOManagerDefinition``; for definitions
     pass the resource's config (its ``config`` value or the whole run-config block
     ``{"config": {...}}``) and the instance ``storage_dir`` the base directory defaults to.
-    Other managers are assumed usable, unless they define a ``distributed_problem()``
-    method returning an explanation.
+    A built manager answers with its ``distributed_problem()``, unless it keeps its values
+    in the graph; other definitions are assumed usable.
     """
-    if io_manager is mem_io_manager or getattr(io_manager, "keeps_values_in_graph", False):
+    if io_manager is mem_io_manager:
         return None
     if io_manager is fs_io_manager:
         config = resource_config or {}
@@ -52,7 +50,6 @@ def check_usable_on_distributed(
         if base_dir and is_process_local_url(base_dir):
             return memory_url_problem(base_dir)
         return None
-    if isinstance(io_manager, FilesystemIOManager | InMemoryIOManager):
+    if isinstance(io_manager, IOManager) and not io_manager.keeps_values_in_graph:
         return io_manager.distributed_problem()
-    problem = getattr(io_manager, "distributed_problem", None)
-    return problem() if callable(problem) else None
+    return None

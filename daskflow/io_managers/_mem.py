@@ -1,6 +1,7 @@
 """``mem_io_manager``: outputs kept in memory, never written anywhere.
 
-In a run the engine sees ``keeps_values_in_graph`` and hands such outputs from task to task
+In a run the engine sees ``keeps_values_in_graph`` (a class attribute of ``IOManager``,
+True here) and hands such outputs from task to task
 through Dask's memory (so it works on every scheduler, a cluster included), without
 calling ``handle_output``/``load_input``. Used directly, outside the engine, it is a dict
 inside the manager, which only serves the process that created it: a copy sent to another
@@ -29,6 +30,7 @@ from daskflow.io_managers._base import (
     OutputContext,
     io_manager,
 )
+from daskflow.resources import InitResourceContext
 
 __all__ = ["InMemoryIOManager", "mem_io_manager"]
 
@@ -60,8 +62,7 @@ class InMemoryIOManager(IOManager):
         self._lock = threading.Lock()
         self._pid = state["_pid"]
 
-    @staticmethod
-    def distributed_problem() -> str:
+    def distributed_problem(self) -> str | None:
         return _PROBLEM
 
     def _check_process(self, output: OutputContext) -> None:
@@ -99,8 +100,6 @@ class InMemoryIOManager(IOManager):
 
 
 @io_manager
-def mem_io_manager(init_context: Any) -> InMemoryIOManager:
+def mem_io_manager(init_context: InitResourceContext) -> InMemoryIOManager:
     """Keep outputs in memory; only for runs whose steps all run in one process."""
-    return InMemoryIOManager(
-        on_distributed_worker=bool(getattr(init_context, "on_distributed_worker", False))
-    )
+    return InMemoryIOManager(on_distributed_worker=init_context.on_distributed_worker)

@@ -29,11 +29,16 @@ import contextlib
 import datetime
 import decimal
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from daskflow.io_managers._base import DaskflowIOError, OutputContext
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+    from daskflow.io_managers._capabilities import CheckedPart
 
 __all__ = [
     "SourceFile",
@@ -219,11 +224,15 @@ class SourceReference:
     @classmethod
     def from_collection(cls, value: Any) -> SourceReference | None:
         """The reference for ``value`` if it is exactly a parquet read, else None."""
+        import dask.dataframe as dd
+
         try:
             from dask.dataframe.dask_expr.io.parquet import ReadParquetFSSpec
         except ImportError:  # pragma: no cover - another dask layout
             return None
-        expr = getattr(value, "expr", None)
+        if not isinstance(value, dd.DataFrame):
+            return None
+        expr = value.expr
         if (
             not isinstance(expr, ReadParquetFSSpec)
             or expr.operand("_series")
@@ -301,7 +310,7 @@ class SourceReference:
 
         return url_to_fs(self.files[0].url, **(storage_options or {}))[0]
 
-    def read_lazy(self, storage_options: Mapping[str, Any] | None = None) -> Any:
+    def read_lazy(self, storage_options: Mapping[str, Any] | None = None) -> dd.DataFrame:
         """The recorded files read as the original read did (same columns and dtypes)."""
         import dask.dataframe as dd
 
@@ -346,7 +355,7 @@ class SourceReference:
 
 
 def reference_manifest(
-    context: OutputContext, reference: SourceReference, parts: Any = ()
+    context: OutputContext, reference: SourceReference, parts: Sequence[CheckedPart] = ()
 ) -> dict[str, Any]:
     """The ``_SUCCESS`` manifest of a reference output (``parts``: the checks, if any ran)."""
     rows = [p.rows for p in parts]
@@ -368,7 +377,7 @@ def read_reference(
     manifest: Mapping[str, Any],
     own_fs: Any,
     storage_options: Mapping[str, Any],
-) -> Any:
+) -> dd.DataFrame:
     """A reference output as a lazy frame, once its source files are found unchanged.
 
     The IO manager's ``storage_options`` are used only for a source on its own protocol

@@ -5,6 +5,7 @@
 True
 """
 
+from daskflow.errors import DaskflowTypeCheckError, DaskflowTypeLoadError
 from daskflow.types._annotations import (
     List,
     Optional,
@@ -21,30 +22,28 @@ from daskflow.types._builtins import (
     PythonObjectDaskflowType,
     String,
 )
-from daskflow.types._columns import (
-    Column,
-    ColumnFailure,
-    DataFrameSchema,
-    check_dataframe_partition,
-    check_frame_structure,
-    merge_column_failures,
-)
+from daskflow.types._columns import Column, DataFrameSchema
+from daskflow.types._columns import ColumnFailure as ColumnFailure
+from daskflow.types._columns import check_dataframe_partition as check_dataframe_partition
+from daskflow.types._columns import check_frame_structure as check_frame_structure
+from daskflow.types._columns import merge_column_failures as merge_column_failures
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
 from daskflow.types._dask import DaskDataFrame
 from daskflow.types._dataframe import (
     DataFrame,
     DataFrameSchemaType,
     dataframe_type,
-    failures_type_check,
 )
-from daskflow.types._errors import DaskflowTypeCheckError, DaskflowTypeLoadError
+from daskflow.types._dataframe import failures_type_check as failures_type_check
 from daskflow.types._loaders import TypeLoader, TypeMaterializer, type_loader, type_materializer
 
+# Also importable from here, outside ``__all__``: the per-partition checks the engine runs
+# (``check_dataframe_partition``, ``check_frame_structure``, ``ColumnFailure``,
+# ``merge_column_failures``, ``failures_type_check``).
 __all__ = [
     "Any",
     "Bool",
     "Column",
-    "ColumnFailure",
     "DaskDataFrame",
     "DaskflowType",
     "DaskflowTypeCheckError",
@@ -64,11 +63,7 @@ __all__ = [
     "TypeCheckContext",
     "TypeLoader",
     "TypeMaterializer",
-    "check_dataframe_partition",
-    "check_frame_structure",
     "dataframe_type",
-    "failures_type_check",
-    "merge_column_failures",
     "register_python_type",
     "resolve_daskflow_type",
     "type_loader",

@@ -60,7 +60,13 @@ def _is_bool(_context: TypeCheckContext, value: typing.Any) -> bool:
     return isinstance(value, bool) or _is_numpy_bool(value)
 
 
-def _builtin(name: str, check, description: str, python_type=None, loader=None) -> DaskflowType:
+def _builtin(
+    name: str,
+    check: typing.Callable[[TypeCheckContext, typing.Any], bool],
+    description: str,
+    python_type: type | tuple[type, ...] | None = None,
+    loader: TypeLoader | None = None,
+) -> DaskflowType:
     daskflow_type = DaskflowType(
         name, check, loader=loader, description=description, python_type=python_type
     )
@@ -236,6 +242,7 @@ class PythonObjectDaskflowType(DaskflowType):
             names = [cls.__name__ for cls in classes]
             name = names[0] if len(names) == 1 else f"Union[{', '.join(names)}]"
         super().__init__(name, self._check, description=description, python_type=python_type)
+        self._classes = classes
 
     def _check(self, _context: TypeCheckContext, value: typing.Any) -> bool:
-        return isinstance(value, self.python_type)
+        return isinstance(value, self._classes)

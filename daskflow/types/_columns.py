@@ -103,19 +103,20 @@ class DataFrameSchema:
     strict: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "columns",
-            {
-                name: spec if isinstance(spec, Column) else Column(dtype=spec)
-                for name, spec in dict(self.columns).items()
-            },
-        )
+        object.__setattr__(self, "columns", as_columns(self.columns))
         checks = tuple(self.checks)
         for check in checks:
             if not callable(check):
                 raise DaskflowInvalidDefinitionError(f"dataframe check {check!r} is not callable")
         object.__setattr__(self, "checks", checks)
+
+
+def as_columns(specs: Mapping[str, Column | type | str]) -> dict[str, Column]:
+    """Column rules by name; a type or dtype string is shorthand for ``Column(dtype=...)``."""
+    return {
+        name: spec if isinstance(spec, Column) else Column(dtype=spec)
+        for name, spec in dict(specs).items()
+    }
 
 
 def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> list[ColumnFailure]:
@@ -187,7 +188,7 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
             )
     extremes = dtype_ok and (column.min_value is not None or column.max_value is not None)
     summary = summarize(series, extremes) if extremes or not column.nullable else None
-    if not column.nullable and summary.nulls:
+    if summary is not None and not column.nullable and summary.nulls:
         failures.append(
             _counted(name, "nullable", summary.nulls, "with a null value (not nullable)")
         )
@@ -196,51 +197,16 @@ def _check_column(name: str, column: Column, series: pd.Series) -> list[ColumnFa
     return failures
 
 
+# A rule to count offending rows of: its name, the mask of offending rows, the wording.
+_Rule = tuple[str, Callable[[], Any], str]
+
+
 def _value_rules(
     name: str, column: Column, series: pd.Series, summary: Summary | None
 ) -> list[ColumnFailure]:
-    """min/max/allowed/unique: each guarded so incomparable data becomes a failure.
-
-    Cheap summaries come first (min and max, the distinct values): offending rows are
-    counted only for a rule the summary shows broken, so a passing partition pays one
-    reduction per rule instead of a boolean mask per rule.
-    """
-    rules: list[tuple[str, Callable[[], Any], str]] = []
-    low, high = (summary.low, summary.high) if summary is not None else (None, None)
-    if column.min_value is not None and not _holds(lambda: low >= column.min_value):
-        rules.append(
-            (
-                "min_value",
-                lambda: series < column.min_value,
-                f"below min_value {column.min_value!r}",
-            )
-        )
-    if column.max_value is not None and not _holds(lambda: high <= column.max_value):
-        rules.append(
-            (
-                "max_value",
-                lambda: series > column.max_value,
-                f"above max_value {column.max_value!r}",
-            )
-        )
-    if column.allowed_values is not None and not _only_allowed(series, column.allowed_values):
-        rules.append(
-            (
-                "allowed_values",
-                lambda: series.notna() & ~series.isin(column.allowed_values),
-                f"not in allowed_values {list(column.allowed_values)!r}",
-            )
-        )
-    if column.unique:
-        rules.append(
-            (
-                "unique",
-                lambda: series[series.notna()].duplicated(keep=False),
-                "with duplicated values (unique)",
-            )
-        )
+    """min/max/allowed/unique: each guarded so incomparable data becomes a failure."""
     failures = []
-    for rule, offending_mask, detail in rules:
+    for rule, offending_mask, detail in _suspect_rules(column, series, summary):
         try:
             count = int(offending_mask().sum())
         except (TypeError, ValueError) as exc:
@@ -250,6 +216,30 @@ def _value_rules(
         if count:
             failures.append(_counted(name, rule, count, detail))
     return failures
+
+
+def _suspect_rules(column: Column, series: pd.Series, summary: Summary | None) -> list[_Rule]:
+    """The rules whose offending rows must be counted.
+
+    Cheap summaries come first (min and max, the distinct values): offending rows are
+    counted only for a rule the summary shows broken, so a passing partition pays one
+    reduction per rule instead of a boolean mask per rule.
+    """
+    low, high = (summary.low, summary.high) if summary is not None else (None, None)
+    low_rule, high_rule = column.min_value, column.max_value
+    rules: list[_Rule] = []
+    if low_rule is not None and not _holds(lambda: low >= low_rule):
+        rules.append(("min_value", lambda: series < low_rule, f"below min_value {low_rule!r}"))
+    if high_rule is not None and not _holds(lambda: high <= high_rule):
+        rules.append(("max_value", lambda: series > high_rule, f"above max_value {high_rule!r}"))
+    allowed = None if column.allowed_values is None else tuple(column.allowed_values)
+    if allowed is not None and not _only_allowed(series, allowed):
+        mask = lambda: series.notna() & ~series.isin(allowed)  # noqa: E731
+        rules.append(("allowed_values", mask, f"not in allowed_values {list(allowed)!r}"))
+    if column.unique:
+        mask = lambda: series[series.notna()].duplicated(keep=False)  # noqa: E731
+        rules.append(("unique", mask, "with duplicated values (unique)"))
+    return rules
 
 
 def _holds(comparison: Callable[[], Any]) -> bool:

@@ -21,8 +21,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from daskflow.config import DaskflowInvalidDefinitionError
-from daskflow.definitions.metadata import EventMetadataEntry
-from daskflow.types._errors import DaskflowTypeCheckError
+from daskflow.errors import DaskflowTypeCheckError
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types._loaders import TypeLoader, TypeMaterializer, import_reference
 
 __all__ = ["DaskflowType", "TypeCheck", "TypeCheckContext"]
@@ -124,10 +124,11 @@ class DaskflowType:
 
     is_nothing: bool = False
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (public API: options are keyword-only)
         self,
         name: str,
         type_check_fn: Callable[[Any, Any], bool | TypeCheck],
+        *,
         loader: TypeLoader | None = None,
         materializer: TypeMaterializer | None = None,
         description: str | None = None,

@@ -15,12 +15,12 @@ from typing import Any
 
 import daskflow.config as _config
 from daskflow.config import Field, Selector, Shape, StringSource
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.errors import DaskflowTypeLoadError
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
-from daskflow.types._dataframe import reader_kwargs, storage_options_field, wrap_missing_file
-from daskflow.types._errors import DaskflowTypeLoadError
 from daskflow.types._loaders import type_loader
 from daskflow.types._parquet_filters import parquet_schema, typed_filters
+from daskflow.types._readers import reader_kwargs, storage_options_field, wrap_missing_file
 
 __all__ = ["DaskDataFrame", "load_dask_dataframe"]
 

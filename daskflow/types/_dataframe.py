@@ -14,24 +14,25 @@ paths being relative to the current working directory.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from daskflow.config import Field, Permissive, Selector, Shape, StringSource
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.config import Field, Selector, Shape, StringSource
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types._columns import (
     Column,
     ColumnFailure,
     DataFrameSchema,
+    as_columns,
     check_dataframe_partition,
     check_frame_structure,
 )
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
-from daskflow.types._errors import DaskflowTypeLoadError
+from daskflow.types._dask import load_dask_dataframe
 from daskflow.types._loaders import TypeLoader, type_loader
+from daskflow.types._readers import reader_kwargs, storage_options_field, wrap_missing_file
 
 __all__ = [
     "DataFrame",
@@ -39,19 +40,7 @@ __all__ = [
     "dataframe_type",
     "failures_type_check",
     "frame_metadata",
-    "reader_kwargs",
-    "storage_options_field",
-    "wrap_missing_file",
 ]
-
-
-def storage_options_field() -> Field:
-    """Optional fsspec ``storage_options`` (credentials, endpoint_url, ...)."""
-    return Field(
-        Permissive(),
-        is_required=False,
-        description="fsspec storage options, e.g. key/secret/endpoint_url for S3",
-    )
 
 
 PANDAS_LOADER_SCHEMA = Selector(
@@ -73,31 +62,6 @@ PANDAS_LOADER_SCHEMA = Selector(
         "table": Shape({"path": StringSource}),
     }
 )
-
-
-def wrap_missing_file(type_name: str, kind: str, path: str, read: Callable[[], Any]) -> Any:
-    """Run ``read()``, turning a missing file into a DaskflowTypeLoadError naming the path.
-
-    Missing means FileNotFoundError, or dask's OSError for a glob that matched nothing.
-    """
-    try:
-        return read()
-    except OSError as exc:
-        if not isinstance(exc, FileNotFoundError) and "resolved to no files" not in str(exc):
-            raise
-        where = path
-        if "://" not in path and not os.path.isabs(path):
-            where = f"{path} (resolved to {os.path.abspath(path)})"
-        raise DaskflowTypeLoadError(
-            f'{type_name} loader: config "{kind}.path" names no existing file: {where}',
-            config_key=f"{kind}.path",
-            path=path,
-        ) from exc
-
-
-def reader_kwargs(params: Mapping[str, Any], *names: str) -> dict[str, Any]:
-    """The optional keyword arguments that are set (an empty storage_options is dropped)."""
-    return {name: params[name] for name in names if params.get(name) not in (None, {})}
 
 
 @type_loader(PANDAS_LOADER_SCHEMA)
@@ -202,9 +166,10 @@ class DataFrameSchemaType(DaskflowType):
         return failures_type_check(self.name, failures, len(value), frame_metadata(value)[1:])
 
 
-def dataframe_type(
+def dataframe_type(  # noqa: PLR0913 (public API: options are keyword-only)
     name: str,
     columns: Mapping[str, type | str | Column],
+    *,
     checks: Sequence[Callable[[pd.DataFrame], bool | TypeCheck | str | None]] = (),
     strict: bool = False,
     description: str | None = None,
@@ -223,9 +188,7 @@ def dataframe_type(
     >>> Points.type_check(None, pd.DataFrame({"x": [1.0], "y": [2.0]})).success
     True
     """
-    schema = DataFrameSchema(columns, tuple(checks), strict)
+    schema = DataFrameSchema(as_columns(columns), tuple(checks), strict)
     if dask:
-        from daskflow.types._dask import load_dask_dataframe
-
         return DataFrameSchemaType(name, schema, description, load_dask_dataframe, is_dask=True)
     return DataFrameSchemaType(name, schema, description)

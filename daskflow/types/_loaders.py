@@ -20,12 +20,13 @@ from typing import Any
 
 from daskflow.config import (
     Array,
+    ConfigType,
     DaskflowInvalidDefinitionError,
     ScalarUnion,
     Selector,
     resolve_config_type,
 )
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 
 __all__ = [
     "ScalarLoader",
@@ -55,6 +56,8 @@ def _reduce_by_name(obj: Any, fn: Callable[..., Any]) -> Any:
     itself cannot be pickled by name; the loader can.
     """
     module, qualname = getattr(fn, "__module__", None), getattr(fn, "__qualname__", "")
+    if module is None:
+        return None
     try:
         if import_reference(module, qualname) is obj:
             return (import_reference, (module, qualname))
@@ -73,7 +76,12 @@ class TypeLoader:
 
     def __init__(self, config_schema: Any, load_fn: Callable[[Any, Any], Any]) -> None:
         _require_callable("TypeLoader", load_fn)
-        self.config_schema = resolve_config_type(config_schema)
+        schema = resolve_config_type(config_schema)
+        if schema is None:  # run config fills the input through this schema: one is needed
+            raise DaskflowInvalidDefinitionError(
+                f"type loader {getattr(load_fn, '__name__', load_fn)!r} needs a config schema"
+            )
+        self.config_schema: ConfigType = schema
         self._load_fn = load_fn
         self.__doc__ = getattr(load_fn, "__doc__", None)
 

@@ -26,7 +26,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from daskflow.types._errors import DaskflowTypeLoadError
+from daskflow.errors import DaskflowTypeLoadError
 
 __all__ = ["normalise_filters", "parquet_schema", "typed_filters"]
 

@@ -110,7 +110,9 @@ def _config_report(baseline=True):
         _rep(9.0, start=300.0, tasks=_tasks(300.0), steps=STEPS, cpu=4.0, peak=800),
     ]
     base = [_rep(1.0), _rep(1.0), _rep(3.0)] if baseline else None
-    return build_config_report("local:2x1", "local", 2, runs, SOLIDS, base, "perf.html")
+    return build_config_report(
+        "local:2x1", "local", 2, runs, SOLIDS, baseline=base, performance_report="perf.html"
+    )
 
 
 def test_config_report_breaks_down_the_median_repetition():
@@ -156,7 +158,7 @@ def test_workers_restarted_before_every_run_are_named_by_rank():
 
 def _report():
     return build_report(
-        "tiny", "default", 3, 1, [_config_report(), _config_report(False)], "mod:fn"
+        "tiny", "default", 3, 1, [_config_report(), _config_report(False)], baseline="mod:fn"
     )
 
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from daskflow.cli.run_display import LiveDisplay, print_summary
 from daskflow.cli.run_tracker import RunTracker
 from daskflow.events import DaskflowEventType as T
-from daskflow.events import EventRecord
+from daskflow.events import EventRecord, StepStatus
 
 
 def _events():
@@ -61,7 +61,25 @@ def test_live_display_prints_logs_link_and_failures_above_the_table():
     assert "Dask dashboard: http://x:8787/status" in out
     assert "[a] hello from a" in out
     assert 'b: FAILED - Error in solid "b": KeyError: k' in out
-    assert [s.status for s in tracker.steps.values()] == ["success", "failed", "skipped"]
+    steps = list(tracker.steps.values())
+    assert [s.status for s in steps] == [StepStatus.SUCCESS, StepStatus.FAILURE, StepStatus.SKIPPED]
+    assert [s.label for s in steps] == ["success", "failed", "skipped"]
+
+
+def test_steps_the_stream_left_unfinished_keep_their_status_and_say_why():
+    tracker = RunTracker(planned=["a", "b", "c"])
+    tracker.feed(
+        EventRecord.create("run-1", kind, "p", solid_name=step, step_key=step)
+        for kind, step in [(T.STEP_START, "a"), (T.STEP_SUCCESS, "a"), (T.STEP_START, "b")]
+    )
+    assert [s.label for s in tracker.steps.values()] == ["success", "running", "pending"]
+    tracker.mark_unfinished()
+    steps = list(tracker.steps.values())
+    assert [s.status for s in steps] == [StepStatus.SUCCESS, StepStatus.IN_PROGRESS, None]
+    assert [s.label for s in steps] == ["success", "unfinished", "not run"]
+    assert [s.finished for s in steps] == [True, False, False]
+    tracker.mark_unfinished("canceled")
+    assert [s.label for s in tracker.steps.values()] == ["success", "canceled", "canceled"]
 
 
 def test_summary_lists_steps_outputs_report_and_failures():

@@ -79,7 +79,7 @@ class StallingFirstWrite(FilesystemIOManager):
 
     def write_part(self, context, index, frame):
         if index == 0 and not os.path.exists(self.pid_file):
-            import daskflow.io_managers._fs as fs_module
+            import daskflow.io_managers._fs_parts as fs_module
 
             complete = fs_module.write_table
 

@@ -1,10 +1,9 @@
-"""Runs on real distributed clusters: a LocalCluster with worker processes, an existing
-scheduler started with `dask scheduler` / `dask worker`, and a worker killed mid-run."""
+"""Runs on real distributed clusters: the session's shared LocalCluster of worker processes
+(``cluster_execution``), an existing scheduler started with `dask scheduler` / `dask worker`,
+and clusters of their own where a worker is killed mid-run."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -13,7 +12,7 @@ import yaml
 
 from daskflow import execute_pipeline
 from daskflow.events import DaskflowEventType as E
-from daskflow.instance import DaskflowInstance
+from daskflow.events import StepStatus
 
 from ..conftest import CEREAL_DIR
 from .distributed_pipelines import squares
@@ -29,12 +28,6 @@ def _cereal_config(tmp_path, execution):
     )
     config["resources"]["datalake"]["config"]["root_dir"] = str(tmp_path / "lake")
     return {**config, "execution": execution}
-
-
-@pytest.fixture
-def instance(tmp_path):
-    with DaskflowInstance.from_home(tmp_path / "home") as inst:
-        yield inst
 
 
 def _check_cereal_run(result, tmp_path):
@@ -53,10 +46,16 @@ def _check_cereal_run(result, tmp_path):
 
 @pytest.mark.parametrize(
     "execution",
-    [{"in_process": {}}, {"threads": {"max_workers": 2}}, LOCAL_2],
+    [
+        {"in_process": {}},
+        {"threads": {"max_workers": 2}},
+        pytest.param("shared cluster", marks=pytest.mark.cluster),
+    ],
     ids=["in_process", "threads", "local_cluster"],
 )
-def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, execution):
+def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, execution, request):
+    if execution == "shared cluster":
+        execution = request.getfixturevalue("cluster_execution")
     result = execute_pipeline(
         cereal_module.compute_top_quartile_pipeline,
         _cereal_config(tmp_path, execution),
@@ -73,66 +72,7 @@ def test_cereal_gives_19_cereals_everywhere(cereal_module, tmp_path, instance, e
         assert any("dashboard_link" in d for d in engine)
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def external_scheduler(tmp_path):
-    port = _free_port()
-    bin_dir = os.path.dirname(sys.executable)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    scheduler = subprocess.Popen(
-        [
-            os.path.join(bin_dir, "dask"),
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dashboard-address",
-            "127.0.0.1:0",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"tcp://127.0.0.1:{port}"
-    worker = subprocess.Popen(
-        [
-            os.path.join(bin_dir, "dask"),
-            "worker",
-            address,
-            "--nworkers",
-            "1",
-            "--nthreads",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--dashboard-address",
-            "127.0.0.1:0",
-        ],
-        env=env,
-        cwd=str(tmp_path),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=30) as client:
-            client.wait_for_workers(1, timeout=60)
-        yield address
-    finally:
-        for proc in (worker, scheduler):
-            proc.terminate()
-            proc.wait(timeout=30)
-
-
+@pytest.mark.cluster
 def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance, external_scheduler):
     execution = {"dask": {"cluster": {"address": external_scheduler}}}
     result = execute_pipeline(
@@ -146,6 +86,8 @@ def test_cereal_on_an_existing_scheduler(cereal_module, tmp_path, instance, exte
     assert any(external_scheduler in m for m in connected)
 
 
+@pytest.mark.slow
+@pytest.mark.cluster  # its own cluster: a worker is killed
 def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
     pid_file = tmp_path / "pids.txt"
     config = {
@@ -175,8 +117,8 @@ def test_run_survives_a_worker_killed_mid_step(tmp_path, instance):
     assert len(starts) == 2
 
 
-def test_performance_report_is_saved_and_linked(tmp_path, instance):
-    execution = {"dask": {"cluster": LOCAL_2["dask"]["cluster"], "performance_report": True}}
+def test_performance_report_is_saved_and_linked(tmp_path, instance, cluster_execution):
+    execution = {"dask": {**cluster_execution["dask"], "performance_report": True}}
     config = {
         "execution": execution,
         "solids": {"slow_square": {"config": {"pid_file": str(tmp_path / "p"), "seconds": 0.1}}},
@@ -193,7 +135,7 @@ def test_performance_report_is_saved_and_linked(tmp_path, instance):
     assert "slow_square" in html and "Task Stream" in html
 
 
-def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
+def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance, cluster_execution):
     from daskflow.engine.api import cancel_run
     from daskflow.events import RunStatus
 
@@ -209,17 +151,17 @@ def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance):
     canceller = threading.Thread(target=cancel_when_slow_step_runs)
     canceller.start()
     config = {
-        "execution": LOCAL_2,
+        "execution": cluster_execution,
         "solids": {"slow_square": {"config": {"pid_file": str(pid_file), "seconds": 3.0}}},
     }
     result = execute_pipeline(squares, config, instance=instance)
     canceller.join()
     assert result.event_types[-1] == E.PIPELINE_CANCELED
-    assert result.step_results["total"].status == "canceled"
+    assert result.step_results["total"].status == StepStatus.CANCELED
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
 
 
-def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
+def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance, cluster_execution):
     import dask.dataframe as dd
     import numpy as np
     import pandas as pd
@@ -230,7 +172,7 @@ def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
     dd.from_pandas(frame, npartitions=8).to_parquet(str(tmp_path / "src"))
     store = tmp_path / "store"
     config = {
-        "execution": LOCAL_2,
+        "execution": cluster_execution,
         "solids": {"measure": {"inputs": {"src": {"parquet": {"path": str(tmp_path / "src")}}}}},
         "resources": {"io_manager": {"config": {"base_dir": str(store)}}},
     }
@@ -249,6 +191,8 @@ def test_dask_dataframe_solids_on_a_local_cluster(tmp_path, instance):
     assert output.data["worker"].startswith("tcp://127.0.0.1:")  # committed on a worker
 
 
+@pytest.mark.slow
+@pytest.mark.cluster  # its own cluster: a worker is killed
 def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, instance):
     import dask.dataframe as dd
     import numpy as np
@@ -293,7 +237,7 @@ def test_worker_killed_mid_write_leaves_nothing_half_written_readable(tmp_path, 
     assert total_rows == 800
 
 
-def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance, external_scheduler):
+def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance, dask_cluster):
     """What the dashboard's progress bars and task stream show, read off the scheduler."""
     import dask.dataframe as dd
     import numpy as np
@@ -306,11 +250,11 @@ def test_dashboard_task_groups_are_named_after_the_solids(tmp_path, instance, ex
     frame = pd.DataFrame({"a": np.arange(400), "b": np.linspace(0, 1, 400)})
     dd.from_pandas(frame, npartitions=4).to_parquet(str(tmp_path / "src"))
     config = {
-        "execution": {"dask": {"cluster": {"address": external_scheduler}}},
+        "execution": {"dask": {"cluster": {"address": dask_cluster.scheduler_address}}},
         "solids": {"measure": {"inputs": {"src": {"parquet": {"path": str(tmp_path / "src")}}}}},
         "resources": {"io_manager": {"config": {"base_dir": str(tmp_path / "store")}}},
     }
-    with Client(external_scheduler) as client, get_task_stream(client) as stream:
+    with Client(dask_cluster.scheduler_address) as client, get_task_stream(client) as stream:
         result = execute_pipeline(measuring, config, instance=instance)
         prefixes = client.run_on_scheduler(
             lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)

@@ -12,7 +12,6 @@ import pytest
 
 from daskflow import execute_pipeline
 from daskflow.errors import DaskflowInvalidDefinitionError
-from daskflow.instance import DaskflowInstance
 
 from .distributed_pipelines import measuring
 
@@ -20,12 +19,6 @@ PROCESSES = {"dask": {"cluster": {"local": {"n_workers": 2, "threads_per_worker"
 THREAD_WORKERS = {
     "dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2, "processes": False}}}
 }
-
-
-@pytest.fixture
-def instance(tmp_path):
-    with DaskflowInstance.from_home(tmp_path / "home") as inst:
-        yield inst
 
 
 @pytest.fixture
@@ -71,6 +64,7 @@ def test_memory_url_on_worker_processes_fails_before_anything_runs(
     assert instance.run_storage.get_runs() == []  # not even a run record
 
 
+@pytest.mark.cluster  # its own: a LocalCluster whose workers are threads of this process
 def test_memory_url_works_on_a_local_cluster_whose_workers_are_threads(
     source, instance, memory_base
 ):

@@ -25,6 +25,7 @@ from daskflow import (
     solid,
 )
 from daskflow.events import DaskflowEventType as E
+from daskflow.events import StepStatus
 from daskflow.types import Nothing
 
 IN_PROCESS = {"execution": {"in_process": {}}}
@@ -118,7 +119,7 @@ def test_failure_skips_downstream_and_independent_branches_finish():
 
     result = execute_pipeline(p, THREADS, raise_on_error=False)
     assert not result.success
-    assert result.result_for_solid("boom").step_result.status == "failure"
+    assert result.result_for_solid("boom").step_result.status == StepStatus.FAILURE
     assert result.result_for_solid("add").skipped
     assert result.result_for_solid("independent").success
     failure = result.result_for_solid("boom").failure_data

@@ -17,7 +17,7 @@ from daskflow import OutputDefinition, dataframe_type, execute_pipeline, pipelin
 from daskflow.engine.api import reexecute_pipeline
 from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
 from daskflow.engine.run.compile import compile_run
-from daskflow.engine.run.launch import prepare_run
+from daskflow.engine.run.launch import RunRequest, prepare_run
 from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 from daskflow.types import Column, DaskDataFrame
@@ -213,7 +213,7 @@ def test_no_partition_tasks_without_value_rules_checks_with_them(source, tmp_pat
 
     def prefixes(pipeline_def, solid_name):
         coordinator, _, _ = prepare_run(
-            pipeline_def, _config(path, store, solid_name), None, None, None, instance, None
+            RunRequest(pipeline_def, _config(path, store, solid_name)), instance
         )
         register_local_sink(coordinator.run_id, lambda record: None)
         try:
@@ -322,7 +322,7 @@ def test_the_manifest_holds_no_credentials(source, tmp_path):
     assert json.loads(raw)["reference"]["protocol"] == "file"
 
 
-def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path):
+def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path, cluster_execution):
     import s3fs
 
     bucket, options = s3_bucket
@@ -337,7 +337,7 @@ def test_a_reference_on_s3_read_by_worker_processes(s3_bucket, tmp_path):
         f"s3://{bucket}/src/",
         f"s3://{bucket}/runs",
         storage_options=options,
-        execution={"dask": {"cluster": {"local": {"n_workers": 1, "threads_per_worker": 2}}}},
+        execution=cluster_execution,
     )
     config["resources"]["io_manager"]["config"]["storage_options"] = options
     with DaskflowInstance.from_home(tmp_path / "home") as instance:

@@ -146,13 +146,14 @@ def _parts(n):
     return sorted(["_SUCCESS", *(f"part.{i}.parquet" for i in range(n))])
 
 
-LOCAL_2 = {"dask": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}
-
-
 @pytest.mark.parametrize(
-    "execution", [{"threads": {"max_workers": 4}}, LOCAL_2], ids=["threads", "local_cluster"]
+    "execution",
+    [{"threads": {"max_workers": 4}}, pytest.param("shared cluster", marks=pytest.mark.cluster)],
+    ids=["threads", "local_cluster"],
 )
-def test_dask_solids_on_s3_give_the_pandas_answer(s3_lineitem, tmp_path, execution):
+def test_dask_solids_on_s3_give_the_pandas_answer(s3_lineitem, tmp_path, execution, request):
+    if execution == "shared cluster":
+        execution = request.getfixturevalue("cluster_execution")
     bucket, options, frame = s3_lineitem
     with DaskflowInstance.from_home(tmp_path / "home") as instance:
         result = execute_pipeline(

@@ -12,7 +12,7 @@ from dask.utils import key_split
 from daskflow import OutputDefinition, dataframe_type, execute_pipeline, pipeline, solid
 from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
 from daskflow.engine.run.compile import compile_run
-from daskflow.engine.run.launch import prepare_run
+from daskflow.engine.run.launch import RunRequest, prepare_run
 from daskflow.events import DaskflowEventType as E
 from daskflow.instance import DaskflowInstance
 from daskflow.types import Column, DaskDataFrame
@@ -126,9 +126,7 @@ def test_in_memory_hand_off_writes_nothing(source, tmp_path):
 def test_task_keys_are_named_after_solids(source):
     path, _ = source
     instance = DaskflowInstance.ephemeral()
-    coordinator, _, _ = prepare_run(
-        scoring, _config(path, THREADS), None, None, None, instance, None
-    )
+    coordinator, _, _ = prepare_run(RunRequest(scoring, _config(path, THREADS)), instance)
     register_local_sink(coordinator.run_id, lambda record: None)  # build-time events
     try:
         compiled = compile_run(coordinator.payload)

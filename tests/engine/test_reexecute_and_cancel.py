@@ -19,7 +19,7 @@ from daskflow import (
 )
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.events import DaskflowEventType as E
-from daskflow.events import RunStatus
+from daskflow.events import RunStatus, StepStatus
 from daskflow.instance import DaskflowInstance
 from daskflow.types import DataFrame
 
@@ -54,12 +54,6 @@ def etl():
     rows = load()
     report(transform(rows))
     side(rows)
-
-
-@pytest.fixture
-def instance(tmp_path):
-    with DaskflowInstance.from_home(tmp_path) as inst:
-        yield inst
 
 
 def test_reexecute_from_failure_runs_only_failed_and_skipped_steps(instance):
@@ -240,7 +234,7 @@ def test_cancel_from_another_thread_stops_new_steps(instance):
     canceller.join()
     assert not result.success
     assert result.event_types[-1] == E.PIPELINE_CANCELED
-    assert result.step_results["after"].status == "canceled"
+    assert result.step_results["after"].status == StepStatus.CANCELED
     assert instance.run_storage.get_run(result.run_id).status == RunStatus.CANCELED
 
 

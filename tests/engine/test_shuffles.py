@@ -2,7 +2,6 @@
 scheduler, including while the user's own ``distributed.Client`` is the default one (Dask
 then picks its P2P shuffle, which needs its barrier task under its own name)."""
 
-import logging
 import os
 
 import dask
@@ -12,35 +11,19 @@ import pytest
 from daskflow import execute_pipeline
 from daskflow.engine.run.compile import shuffle_method
 from daskflow.events import DaskflowEventType as E
-from daskflow.instance import DaskflowInstance
 
 from .distributed_pipelines import shuffling
 
 ROWS = 20_000
 
 
-@pytest.fixture
-def instance(tmp_path):
-    with DaskflowInstance.from_home(tmp_path / "home") as inst:
-        yield inst
-
-
 @pytest.fixture(scope="module")
-def user_client():
-    """A LocalCluster with worker processes and a Client that is the default, as in a
+def user_client(dask_cluster):
+    """A Client of the shared cluster (worker processes) that is the default, as in a
     notebook that ran ``Client(cluster)``."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with Client(dask_cluster.scheduler_address) as client:
         yield client
 
 
@@ -75,6 +58,7 @@ def test_shuffles_on_threads_while_a_distributed_client_is_the_default(user_clie
     _run({"threads": {"max_workers": 2}}, instance)
 
 
+@pytest.mark.cluster  # its own: the run starts a LocalCluster
 def test_shuffles_on_a_local_cluster_started_by_the_run(instance):
     local = {"local": {"n_workers": 2, "threads_per_worker": 1}}
     _run({"dask": {"cluster": local}}, instance)

@@ -1,7 +1,7 @@
 """The TPC-H pipelines (examples/tpch/pipelines) give DuckDB's answers on SF 0.01.
 
 Every query runs on the threaded scheduler with parquet intermediates (fs_io_manager under
-``tmp_path``); Q1, Q3 and Q6 also run on a 2-worker LocalCluster shared by this module
+``tmp_path``); Q1, Q3 and Q6 also run on the session's shared 2-worker LocalCluster
 (workers are separate processes: they unpickle the solids by importing ``examples.tpch``),
 and with mem_io_manager, which hands the lazy frames on and writes nothing.
 """
@@ -13,7 +13,6 @@ import re
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from distributed import LocalCluster
 
 from daskflow import execute_pipeline
 from daskflow.events import DaskflowEventType as E
@@ -23,14 +22,6 @@ from examples.tpch.pipelines import PIPELINES
 from examples.tpch.reference import duckdb_answer
 
 CLUSTER_QUERIES = (1, 3, 6)
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
-    ) as local:
-        yield local
 
 
 @pytest.fixture(scope="module")
@@ -70,27 +61,26 @@ def test_pipeline_with_parquet_intermediates_equals_duckdb(tpch_sf001, answers, 
 
 
 @pytest.mark.parametrize("query", CLUSTER_QUERIES)
-def test_pipeline_on_a_local_cluster_equals_duckdb(tpch_sf001, answers, cluster, tmp_path, query):
+def test_pipeline_on_a_local_cluster_equals_duckdb(
+    tpch_sf001, answers, cluster_execution, tmp_path, query
+):
     entry = PIPELINES[query]
-    execution = {"dask": {"cluster": {"address": cluster.scheduler_address}}}
     store = tmp_path / "store"
-    result = execute_pipeline(entry.pipeline, entry.config(tpch_sf001, execution, store))
+    result = execute_pipeline(entry.pipeline, entry.config(tpch_sf001, cluster_execution, store))
     assert result.success
     assert_same_answer(result.output_for_solid(entry.answer_solid), answers(query), query)
     for solid_name in entry.persisted_solids():
         assert (store / result.run_id / solid_name / "result" / "_SUCCESS").is_file()
 
 
-@pytest.mark.parametrize("where", ["threads", "cluster"])
+@pytest.mark.parametrize("where", ["threads", pytest.param("cluster", marks=pytest.mark.cluster)])
 @pytest.mark.parametrize("query", CLUSTER_QUERIES)
 def test_in_memory_hand_off_writes_nothing(
-    tpch_sf001, answers, cluster, tmp_path, monkeypatch, query, where
+    tpch_sf001, answers, tmp_path, monkeypatch, request, query, where
 ):
     entry = PIPELINES[query]
     execution = (
-        {"threads": {}}
-        if where == "threads"
-        else {"dask": {"cluster": {"address": cluster.scheduler_address}}}
+        {"threads": {}} if where == "threads" else request.getfixturevalue("cluster_execution")
     )
     monkeypatch.chdir(tmp_path)  # the default ./.daskflow/storage would land here
     instance = DaskflowInstance.ephemeral()
@@ -141,6 +131,7 @@ def test_a_bad_discount_fails_filter_shipped_in_its_partition(tpch_sf001, tmp_pa
     assert result.result_for_solid("price_lineitems").skipped
 
 
+@pytest.mark.cluster
 def test_q6_on_its_own_local_cluster(tpch_sf001, answers, tmp_path):
     """The ``local`` cluster config: the run starts (and closes) its own LocalCluster."""
     entry = PIPELINES[6]

@@ -17,7 +17,6 @@ from typing import NoReturn
 import pytest
 
 from daskflow.events import DaskflowEventType, EventRecord
-from daskflow.instance import DaskflowInstance
 
 T = DaskflowEventType
 POSTGRES_URL_ENV = "DASKFLOW_TEST_POSTGRES_URL"
@@ -50,12 +49,6 @@ def postgres_url() -> Iterator[str]:
         except PostgresUnavailable as exc:
             _postgres_unavailable(f"no PostgreSQL server for the tests: {exc}")
         yield url  # the server stops when the session ends
-
-
-@pytest.fixture
-def instance(tmp_path) -> Iterator[DaskflowInstance]:
-    with DaskflowInstance.from_home(tmp_path / "home") as opened:
-        yield opened
 
 
 def event(

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from daskflow.events import RunStatus
-from daskflow.instance import DaskflowAmbiguousRunIdError, DaskflowStorageError, RunRecord
+from daskflow.instance import (
+    DaskflowAmbiguousRunIdError,
+    DaskflowRunNotFoundError,
+    DaskflowStorageError,
+    RunRecord,
+)
 from tests.instance.conftest import T, event
 
 
@@ -54,6 +59,18 @@ def test_get_run_by_prefix(instance):
         storage.get_run("abcdef")
     assert info.value.matches == ["abcdef111111", "abcdef222222"]
     assert "ambiguous" in str(info.value) and "abcdef111111" in str(info.value)
+
+
+def test_require_run_raises_run_not_found_for_an_unknown_id(instance):
+    storage = instance.run_storage
+    storage.create_run("cereal", {}, "default", run_id="abcdef111111")
+    assert storage.require_run("abcdef1").run_id == "abcdef111111"
+    for unknown in ("zzzzzzz", "abcde"):  # no such run; too short for a prefix
+        with pytest.raises(DaskflowRunNotFoundError) as info:
+            storage.require_run(unknown)
+        assert info.value.run_id == unknown
+        assert f'no run "{unknown}"' in str(info.value)
+        assert isinstance(info.value, LookupError)
 
 
 def test_get_runs_newest_first_with_filters(instance):

@@ -4,11 +4,9 @@ import multiprocessing
 import pickle
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from types import SimpleNamespace
 
 import pytest
 
-from daskflow.definitions.resource import build_resources
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 from daskflow.io_managers import (
     DaskflowIOError,
@@ -22,6 +20,7 @@ from daskflow.io_managers import (
     io_manager,
     mem_io_manager,
 )
+from daskflow.resources import InitResourceContext, build_resources
 
 from .conftest import out_ctx
 
@@ -166,7 +165,9 @@ def test_check_usable_on_distributed(tmp_path, s3_bucket):
 
 def test_managers_told_they_run_on_a_distributed_worker_refuse_memory(tmp_path):
     def init(base_dir):
-        return SimpleNamespace(resource_config={"base_dir": base_dir}, on_distributed_worker=True)
+        return InitResourceContext(
+            {"base_dir": base_dir}, fs_io_manager, on_distributed_worker=True
+        )
 
     with pytest.raises(DaskflowIOError, match="memory:// is private"):
         fs_io_manager.resource_fn(init("memory://on-worker"))

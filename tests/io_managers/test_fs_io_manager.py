@@ -15,15 +15,16 @@ import pandas.testing as tm
 import pyarrow as pa
 import pytest
 
-from daskflow.definitions.resource import build_resources
 from daskflow.io_managers import (
     MARKER,
     DaskflowIOError,
     FilesystemIOManager,
     InputContext,
-    _fs,
+    _fs_base,
+    _fs_single,
     fs_io_manager,
 )
+from daskflow.resources import InitResourceContext, build_resources
 
 from .conftest import out_ctx
 
@@ -195,7 +196,7 @@ def test_failed_rewrite_hides_the_old_value(manager, monkeypatch):
     def broken(obj, file):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_fs, "write_pickle", broken)
+    monkeypatch.setattr(_fs_single, "write_pickle", broken)
     with pytest.raises(DaskflowIOError, match="could not write output 'result'.*disk full"):
         manager.handle_output(out_ctx(), {"second": True})
     assert not manager.has_output(out_ctx())
@@ -210,8 +211,8 @@ def crash_before_rename(monkeypatch):
         assert fs.exists(tmp_path_) and not tmp_path_.endswith((".parquet", ".pickle"))
         raise OSError("simulated crash after writing the temporary file")
 
-    monkeypatch.setattr(_fs, "_publish", crash)
-    monkeypatch.setattr(_fs, "_discard", lambda fs, path: None)
+    monkeypatch.setattr(_fs_base, "_publish", crash)
+    monkeypatch.setattr(_fs_base, "discard", lambda fs, path: None)
 
 
 def test_crash_before_rename_leaves_nothing_readable(local, monkeypatch):
@@ -264,7 +265,7 @@ def test_failed_write_removes_its_temporary_file(local, monkeypatch):
     def crash(fs, tmp_path_, final_path):
         raise OSError("simulated crash")
 
-    monkeypatch.setattr(_fs, "_publish", crash)
+    monkeypatch.setattr(_fs_base, "_publish", crash)
     with pytest.raises(DaskflowIOError):
         local.handle_output(out_ctx(), [1, 2, 3])
     assert files_in(local, out_ctx()) == []
@@ -454,8 +455,7 @@ def test_definition_config(tmp_path, monkeypatch, s3_bucket):
 
 
 def test_storage_dir_of_the_instance_is_the_default(tmp_path):
-    class Context:
-        resource_config = {"base_dir": None}
-        storage_dir = str(tmp_path / "instance-storage")
-
-    assert fs_io_manager.resource_fn(Context()).base_url == f"file://{tmp_path}/instance-storage"
+    context = InitResourceContext(
+        {"base_dir": None}, fs_io_manager, storage_dir=str(tmp_path / "instance-storage")
+    )
+    assert fs_io_manager.resource_fn(context).base_url == f"file://{tmp_path}/instance-storage"

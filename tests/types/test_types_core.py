@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from daskflow.config import DaskflowInvalidDefinitionError
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types import (
     DaskflowType,
     DaskflowTypeCheckError,

@@ -3,7 +3,7 @@
 import pytest
 
 from daskflow.config import DaskflowInvalidDefinitionError, validate_config
-from daskflow.definitions.metadata import EventMetadataEntry
+from daskflow.metadata import EventMetadataEntry
 from daskflow.types import (
     Any,
     Bool,

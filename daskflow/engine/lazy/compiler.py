@@ -18,23 +18,27 @@ calls the solid on lazy inputs (config loaders read only metadata; upstream outp
 - any other value is stored by the commit task like an eager step's output.
 
 What the solid cannot know while building (a partition failing) fails the step in its
-commit task; an error raised while building fails it at once. Build-time events (STEP_START,
-input checks, ``context.log``) are sent from the coordinator, the rest from the commit.
+commit task (``commit``); an error raised while building fails it at once. A step whose
+upstream Dask DataFrame step already failed while building is skipped here, by the same
+rule as every step (``step.outcome.blocked_reason``). Its inputs come from ``inputs``.
+Build-time events (STEP_START, input checks, ``context.log``) are sent from the
+coordinator, the rest from the commit.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from dask._task_spec import DataNode, Dict, List, Task, TaskRef
-from dask.base import tokenize
+from dask.base import is_dask_collection, tokenize
+from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
-from daskflow.engine.lazy.commit import CommitSpec, commit_step
-from daskflow.engine.lazy.graph import collection_tasks, failure_in
+from daskflow.engine.lazy.commit import CommitSpec, DeferredEvent, commit_step
+from daskflow.engine.lazy.graph import collection_tasks, dict_node, failure_in
+from daskflow.engine.lazy.inputs import LazyInputs, LazyValues
 from daskflow.engine.lazy.partitions import (
     PartitionReader,
-    TaskOutputReader,
     check_only,
     has_value_rules,
     output_schema,
@@ -43,20 +47,28 @@ from daskflow.engine.lazy.partitions import (
 from daskflow.engine.lazy.values import (
     check_meta,
     inline_checked,
-    is_dask_collection,
     is_dask_frame,
     is_lazy_step,
-    schema_meta,
     wants_pandas,
 )
-from daskflow.engine.planning.plan import NOTHING, PARENT, UPSTREAM
+from daskflow.engine.planning.plan import UPSTREAM
 from daskflow.engine.step import step_io
-from daskflow.engine.step.context import SolidExecutionContext
 from daskflow.engine.step.emitter import StepEmitter
-from daskflow.engine.step.errors import StepError, error_data, picklable
+from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.invoke import run_compute_with_retries
-from daskflow.engine.step.task import CANCELED, FAILURE, SKIPPED, StepResult
+from daskflow.engine.step.outcome import StepResult, blocked_reason, fail_step, skip_step
+from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType
+from daskflow.io_managers import PartitionedIOManager, ReferenceIOManager, SourceReference
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import dask.dataframe as dd
+
+    from daskflow.definitions.io_defs import OutputDefinition
+    from daskflow.engine.planning.payload import RunPayload
+    from daskflow.engine.planning.plan import ExecutionStep
 
 __all__ = ["LazyCompiler", "is_lazy_step"]
 
@@ -68,9 +80,9 @@ _DEFERRED = frozenset(
 class _BuildEmitter(StepEmitter):
     """Sends build-time events now; holds back assets and expectations for the commit."""
 
-    def __init__(self, *args: Any):
-        super().__init__(*args)
-        self.deferred: list[tuple[Any, str, dict[str, Any]]] = []
+    def __init__(self, run_id: str, pipeline_name: str, step_key: str, secrets: frozenset[str]):
+        super().__init__(run_id, pipeline_name, step_key, secrets)
+        self.deferred: list[DeferredEvent] = []
 
     def emit(
         self,
@@ -78,11 +90,22 @@ class _BuildEmitter(StepEmitter):
         message: str = "",
         level: int | None = None,
         data: dict[str, Any] | None = None,
-    ) -> Any:
+    ) -> None:
         if event_type in _DEFERRED:
             self.deferred.append((event_type, message, data or {}))
-            return None
-        return super().emit(event_type, message, level, data)
+            return
+        super().emit(event_type, message, level, data)
+
+
+@dataclass
+class _StepBuild:
+    """One Dask DataFrame step being built: its run and its outputs' pieces of the graph."""
+
+    run: StepRun
+    parts: dict[str, list[TaskRef]] = field(default_factory=dict)  # partition tasks
+    values: dict[str, GraphNode | TaskRef] = field(default_factory=dict)  # computed whole
+    handed_on: dict[str, str] = field(default_factory=dict)  # lazy outputs without tasks
+    references: dict[str, SourceReference] = field(default_factory=dict)
 
 
 class LazyCompiler:
@@ -93,105 +116,76 @@ class LazyCompiler:
     """
 
     def __init__(
-        self, payload: Any, payload_key: str, graph: dict[Any, Any], step_task_keys: dict[str, str]
+        self,
+        payload: RunPayload,
+        payload_key: str,
+        graph: dict[Any, GraphNode],
+        step_task_keys: dict[str, str],
     ):
         self.payload = payload
         self.payload_key = payload_key
         self.graph = graph
         self.step_task_keys = step_task_keys
-        self.lazy_values: dict[tuple[str, str], Any] = {}
-        self.handed_on: dict[tuple[str, str], Any] = {}  # lazy outputs nothing computes
-        self._status: dict[str, str] = {}
-        self._references: dict[str, Any] = {}  # the step being built: outputs by reference
+        self.lazy_values: LazyValues = {}
+        self.handed_on: LazyValues = {}  # lazy outputs nothing computes
+        self.inputs = LazyInputs(payload, payload_key, step_task_keys, self.lazy_values)
+        self._results: dict[str, StepResult] = {}  # steps that ended while being built
 
     def task_key(self, step_key: str) -> str:
         return f"{step_key}_commit-{tokenize(self.payload.run_id, step_key)}"
 
-    def add(self, step: Any) -> str:
+    def add(self, step: ExecutionStep) -> str:
+        """Build ``step`` into the graph; returns the key of its commit (or result) task."""
         key = self.task_key(step.key)
         payload = self.payload
         emitter = _BuildEmitter(
             payload.run_id, payload.pipeline_name, step.key, payload.resolved.secrets
         )
         started = time.time()
-        blocked = self._blocked(step)
+        known = {k: self._results[k] for k in step.upstream_keys if k in self._results}
+        blocked = blocked_reason(step.key, step.inputs, known)
         if blocked is not None:
-            status, message = blocked
-            emitter.emit(DaskflowEventType.STEP_SKIPPED, message)
-            return self._constant(key, StepResult(step.key, status, emitter.sent))
-        self._references = {}
+            return self._constant(key, skip_step(step.key, emitter, blocked))
         try:
-            parts, values, handed_on = self._build(step, emitter)
+            build = self._build(step, emitter)
         except StepError as exc:
-            emitter.failure(exc.message, error_data(exc.user_error or exc))
-            self._status[step.key] = FAILURE
-            return self._constant(
-                key,
-                StepResult(step.key, FAILURE, emitter.sent, error=picklable(exc.user_error or exc)),
-            )
+            return self._constant(key, fail_step(step.key, emitter, exc))
         spec = CommitSpec(
             emitter.sent,
             started,
-            handed_on,
+            build.handed_on,
             emitter.deferred,
-            self._references,
+            build.references,
             build_seconds=time.time() - started,
         )
-        upstream = [TaskRef(self.step_task_keys[k]) for k in step.upstream_keys]
         self.graph[key] = Task(
             key,
             commit_step,
             TaskRef(self.payload_key),
             step.key,
             DataNode(None, spec),
-            List(*upstream),
-            Dict({n: List(*refs) for n, refs in parts.items()}),
-            Dict(values),
+            List(*(TaskRef(self.step_task_keys[k]) for k in step.upstream_keys)),
+            dict_node({n: List(*refs) for n, refs in build.parts.items()}),
+            dict_node(build.values),
         )
         return key
 
     def _constant(self, key: str, result: StepResult) -> str:
-        self._status.setdefault(result.step_key, result.status)
+        self._results[result.step_key] = result
         self.graph[key] = DataNode(key, result)
         return key
 
-    def _blocked(self, step: Any) -> tuple[str, str] | None:
-        failed = [k for k in step.upstream_keys if self._status.get(k) in (FAILURE, SKIPPED)]
-        if failed:
-            return SKIPPED, (
-                f'Skipped step "{step.key}": upstream step(s) {", ".join(failed)} did not succeed.'
-            )
-        if any(self._status.get(k) == CANCELED for k in step.upstream_keys):
-            return CANCELED, f'Skipped step "{step.key}": the run was canceled.'
-        return None
-
     # -- building ------------------------------------------------------------------------
-    def _build(self, step: Any, emitter: _BuildEmitter) -> tuple[dict, dict, dict]:
-        payload = self.payload
-        definition = step.definition
-        resources = step_io.step_resources(payload, step)
+    def _build(self, step: ExecutionStep, emitter: _BuildEmitter) -> _StepBuild:
+        run = StepRun.open(self.payload, step, emitter)
         emitter.emit(
             DaskflowEventType.STEP_START, f'Started building the Dask graph of step "{step.key}".'
         )
-        inputs = self._inputs(step, resources, emitter)
-        solid_resources = step_io.only_resources(resources, definition.required_resource_keys)
-        context = SolidExecutionContext(
-            payload.run_id,
-            payload.pipeline_name,
-            step.key,
-            definition,
-            payload.resolved.solid_config(step.key),
-            solid_resources,
-            emitter,
-            payload.mode,
-        )
-        outputs = run_compute_with_retries(context, step, inputs, emitter)
-        parts: dict[str, list[TaskRef]] = {}
-        values: dict[str, Any] = {}
-        handed_on: dict[str, str] = {}
+        outputs = run_compute_with_retries(run, self.inputs.load(run))
+        build = _StepBuild(run)
         for name, output in outputs.items():
             try:
-                self._output(step, name, output.value, resources, emitter, parts, values, handed_on)
+                self._output(build, name, output.value)
             except StepError:
                 raise
             except Exception as exc:  # optimizing the collection can surface user errors
@@ -200,179 +194,84 @@ class LazyCompiler:
                     f'"{step.key}" failed: {type(exc).__name__}: {exc}',
                     exc,
                 ) from exc
-        return parts, values, handed_on
+        return build
 
-    def _inputs(self, step: Any, resources: Any, emitter: StepEmitter) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for inp in step.inputs:
-            if inp.source == NOTHING:
-                continue
-            input_def = step.definition.input_def_named(inp.name)
-            if inp.source in (UPSTREAM, PARENT):
-                parents = inp.parent_runs or ("",) * len(inp.refs)
-                loaded = [
-                    self._upstream_value(step, inp.name, ref, parent, resources, emitter)
-                    for ref, parent in zip(inp.refs, parents, strict=True)
-                ]
-                value = loaded if inp.fan_in else loaded[0]
-            else:
-                value = step_io.load_input_value(
-                    self.payload, step, inp, input_def, {}, resources, emitter
-                )
-            step_io.check_type(
-                step, "input", inp.name, input_def.daskflow_type, value, resources, emitter
-            )
-            values[inp.name] = value
-        return values
-
-    def _upstream_value(
-        self,
-        step: Any,
-        input_name: str,
-        ref: Any,
-        parent_run: str,
-        resources: Any,
-        emitter: StepEmitter,
-    ) -> Any:
-        if parent_run:
-            return self._parent_output(step, input_name, ref, parent_run, resources, emitter)
-        if (ref.node, ref.output) in self.lazy_values:
-            return self.lazy_values[(ref.node, ref.output)]
-        if is_lazy_step(self.payload.plan.steps[ref.node]):
-            raise StepError(
-                f'Input "{input_name}" of solid "{step.key}": upstream output '
-                f'"{ref}" was not produced'
-            )
-        return self._task_output(step, input_name, ref)
-
-    def _task_output(self, step: Any, input_name: str, ref: Any) -> Any:
-        """A pandas step's output as a one-partition Dask frame (schema from its type)."""
-        import dask.dataframe as dd
-
-        output_def = step_io.upstream_output_def(self.payload, ref)
-        meta = schema_meta(output_def.daskflow_type)
-        if meta is None:
-            raise StepError(
-                f'Input "{input_name}" of Dask DataFrame solid "{step.key}" comes from solid '
-                f'"{ref.node}", a pandas solid whose output type does not declare its '
-                "columns' dtypes. The Dask solid builds its graph before that solid runs, so "
-                "declare the output with dataframe_type(name, {column: dtype, ...})."
-            )
-        reader = TaskOutputReader(ref.node, ref.output, meta)
-        return dd.from_map(
-            reader,
-            [ref.output],
-            [TaskRef(self.step_task_keys[ref.node])],
-            [TaskRef(self.payload_key)],
-            meta=meta,
-            label=f"{ref.node}_load",
-            enforce_metadata=False,
-        )
-
-    def _parent_output(
-        self,
-        step: Any,
-        input_name: str,
-        ref: Any,
-        parent_run: str,
-        resources: Any,
-        emitter: StepEmitter,
-    ) -> Any:
-        """A parent run's stored output (re-execution): read lazily, partition by partition."""
-        import dask.dataframe as dd
-
-        output_def = step_io.upstream_output_def(self.payload, ref)
-        manager = getattr(resources, output_def.io_manager_key)
-        context = step_io.output_context(self.payload, ref.node, output_def, parent_run)
-        if not hasattr(manager, "part_urls"):
-            return step_io.load_ref(
-                self.payload, step, input_name, ref, parent_run, {}, resources, emitter
-            )
-        try:  # an output recorded by reference is read from its (unchanged) source
-            by_reference = manager.read_lazy(context) if hasattr(manager, "read_lazy") else None
-        except Exception as exc:
-            raise StepError(
-                f'Could not load input "{input_name}" of solid "{step.key}" from '
-                f'output "{ref}" of run {parent_run}: {exc}',
-                exc,
-            ) from exc
-        if by_reference is not None:
-            return by_reference
-        urls = manager.part_urls(context)
-        meta = manager.read_part(urls[0]).iloc[:0]
-        reader = PartitionReader(ref.node, ref.output, output_def.io_manager_key)
-        return dd.from_map(
-            reader,
-            urls,
-            [None] * len(urls),
-            [TaskRef(self.payload_key)] * len(urls),
-            meta=meta,
-            label=f"{ref.node}_load",
-            enforce_metadata=False,
-        )
-
-    def _output(
-        self,
-        step: Any,
-        name: str,
-        value: Any,
-        resources: Any,
-        emitter: StepEmitter,
-        parts: dict,
-        values: dict,
-        handed_on: dict,
-    ) -> None:
-        output_def = step.definition.output_def_named(name)
+    def _output(self, build: _StepBuild, name: str, value: Any) -> None:
+        run = build.run
+        output_def = run.definition.output_def_named(name)
         if not is_dask_collection(value):
-            values[name] = DataNode(None, value)
-            self.lazy_values[(step.key, name)] = value
+            build.values[name] = DataNode(None, value)
+            self.lazy_values[(run.key, name)] = value
             return
         if not is_dask_frame(value) or wants_pandas(output_def.daskflow_type):
-            values[name] = self._materialize(step, name, value)
+            gathered = build.values[name] = self._materialize(run.key, name, value)
             if is_dask_frame(value):  # Dask consumers read the gathered frame lazily
-                self.lazy_values[(step.key, name)] = _gathered(step.key, value._meta, values[name])
+                self.lazy_values[(run.key, name)] = _gathered(run.key, value._meta, gathered)
             return
-        check_meta(step, name, output_def.daskflow_type, value, resources, emitter)
-        manager = getattr(resources, output_def.io_manager_key)
-        if getattr(manager, "keeps_values_in_graph", False):
-            self.lazy_values[(step.key, name)] = inline_checked(step.key, name, output_def, value)
-            if self._read_only_lazily(step.key, name):
-                handed_on[name] = "in memory"
-                self.handed_on[(step.key, name)] = self.lazy_values[(step.key, name)]
-                step_io.check_type(
-                    step, "output", name, output_def.daskflow_type, value, resources, emitter
-                )
+        check_meta(run, name, output_def.daskflow_type, value)
+        manager = run.io_manager(output_def.io_manager_key)
+        if manager.keeps_values_in_graph:
+            self._in_memory(build, output_def, value)
+        elif isinstance(manager, PartitionedIOManager):
+            manager.begin_output(run.output_context(output_def))
+            if isinstance(manager, ReferenceIOManager) and self._by_reference(
+                build, output_def, value
+            ):
                 return
-            parts[name] = self._partition_writes(step, name, value.optimize())
-        elif hasattr(manager, "write_part"):
-            context = step_io.output_context(self.payload, step.key, output_def)
-            manager.begin_output(context)
-            if self._by_reference(step, name, output_def, manager, value, parts):
-                return
-            collection = value.optimize()
-            parts[name] = self._partition_writes(step, name, collection)
-            self.lazy_values[(step.key, name)] = self._reader(
-                step, name, output_def, manager, collection, parts[name]
-            )
+            self._persisted(build, output_def, manager, value)
         else:  # an IO manager without partition writes gets the computed pandas frame
-            values[name] = self._materialize(step, name, value)
+            build.values[name] = self._materialize(run.key, name, value)
 
-    def _by_reference(
-        self, step: Any, name: str, output_def: Any, manager: Any, value: Any, parts: dict
-    ) -> bool:
+    def _in_memory(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> None:
+        """An in-memory output: handed on to lazy readers, or gathered by the commit."""
+        run, name = build.run, output_def.name
+        lazy = self.lazy_values[(run.key, name)] = inline_checked(run.key, name, output_def, value)
+        if self._read_only_lazily(run.key, name):
+            build.handed_on[name] = "in memory"
+            self.handed_on[(run.key, name)] = lazy
+            step_io.check_type(run, "output", name, output_def.daskflow_type, value)
+            return
+        build.parts[name] = self._partition_writes(run.key, name, value.optimize())
+
+    def _persisted(
+        self,
+        build: _StepBuild,
+        output_def: OutputDefinition,
+        manager: PartitionedIOManager,
+        value: dd.DataFrame,
+    ) -> None:
+        """An output written partition by partition; lazy readers read the written parts."""
+        import dask.dataframe as dd
+
+        run, name = build.run, output_def.name
+        collection = value.optimize()
+        writes = build.parts[name] = self._partition_writes(run.key, name, collection)
+        context = run.output_context(output_def)
+        reader = PartitionReader(run.key, name, output_def.io_manager_key)
+        self.lazy_values[(run.key, name)] = dd.from_map(
+            reader,
+            [manager.part_url(context, i) for i in range(len(writes))],
+            writes,
+            [TaskRef(self.payload_key)] * len(writes),
+            meta=collection._meta,
+            divisions=collection.divisions,
+            label=f"{run.key}_load",
+            enforce_metadata=False,
+        )
+
+    def _by_reference(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> bool:
         """Record an unmodified parquet read by reference (True) instead of copying it."""
-        if not hasattr(manager, "commit_reference"):
-            return False
-        from daskflow.io_managers._reference import SourceReference
-
         reference = SourceReference.from_collection(value)
         if reference is None:
             return False
-        self._references[name] = reference
-        parts[name] = []
+        run, name = build.run, output_def.name
+        build.references[name] = reference
+        build.parts[name] = []
         if has_value_rules(output_schema(output_def.daskflow_type)):
-            parts[name] = self._partition_writes(step, name, value.optimize(), check_only, "check")
-        self.lazy_values[(step.key, name)] = value  # consumers read the source directly
+            build.parts[name] = self._partition_writes(
+                run.key, name, value.optimize(), check_only, "check"
+            )
+        self.lazy_values[(run.key, name)] = value  # consumers read the source directly
         return True
 
     def _read_only_lazily(self, step_key: str, output_name: str) -> bool:
@@ -389,57 +288,32 @@ class LazyCompiler:
 
     def _partition_writes(
         self,
-        step: Any,
+        step_key: str,
         name: str,
-        collection: Any,
-        task: Any = write_partition,
+        collection: dd.DataFrame,
+        task: Callable[..., Any] = write_partition,
         kind: str = "write",
     ) -> list[TaskRef]:
         run_id = self.payload.run_id
-        tasks, keys = collection_tasks(collection, step.key, run_id, optimize=False)
+        tasks, keys = collection_tasks(collection, step_key, run_id, optimize=False)
         self.graph.update(tasks)
-        write_name = f"{step.key}_{kind}-{tokenize(run_id, step.key, name)}"
+        write_name = f"{step_key}_{kind}-{tokenize(run_id, step_key, name)}"
         refs = []
         for index, key in enumerate(keys):
             write_key = (write_name, index)
             self.graph[write_key] = Task(
-                write_key, task, TaskRef(self.payload_key), step.key, name, index, TaskRef(key)
+                write_key, task, TaskRef(self.payload_key), step_key, name, index, TaskRef(key)
             )
             refs.append(TaskRef(write_key))
         return refs
 
-    def _reader(
-        self,
-        step: Any,
-        name: str,
-        output_def: Any,
-        manager: Any,
-        collection: Any,
-        writes: list[TaskRef],
-    ) -> Any:
-        import dask.dataframe as dd
-
-        context = step_io.output_context(self.payload, step.key, output_def)
-        urls = [manager.part_url(context, i) for i in range(len(writes))]
-        reader = PartitionReader(step.key, name, output_def.io_manager_key)
-        return dd.from_map(
-            reader,
-            urls,
-            writes,
-            [TaskRef(self.payload_key)] * len(urls),
-            meta=collection._meta,
-            divisions=collection.divisions,
-            label=f"{step.key}_load",
-            enforce_metadata=False,
-        )
-
-    def _materialize(self, step: Any, name: str, value: Any) -> TaskRef:
+    def _materialize(self, step_key: str, name: str, value: Any) -> TaskRef:
         """A task computing the whole collection (for pandas-typed outputs and scalars)."""
         collection = value.optimize()
-        tasks, keys = collection_tasks(collection, step.key, self.payload.run_id, optimize=False)
+        tasks, keys = collection_tasks(collection, step_key, self.payload.run_id, optimize=False)
         self.graph.update(tasks)
         finalize, extra = collection.__dask_postcompute__()
-        key = f"{step.key}_gather-{tokenize(self.payload.run_id, step.key, name)}"
+        key = f"{step_key}_gather-{tokenize(self.payload.run_id, step_key, name)}"
         self.graph[key] = Task(
             key,
             _finalize,
@@ -450,7 +324,7 @@ class LazyCompiler:
         return TaskRef(key)
 
 
-def _gathered(step_key: str, meta: Any, gather: TaskRef) -> Any:
+def _gathered(step_key: str, meta: Any, gather: TaskRef) -> dd.DataFrame:
     import dask.dataframe as dd
 
     return dd.from_map(
@@ -462,6 +336,6 @@ def _pass_frame(frame: Any, columns: list[str] | None = None) -> Any:
     return frame if columns is None else frame[columns]
 
 
-def _finalize(finalize: Any, extra: tuple, parts: list[Any]) -> Any:
+def _finalize(finalize: Callable[..., Any], extra: tuple[Any, ...], parts: list[Any]) -> Any:
     failure = failure_in(parts)
     return failure if failure is not None else finalize(parts, *extra)

@@ -28,10 +28,22 @@ import traceback
 from collections.abc import Mapping
 from typing import Any
 
-from dask._task_spec import DataNode, Dict, GraphNode, Task, TaskRef, convert_legacy_graph
+# dask.task_spec does not export convert_legacy_graph, and optimized collections still hold
+# tasks in the legacy tuple form (shuffles, reductions): the one private name used.
+from dask._task_spec import convert_legacy_graph
 from dask.base import tokenize
+from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
-__all__ = ["TaskFailure", "collection_tasks", "failure_in", "guarded", "solid_key"]
+from daskflow.engine.step.errors import RemoteError
+
+__all__ = [
+    "TaskFailure",
+    "collection_tasks",
+    "dict_node",
+    "failure_in",
+    "guarded",
+    "solid_key",
+]
 
 
 class TaskFailure:
@@ -47,6 +59,10 @@ class TaskFailure:
     def describe(self) -> str:
         return f"{self.error_type}: {self.message}"
 
+    def as_error(self) -> RemoteError:
+        """The failure as an exception for the step that reports it (traceback kept)."""
+        return RemoteError(self.error_type, self.message, self.traceback)
+
     def __repr__(self) -> str:
         return f"TaskFailure({self.step_key!r}, {self.describe()!r})"
 
@@ -60,6 +76,18 @@ def failure_in(values: Any) -> TaskFailure | None:
     elif not isinstance(values, list | tuple):
         return None
     return next((v for v in values if isinstance(v, TaskFailure)), None)
+
+
+def dict_node(mapping: Mapping[Any, Any]) -> GraphNode:
+    """A node computing ``{name: value}`` from a mapping of names to graph nodes or values.
+
+    ``dask.task_spec`` has no public ``Dict`` node; a task zipping names and values is one.
+    """
+    return Task(None, _zip_dict, tuple(mapping), List(*mapping.values()))
+
+
+def _zip_dict(names: tuple[Any, ...], values: list[Any]) -> dict[Any, Any]:
+    return dict(zip(names, values, strict=True))
 
 
 def guarded(step_key: str, node: GraphNode, dependencies: dict[Any, Any]) -> Any:
@@ -82,7 +110,7 @@ def solid_key(key: Any, solid: str, run_id: str) -> Any:
 
 def collection_tasks(
     collection: Any, step_key: str, run_id: str, optimize: bool = True
-) -> tuple[dict[Any, Any], list[Any]]:
+) -> tuple[dict[Any, GraphNode], list[Any]]:
     """The optimized collection's tasks (renamed, guarded) and its output keys in order.
 
     Dependencies outside the collection (tasks of other steps, such as the writes a
@@ -92,11 +120,13 @@ def collection_tasks(
         collection = collection.optimize()
     graph = convert_legacy_graph(dict(collection.__dask_graph__()))
     renamed = {key: solid_key(key, step_key, run_id) for key in graph}
-    tasks: dict[Any, Any] = {}
+    tasks: dict[Any, GraphNode] = {}
     for key, node in graph.items():
         new_key = renamed[key]
         dependencies = {dep: TaskRef(renamed.get(dep, dep)) for dep in node.dependencies}
-        tasks[new_key] = Task(new_key, guarded, step_key, DataNode(None, node), Dict(dependencies))
+        tasks[new_key] = Task(
+            new_key, guarded, step_key, DataNode(None, node), dict_node(dependencies)
+        )
     keys = [renamed[key] for key in _flatten(collection.__dask_keys__())]
     return tasks, keys
 

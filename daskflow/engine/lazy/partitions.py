@@ -12,19 +12,32 @@ projections into it.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from daskflow.definitions.graph import OutputRef
 from daskflow.engine.lazy.graph import TaskFailure
 from daskflow.engine.process.cancel import is_canceled
-from daskflow.engine.process.resources import run_resources
-from daskflow.engine.step.step_io import output_context
-from daskflow.types import ColumnFailure, check_dataframe_partition
+from daskflow.engine.process.resources import io_manager_of, run_resources
+from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.outcome import StepResult
+from daskflow.engine.step.step_io import load_ref
+from daskflow.engine.step.step_run import StepRun, output_context
+from daskflow.events import DaskflowEventType
+from daskflow.io_managers import IOManager, OutputContext, PartitionedIOManager, StoredPart
+from daskflow.types import (
+    ColumnFailure,
+    DaskflowType,
+    DataFrameSchema,
+    DataFrameSchemaType,
+    check_dataframe_partition,
+)
+
+if TYPE_CHECKING:
+    from daskflow.engine.planning.payload import RunPayload
 
 __all__ = [
     "PartResult",
@@ -51,7 +64,7 @@ class PartResult:
     index: int
     rows: int = 0
     nbytes: int = 0
-    part: Any = None  # the IO manager's StoredPart when written
+    part: StoredPart | None = None  # what the IO manager wrote
     frame: pd.DataFrame | None = None  # the partition itself, for in-memory outputs
     failures: list[ColumnFailure] = field(default_factory=list)
     error: TaskFailure | None = None
@@ -64,13 +77,13 @@ class PartResult:
         return self.error is None and not self.failures and not self.canceled
 
 
-def output_schema(daskflow_type: Any) -> Any:
+def output_schema(daskflow_type: DaskflowType) -> DataFrameSchema | None:
     """The column schema of a ``dataframe_type``, or None for types without one."""
-    return getattr(daskflow_type, "schema", None)
+    return daskflow_type.schema if isinstance(daskflow_type, DataFrameSchemaType) else None
 
 
 def check_partition(
-    step_key: str, output_name: str, index: int, schema: Any, frame: pd.DataFrame
+    step_key: str, output_name: str, index: int | str, schema: DataFrameSchema, frame: pd.DataFrame
 ) -> list[ColumnFailure]:
     """The schema's failures for one partition (a raising user check becomes an error)."""
     try:
@@ -82,7 +95,7 @@ def check_partition(
         ) from exc
 
 
-def has_value_rules(schema: Any) -> bool:
+def has_value_rules(schema: DataFrameSchema | None) -> bool:
     """Whether a schema has rules only the data can answer (not just columns and dtypes)."""
     if schema is None:
         return False
@@ -97,14 +110,19 @@ def has_value_rules(schema: Any) -> bool:
 
 
 def check_only(
-    payload: Any, step_key: str, output_name: str, index: int, partition: Any
+    payload: RunPayload, step_key: str, output_name: str, index: int, partition: Any
 ) -> PartResult:
     """``<solid>_check``: a partition of an output recorded by reference, checked, not kept."""
     return write_partition(payload, step_key, output_name, index, partition, store=False)
 
 
 def write_partition(
-    payload: Any, step_key: str, output_name: str, index: int, partition: Any, store: bool = True
+    payload: RunPayload,
+    step_key: str,
+    output_name: str,
+    index: int,
+    partition: Any,
+    store: bool = True,
 ) -> PartResult:
     """Check one partition and write it (or keep it, for in-memory IO managers)."""
     result = PartResult(output_name, index)
@@ -126,7 +144,7 @@ def write_partition(
             if result.failures:
                 return result  # a failing partition is never written
         if store:
-            _store(payload, step_key, output_def, index, frame, result)
+            _store(payload, output_context(payload, step_key, output_def), frame, result)
     except Exception as exc:
         result.error = TaskFailure(step_key, exc, f'partition {index} of output "{output_name}"')
     return result
@@ -141,23 +159,37 @@ def _as_frame(partition: Any) -> pd.DataFrame:
 
 
 def _store(
-    payload: Any,
-    step_key: str,
-    output_def: Any,
-    index: int,
-    frame: pd.DataFrame,
-    result: PartResult,
+    payload: RunPayload, context: OutputContext, frame: pd.DataFrame, result: PartResult
 ) -> None:
-    key = output_def.io_manager_key
-    manager = getattr(run_resources(payload, [key]), key)
+    """Keep the partition (in-memory IO manager) or write it as part ``result.index``."""
+    key = _io_manager_key(payload, context)
+    manager = _io_manager(payload, key)
     start = time.perf_counter()
-    if getattr(manager, "keeps_values_in_graph", False):
+    if manager.keeps_values_in_graph:
         result.frame = frame
     else:
-        context = output_context(payload, step_key, output_def)
-        result.part = manager.write_part(context, index, frame)
+        result.part = partitioned(manager, key).write_part(context, result.index, frame)
         result.nbytes = result.part.nbytes
     result.write_seconds = time.perf_counter() - start
+
+
+def _io_manager_key(payload: RunPayload, context: OutputContext) -> str:
+    definition = payload.plan.steps[context.step_key].definition
+    return definition.output_def_named(context.output_name).io_manager_key
+
+
+def _io_manager(payload: RunPayload, key: str) -> IOManager:
+    return io_manager_of(run_resources(payload, [key]), key)
+
+
+def partitioned(manager: IOManager, key: str) -> PartitionedIOManager:
+    """``manager`` as an IO manager that writes and reads partitions, or an error naming it."""
+    if not isinstance(manager, PartitionedIOManager):
+        raise TypeError(
+            f'IO manager "{key}" ({type(manager).__name__}) does not store partitions: '
+            "it is not a PartitionedIOManager"
+        )
+    return manager
 
 
 class PartitionReader:
@@ -173,15 +205,19 @@ class PartitionReader:
         self.io_manager_key = io_manager_key
 
     def __call__(
-        self, url: str, written: Any, payload: Any, columns: list[str] | None = None
+        self,
+        url: str,
+        written: PartResult | None,
+        payload: RunPayload,
+        columns: list[str] | None = None,
     ) -> pd.DataFrame:
-        if written is not None and not getattr(written, "ok", True):
+        if written is not None and not written.ok:
             raise UpstreamPartitionMissing(
                 f'partition {written.index} of output "{self.output_name}" of solid '
                 f'"{self.step_key}" was not written (that step failed)'
             )
-        manager = getattr(run_resources(payload, [self.io_manager_key]), self.io_manager_key)
-        return manager.read_part(url, columns=columns)
+        key = self.io_manager_key
+        return partitioned(_io_manager(payload, key), key).read_part(url, columns=columns)
 
 
 class TaskOutputReader:
@@ -197,36 +233,36 @@ class TaskOutputReader:
         self.meta = meta
 
     def __call__(
-        self, output_name: str, upstream: Any, payload: Any, columns: list[str] | None = None
+        self,
+        output_name: str,
+        upstream: StepResult,
+        payload: RunPayload,
+        columns: list[str] | None = None,
     ) -> pd.DataFrame:
-        from daskflow.engine.step.step_io import load_ref
-
-        if not getattr(upstream, "success", False):
+        if not upstream.success:
             raise UpstreamPartitionMissing(
                 f'output "{output_name}" of solid "{self.step_key}" '
                 "was not produced (that step did not succeed)"
             )
         step = payload.plan.steps[self.step_key]
-        ref = OutputRef(self.step_key, output_name)
         keys = [step.definition.output_def_named(output_name).io_manager_key]
-        frame = load_ref(
-            payload,
-            step,
-            output_name,
-            ref,
-            "",
-            {self.step_key: upstream},
-            run_resources(payload, keys),
-            _NullEmitter(),
-        )
+        emitter = _SilentEmitter(payload.run_id, payload.pipeline_name, self.step_key)
+        run = StepRun(payload, step, emitter, run_resources(payload, keys), {step.key: upstream})
+        frame = load_ref(run, output_name, OutputRef(self.step_key, output_name))
         frame = frame.astype(self.meta.dtypes.to_dict())[list(self.meta.columns)]
         return frame if columns is None else frame[columns]
 
 
-class _NullEmitter:
+class _SilentEmitter(StepEmitter):
     """Events of a hand-off read are not the reading step's to report."""
 
-    def emit(self, *args: Any, **kwargs: Any) -> None:
+    def emit(
+        self,
+        event_type: DaskflowEventType,
+        message: str = "",
+        level: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         return None
 
 
@@ -248,6 +284,3 @@ def describe_partition_failures(
         f'Type check failed for output "{output_name}" of solid "{step_key}" in '
         f"{len(bad)} {where} of {total}: {shown}{more}"
     )
-
-
-LOG = logging.getLogger("daskflow.engine")

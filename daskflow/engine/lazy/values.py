@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from daskflow.engine.lazy.partitions import check_partition, has_value_rules, output_schema
 from daskflow.engine.step import step_io
-from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
+from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType
-from daskflow.types import DaskDataFrame, check_frame_structure
+from daskflow.types import (
+    DaskDataFrame,
+    DaskflowType,
+    DataFrameSchema,
+    DataFrameSchemaType,
+    check_frame_structure,
+)
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+
+    from daskflow.definitions.io_defs import OutputDefinition
+    from daskflow.engine.planning.plan import ExecutionStep
 
 __all__ = [
     "check_meta",
     "inline_checked",
-    "is_dask_collection",
     "is_dask_frame",
     "is_dask_frame_type",
     "is_lazy_step",
@@ -32,25 +43,23 @@ __all__ = [
 ]
 
 
-def is_dask_frame_type(daskflow_type: Any) -> bool:
+def is_dask_frame_type(daskflow_type: DaskflowType) -> bool:
     """``DaskDataFrame`` or a ``dataframe_type(..., dask=True)`` (also inside List/Optional)."""
-    if daskflow_type is DaskDataFrame or getattr(daskflow_type, "is_dask", False):
+    return any(_is_dask_frame_type(t) for t in (daskflow_type, *daskflow_type.inner_types))
+
+
+def _is_dask_frame_type(daskflow_type: DaskflowType) -> bool:
+    if daskflow_type is DaskDataFrame:
         return True
-    inner = getattr(daskflow_type, "inner_type", None)
-    return inner is not None and is_dask_frame_type(inner)
+    return isinstance(daskflow_type, DataFrameSchemaType) and daskflow_type.is_dask
 
 
-def is_lazy_step(step: Any) -> bool:
+def is_lazy_step(step: ExecutionStep) -> bool:
     """A step whose solid builds Dask collections on the coordinator."""
     definition = step.definition
-    if getattr(definition, "lazy", None) is not None:
-        return bool(definition.lazy)
-    types = [d.daskflow_type for d in (*definition.input_defs, *definition.output_defs)]
+    types = [i.daskflow_type for i in definition.input_defs]
+    types += [o.daskflow_type for o in definition.output_defs]
     return any(is_dask_frame_type(t) for t in types)
-
-
-def is_dask_collection(value: Any) -> bool:
-    return hasattr(value, "__dask_graph__") and hasattr(value, "__dask_postcompute__")
 
 
 def is_dask_frame(value: Any) -> bool:
@@ -72,7 +81,7 @@ _KIND_DTYPES = {
 }
 
 
-def schema_meta(daskflow_type: Any) -> pd.DataFrame | None:
+def schema_meta(daskflow_type: DaskflowType) -> pd.DataFrame | None:
     """An empty frame with the dtypes a column schema declares, if it declares them all.
 
     A Dask solid reading a pandas solid's output needs the frame's columns before that
@@ -86,17 +95,22 @@ def schema_meta(daskflow_type: Any) -> pd.DataFrame | None:
         rule = column.dtype_rule
         if rule is None:
             return None
-        dtypes[name] = rule.exact if rule.exact is not None else _KIND_DTYPES[rule.kind]
+        if rule.exact is not None:
+            dtypes[name] = rule.exact
+        elif rule.kind is not None:
+            dtypes[name] = _KIND_DTYPES[rule.kind]
+        else:
+            return None
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
 
 
-def wants_pandas(daskflow_type: Any) -> bool:
+def wants_pandas(daskflow_type: DaskflowType) -> bool:
     """A pandas-typed output: a Dask frame returned for it is computed into one frame."""
-    return getattr(daskflow_type, "python_type", None) is pd.DataFrame
+    return daskflow_type.python_type is pd.DataFrame
 
 
 def check_meta(
-    step: Any, name: str, daskflow_type: Any, value: Any, resources: Any, emitter: StepEmitter
+    run: StepRun, name: str, daskflow_type: DaskflowType, value: dd.DataFrame | dd.Series
 ) -> None:
     """Check a lazy output's columns and dtypes from its metadata (nothing is computed).
 
@@ -106,13 +120,13 @@ def check_meta(
     schema = output_schema(daskflow_type)
     if schema is None:
         if daskflow_type is not DaskDataFrame and not is_dask_frame_type(daskflow_type):
-            step_io.check_type(step, "output", name, daskflow_type, value, resources, emitter)
+            step_io.check_type(run, "output", name, daskflow_type, value)
         return
     failures = check_frame_structure(schema, value._meta)
     if not failures:
         return
     message = "; ".join(f.message for f in failures)
-    emitter.emit(
+    run.emitter.emit(
         DaskflowEventType.STEP_OUTPUT,
         f'Yielded output "{name}" of type "{daskflow_type.display_name}". '
         "(Type check failed on its columns).",
@@ -128,12 +142,14 @@ def check_meta(
         },
     )
     raise StepError(
-        f'Type check failed for output "{name}" of solid "{step.key}" (expected '
+        f'Type check failed for output "{name}" of solid "{run.key}" (expected '
         f'type "{daskflow_type.display_name}"): {message}'
     )
 
 
-def inline_checked(step_key: str, name: str, output_def: Any, value: Any) -> Any:
+def inline_checked(
+    step_key: str, name: str, output_def: OutputDefinition, value: dd.DataFrame
+) -> dd.DataFrame:
     """The collection with its schema checked inside each partition's task (in memory).
 
     A schema of columns and dtypes only was already checked on the collection's ``_meta``
@@ -141,7 +157,7 @@ def inline_checked(step_key: str, name: str, output_def: Any, value: Any) -> Any
     (a ``map_partitions`` blocks column projection), so the collection is handed on as is.
     """
     schema = output_schema(output_def.daskflow_type)
-    if not has_value_rules(schema):
+    if schema is None or not has_value_rules(schema):
         return value
     return value.map_partitions(_check_or_raise, step_key, name, schema, meta=value._meta)
 
@@ -151,8 +167,12 @@ class PartitionCheckFailed(Exception):
 
 
 def _check_or_raise(
-    frame: Any, step_key: str, name: str, schema: Any, partition_info: dict | None = None
-) -> Any:
+    frame: pd.DataFrame | pd.Series,
+    step_key: str,
+    name: str,
+    schema: DataFrameSchema,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame | pd.Series:
     index = (partition_info or {}).get("number", "?")
     failures = check_partition(step_key, name, index, schema, _frame(frame))
     if failures:
@@ -163,5 +183,5 @@ def _check_or_raise(
     return frame
 
 
-def _frame(value: Any) -> pd.DataFrame:
+def _frame(value: pd.DataFrame | pd.Series) -> pd.DataFrame:
     return value.to_frame() if isinstance(value, pd.Series) else value

@@ -7,18 +7,26 @@ it to each worker once instead of pickling it into every task.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.engine.planning.plan import ExecutionPlan
+    from daskflow.resources import ResourceDefinition
+    from daskflow.run_config import ResolvedRunConfig
 
 __all__ = ["RunPayload"]
 
 
 @dataclass
 class RunPayload:
+    """The run's id, pipeline, mode, resolved config and plan, and where it stores data."""
+
     run_id: str
-    pipeline: Any  # PipelineDefinition (pickled by value for user files, see cli.loader)
+    pipeline: PipelineDefinition  # pickled by value for user files, see cli.loader
     mode: str
-    resolved: Any  # ResolvedRunConfig: includes secrets, never stored
-    plan: Any  # ExecutionPlan
+    resolved: ResolvedRunConfig  # includes secrets, never stored
+    plan: ExecutionPlan
     storage_dir: str | None
     resource_keys: tuple[str, ...]
 
@@ -31,5 +39,5 @@ class RunPayload:
         return self.pipeline.name
 
     @property
-    def resource_defs(self) -> dict[str, Any]:
+    def resource_defs(self) -> dict[str, ResourceDefinition]:
         return self.pipeline.get_mode(self.mode).resource_defs

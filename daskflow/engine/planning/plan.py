@@ -7,27 +7,42 @@ stored output (re-execution), or is ordering-only (``Nothing``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from daskflow.definitions.graph import OutputRef, SolidNode
 
-__all__ = ["ExecutionPlan", "ExecutionStep", "StepInput", "build_plan"]
+if TYPE_CHECKING:
+    from daskflow.definitions.io_defs import InputDefinition
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.definitions.solid import SolidDefinition
+    from daskflow.run_config import ResolvedRunConfig
 
-UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = (
-    "upstream",
-    "config",
-    "default",
-    "nothing",
-    "parent",
-    "missing",
-)
+__all__ = ["ExecutionPlan", "ExecutionStep", "InputSource", "StepInput", "build_plan"]
+
+
+class InputSource(StrEnum):
+    """Where a step input's value comes from."""
+
+    UPSTREAM = "upstream"  # outputs of steps of this run
+    CONFIG = "config"  # the input type's loader, from run config
+    DEFAULT = "default"  # the input's default value
+    NOTHING = "nothing"  # no value: the input only orders steps
+    PARENT = "parent"  # outputs a parent run (or an ancestor) stored: re-execution
+    MISSING = "missing"  # none: the upstream solid is not in the run, nothing else gives it
+
+
+UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING = InputSource
 
 
 @dataclass(frozen=True)
 class StepInput:
+    """Where one input of a step comes from (``source``) and, for outputs, which ones."""
+
     name: str
-    source: str  # one of UPSTREAM, CONFIG, DEFAULT, NOTHING, PARENT, MISSING
+    source: InputSource
     refs: tuple[OutputRef, ...] = ()
     fan_in: bool = False
     config: Any = None  # the loader's config value, for CONFIG
@@ -36,6 +51,8 @@ class StepInput:
 
 @dataclass(frozen=True)
 class ExecutionStep:
+    """One solid of the flattened pipeline, to run once, and its inputs' sources."""
+
     key: str
     node: SolidNode
     inputs: tuple[StepInput, ...]
@@ -45,8 +62,9 @@ class ExecutionStep:
         return self.node.name
 
     @property
-    def definition(self) -> Any:
-        return self.node.definition
+    def definition(self) -> SolidDefinition:
+        definition: SolidDefinition = self.node.definition
+        return definition
 
     @property
     def upstream_keys(self) -> list[str]:
@@ -64,6 +82,8 @@ class ExecutionStep:
 
 @dataclass
 class ExecutionPlan:
+    """The steps of a run, in topological order, by step key."""
+
     steps: dict[str, ExecutionStep]
     parent_run_id: str | None = None
     skipped_upstream: dict[str, list[str]] = field(default_factory=dict)
@@ -76,12 +96,15 @@ class ExecutionPlan:
         return [s.key for s in self.steps.values() if key in s.upstream_keys]
 
 
+OutputOrigin = Callable[[str, str], str]  # (step key, output name) -> run that stored it
+
+
 def build_plan(
-    pipeline: Any,
-    resolved: Any,
+    pipeline: PipelineDefinition,
+    resolved: ResolvedRunConfig,
     selected: set[str] | None = None,
     parent_run_id: str | None = None,
-    output_origin: Any = None,
+    output_origin: OutputOrigin | None = None,
 ) -> ExecutionPlan:
     """Steps for the selected solids (all by default), in topological order.
 
@@ -102,7 +125,11 @@ def build_plan(
 
 
 def _step_input(
-    node: SolidNode, inp: Any, chosen: set[str], resolved: Any, output_origin: Any
+    node: SolidNode,
+    inp: InputDefinition,
+    chosen: set[str],
+    resolved: ResolvedRunConfig,
+    output_origin: OutputOrigin | None,
 ) -> StepInput:
     refs = node.inputs.get(inp.name, ())
     fan_in = inp.name in node.fan_in

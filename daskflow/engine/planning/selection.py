@@ -23,8 +23,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from typing import Any
 
+from daskflow.definitions.graph import DependencyGraph
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["select_solids"]
@@ -39,7 +39,7 @@ def _depth(marker: str | None) -> int | None:
     return None if marker == "*" else len(marker)
 
 
-def select_solids(graph: Any, selection: Sequence[str] | str) -> set[str]:
+def select_solids(graph: DependencyGraph, selection: Sequence[str] | str) -> set[str]:
     """The names of the solids a selection picks; raises on unknown names or bad syntax."""
     clauses = [selection] if isinstance(selection, str) else list(selection)
     clauses = [c for clause in clauses for c in re.split(r"[,\s]+", clause) if c]
@@ -51,7 +51,7 @@ def select_solids(graph: Any, selection: Sequence[str] | str) -> set[str]:
     return chosen
 
 
-def _select_clause(graph: Any, clause: str) -> set[str]:
+def _select_clause(graph: DependencyGraph, clause: str) -> set[str]:
     if clause == "*":
         return set(graph.node_names)
     match = _CLAUSE.match(clause)

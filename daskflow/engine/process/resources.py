@@ -11,23 +11,27 @@ import contextlib
 import threading
 from collections.abc import Sequence
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from daskflow.definitions.resource import init_resources
+from daskflow.errors import DaskflowInvalidDefinitionError
+from daskflow.io_managers import IOManager
+from daskflow.resources import init_resources
 
-__all__ = ["run_resources", "teardown_run_resources"]
+if TYPE_CHECKING:
+    from daskflow.engine.planning.payload import RunPayload
+
+__all__ = ["io_manager_of", "resource_of", "run_resources", "teardown_run_resources"]
 
 _RUNS: dict[str, tuple[contextlib.ExitStack, dict[str, Any]]] = {}
 _LOCK = threading.RLock()
 
 
-def run_resources(payload: Any, keys: Sequence[str], log: Any = None) -> SimpleNamespace:
+def run_resources(payload: RunPayload, keys: Sequence[str]) -> SimpleNamespace:
     """The resources ``keys`` of the payload's run, initialising the missing ones."""
     with _LOCK:
         stack, built = _RUNS.setdefault(payload.run_id, (contextlib.ExitStack(), {}))
         missing = [k for k in keys if k not in built]
         if missing:
-            extra = {"log": log} if log is not None else {}
             init_resources(
                 stack,
                 built,
@@ -36,9 +40,24 @@ def run_resources(payload: Any, keys: Sequence[str], log: Any = None) -> SimpleN
                 missing,
                 payload.run_id,
                 storage_dir=payload.storage_dir,
-                **extra,
             )
         return SimpleNamespace(**{k: built[k] for k in keys})
+
+
+def resource_of(resources: SimpleNamespace, key: str) -> Any:
+    """The resource ``key`` of a namespace built by ``run_resources``."""
+    return vars(resources)[key]
+
+
+def io_manager_of(resources: SimpleNamespace, key: str) -> IOManager:
+    """The resource ``key`` as an IO manager; names the key when it is something else."""
+    manager = resource_of(resources, key)
+    if not isinstance(manager, IOManager):
+        raise DaskflowInvalidDefinitionError(
+            f'resource "{key}" stores outputs (an output\'s io_manager_key names it) but is a '
+            f"{type(manager).__name__}, not an IOManager: define it with @io_manager"
+        )
+    return manager
 
 
 def teardown_run_resources(run_id: str) -> list[str]:

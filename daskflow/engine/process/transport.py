@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from distributed import Worker
 
 __all__ = [
     "event_topic",
@@ -63,7 +66,7 @@ def send_events(run_id: str, records: list[dict[str, Any]]) -> None:
     worker.log_event(event_topic(run_id), {"batch": records})
 
 
-def _current_worker() -> Any:
+def _current_worker() -> Worker | None:
     try:
         from distributed import get_worker
     except ImportError:  # pragma: no cover - distributed is a core dependency

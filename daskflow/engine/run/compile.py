@@ -4,7 +4,7 @@ One task per step, keyed ``<solid>-<token>`` so the Dask dashboard groups tasks 
 (Dask's ``key_split`` keeps the first ``-`` word). Every step task depends on one data key
 holding the run's payload, shipped once per worker, and on its upstream steps' tasks.
 Dask DataFrame steps add their partition tasks (``<solid>-``, ``<solid>_write-``) and end
-in a ``<solid>_commit-`` task (see ``lazy_step``).
+in a ``<solid>_commit-`` task (see ``engine.lazy``).
 
 Their collections are built and optimized with the shuffle method (joins, groupbys with
 ``split_out``, ``set_index``, ``sort_values``) that works where the run executes
@@ -21,14 +21,17 @@ machine.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dask
-from dask._task_spec import DataNode, Task, TaskRef
 from dask.base import tokenize
+from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler, is_lazy_step
 from daskflow.engine.step.task import run_step
+
+if TYPE_CHECKING:
+    from daskflow.engine.planning.payload import RunPayload
 
 __all__ = ["CompiledRun", "compile_run", "shuffle_method", "step_task_key"]
 
@@ -45,7 +48,7 @@ class CompiledRun:
 
     def __init__(
         self,
-        graph: dict[str, Any],
+        graph: dict[Any, GraphNode],
         step_keys: dict[str, str],
         handed_on: dict[tuple[str, str], Any] | None = None,
         shuffle_method: str | None = None,
@@ -80,16 +83,16 @@ def shuffle_method(execution: Mapping[str, Any]) -> str:
     return configured if configured in ("tasks", "disk") else "disk"
 
 
-def compile_run(payload: Any) -> CompiledRun:
+def compile_run(payload: RunPayload) -> CompiledRun:
     """The run's graph; Dask DataFrame solids run here, on lazy inputs."""
     shuffle = shuffle_method(payload.resolved.execution)
     with dask.config.set({"dataframe.shuffle.method": shuffle}):
         return _compile(payload, shuffle)
 
 
-def _compile(payload: Any, shuffle: str) -> CompiledRun:
+def _compile(payload: RunPayload, shuffle: str) -> CompiledRun:
     payload_key = f"daskflow_run-{tokenize(payload.run_id)}"
-    graph: dict[str, Any] = {payload_key: DataNode(payload_key, payload)}
+    graph: dict[Any, GraphNode] = {payload_key: DataNode(payload_key, payload)}
     keys: dict[str, str] = {}
     lazy = LazyCompiler(payload, payload_key, graph, keys)
     any_lazy = False

@@ -17,18 +17,22 @@ import contextlib
 import logging
 import queue
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dask
 
 from daskflow.engine.process.cancel import clear_canceled
 from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
-from daskflow.engine.run.compile import compile_run
-from daskflow.engine.run.executors import open_executor
-from daskflow.engine.step.task import StepResult
-from daskflow.events import DaskflowEventType, EventRecord, RunStatus
+from daskflow.engine.run.compile import CompiledRun, compile_run
+from daskflow.engine.run.executors import RunningGraph, open_executor
+from daskflow.engine.step.outcome import StepResult
+from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
+
+if TYPE_CHECKING:
+    from daskflow.engine.planning.payload import RunPayload
+    from daskflow.instance import DaskflowInstance
 
 __all__ = ["RunCoordinator"]
 
@@ -42,7 +46,7 @@ _CANCEL_POLL_SECONDS = 0.25
 class RunCoordinator:
     """Executes one run; iterate ``events()``, then read ``step_results`` and ``success``."""
 
-    def __init__(self, payload: Any, instance: Any):
+    def __init__(self, payload: RunPayload, instance: DaskflowInstance):
         self.payload = payload
         self.instance = instance
         self.run_id = payload.run_id
@@ -135,9 +139,8 @@ class RunCoordinator:
         engine_log = self.engine_log
         _log_replaced_shuffle(compiled, engine_log)
         with open_executor(self.payload.resolved.execution, engine_log) as executor:
-            if hasattr(executor, "subscribe"):
-                executor.subscribe(self.run_id, self._queue.put)
-            with _performance_report(self, executor):
+            executor.subscribe(self.run_id, self._queue.put)
+            with _performance_report(self):
                 running = executor.submit(compiled.graph, compiled.dask_keys, self.run_id)
                 try:
                     yield from self._wait(running)
@@ -147,7 +150,7 @@ class RunCoordinator:
                     raise
                 results = running.results()
             self._collect(compiled, results)
-            yield from self._await_step_events(executor)
+            yield from self._await_step_events()
             for error in executor.teardown(self.run_id):
                 engine_log(f"A resource failed to tear down: {error}", {"error": error})
         yield from self._drain(0)
@@ -188,7 +191,7 @@ class RunCoordinator:
     def engine_log(self, message: str, data: dict[str, Any]) -> None:
         self._engine_event(DaskflowEventType.ENGINE_EVENT, message, data)
 
-    def _wait(self, running: Any) -> Iterator[EventRecord]:
+    def _wait(self, running: RunningGraph) -> Iterator[EventRecord]:
         last_check = time.monotonic()
         while not running.wait(0.05):
             yield from self._drain(0.05)
@@ -207,15 +210,17 @@ class RunCoordinator:
         record = self.instance.run_storage.get_run(self.run_id)
         return record is not None and record.status == RunStatus.CANCELING
 
-    def _collect(self, compiled: Any, results: dict[str, Any]) -> None:
+    def _collect(self, compiled: CompiledRun, results: dict[str, Any]) -> None:
         for dask_key, value in results.items():
             step_key = compiled.step_of(dask_key)
             if isinstance(value, StepResult):
                 self.step_results[step_key] = value
             elif value is None:  # cancelled future
-                self.step_results[step_key] = StepResult(step_key, "canceled", 0)
+                self.step_results[step_key] = StepResult(step_key, StepStatus.CANCELED, 0)
             else:  # Dask itself failed the task (e.g. workers kept dying)
-                self.step_results[step_key] = StepResult(step_key, "failure", 0, error=value)
+                self.step_results[step_key] = StepResult(
+                    step_key, StepStatus.FAILURE, 0, error=value
+                )
                 self._engine_event(
                     DaskflowEventType.STEP_FAILURE,
                     f'Step "{step_key}" failed in Dask: {value!r}',
@@ -227,7 +232,7 @@ class RunCoordinator:
             if step_result is not None and step_result.success:
                 step_result.values[output_name] = value  # the lazy collection itself
 
-    def _await_step_events(self, executor: Any) -> Iterator[EventRecord]:
+    def _await_step_events(self) -> Iterator[EventRecord]:
         """Wait until every event the steps sent has arrived (workers send asynchronously)."""
         expected = {k: r.events_sent for k, r in self.step_results.items()}
         deadline = time.monotonic() + _EVENT_WAIT_SECONDS
@@ -242,10 +247,10 @@ class RunCoordinator:
             yield from self._drain(0.05)
 
     def _finish(self) -> None:
-        statuses = [r.status for r in self.step_results.values()]
+        failed = [k for k, r in self.step_results.items() if r.status is StepStatus.FAILURE]
         if self.status != RunStatus.CANCELED:
-            failed = "failure" in statuses or len(statuses) < len(self.payload.plan.steps)
-            self.status = RunStatus.FAILURE if failed else RunStatus.SUCCESS
+            incomplete = len(self.step_results) < len(self.payload.plan.steps)
+            self.status = RunStatus.FAILURE if failed or incomplete else RunStatus.SUCCESS
         name = self.payload.pipeline_name
         if self.status == RunStatus.SUCCESS:
             self._engine_event(
@@ -256,7 +261,6 @@ class RunCoordinator:
                 DaskflowEventType.PIPELINE_CANCELED, f'Execution of pipeline "{name}" was canceled.'
             )
         else:
-            failed = [k for k, r in self.step_results.items() if r.status == "failure"]
             self._engine_event(
                 DaskflowEventType.PIPELINE_FAILURE,
                 f'Execution of pipeline "{name}" failed; failed steps: '
@@ -270,7 +274,7 @@ class RunCoordinator:
 
 
 @contextlib.contextmanager
-def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[None]:
+def _performance_report(coordinator: RunCoordinator) -> Iterator[None]:
     execution = coordinator.payload.resolved.execution
     if not (execution.get("dask") or {}).get("performance_report"):
         yield
@@ -287,7 +291,9 @@ def _performance_report(coordinator: RunCoordinator, executor: Any) -> Iterator[
     )
 
 
-def _log_replaced_shuffle(compiled: Any, engine_log: Any) -> None:
+def _log_replaced_shuffle(
+    compiled: CompiledRun, engine_log: Callable[[str, dict[str, Any]], None]
+) -> None:
     """Say so when Dask DataFrame solids could not shuffle the way Dask is configured to."""
     configured = dask.config.get("dataframe.shuffle.method", None)
     if compiled.shuffle_method and configured and configured != compiled.shuffle_method:

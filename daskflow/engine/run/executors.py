@@ -8,6 +8,9 @@ which made dataframe work 20-30% slower than the same graph on warm threads (mea
 TPC-H Q5, see ``benchmarks/NOTES.md``). ``dask`` runs on a
 ``distributed`` cluster: a new ``LocalCluster``, an existing scheduler by address, or any
 cluster manager class; the graph is submitted once with ``client.get(..., sync=False)``.
+
+What the coordinator asks of an executor is ``Executor``; of a graph it submitted,
+``RunningGraph``. Each executor here implements both.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import contextlib
-import importlib
+import pkgutil
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import dask
 
@@ -26,9 +30,58 @@ from daskflow.engine.process.cancel import set_canceled
 from daskflow.engine.process.resources import teardown_run_resources
 from daskflow.engine.process.transport import event_topic
 
-__all__ = ["open_executor"]
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = [
+    "DistributedExecutor",
+    "DistributedRun",
+    "Executor",
+    "LocalExecutor",
+    "LocalRun",
+    "RunningGraph",
+    "open_executor",
+]
 
 EngineLog = Callable[[str, dict[str, Any]], None]
+EventHandler = Callable[[dict[str, Any]], None]
+Graph = Mapping[Any, Any]  # a graph of dask.task_spec nodes, keyed by task key
+
+
+class RunningGraph(ABC):
+    """A graph an executor is running: wait for it, cancel it, collect its results."""
+
+    @abstractmethod
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds; True once every requested key is done."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Start nothing new: steps not yet started skip (or their tasks are cancelled)."""
+
+    @abstractmethod
+    def results(self) -> dict[str, Any]:
+        """Each requested key's result: a ``StepResult``, None if it was cancelled, or the
+        exception Dask itself failed it with."""
+
+
+class Executor(ABC):
+    """Where a run's graph executes; ``open_executor`` yields one per run."""
+
+    @abstractmethod
+    def subscribe(self, run_id: str, handler: EventHandler) -> None:
+        """Deliver the events tasks send from other processes to ``handler``.
+
+        Called before ``submit``. Tasks in this process use the in-process sink instead.
+        """
+
+    @abstractmethod
+    def submit(self, graph: Graph, keys: list[str], run_id: str) -> RunningGraph:
+        """Start computing ``keys`` of ``graph``; returns at once."""
+
+    @abstractmethod
+    def teardown(self, run_id: str) -> list[str]:
+        """Tear down the run's resources wherever tasks ran; the errors, if any."""
 
 
 _POOLS: dict[str, concurrent.futures.ThreadPoolExecutor] = {}
@@ -57,10 +110,10 @@ def _shutdown_pools() -> None:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
-class LocalRun:
+class LocalRun(RunningGraph):
     """A graph running on the sync or threaded scheduler in a (reused) background thread."""
 
-    def __init__(self, get: Callable[..., Any], graph: dict, keys: list[str], run_id: str):
+    def __init__(self, get: Callable[..., Any], graph: Graph, keys: list[str], run_id: str):
         self.run_id = run_id
         runners = thread_pool("run", _MAX_CONCURRENT_RUNS)
         self._future = runners.submit(lambda: dict(zip(keys, get(graph, keys), strict=True)))
@@ -77,10 +130,10 @@ class LocalRun:
         return self._future.result()
 
 
-class DistributedRun:
+class DistributedRun(RunningGraph):
     """A graph running on a distributed cluster, as futures."""
 
-    def __init__(self, client: Any, graph: dict, keys: list[str]):
+    def __init__(self, client: Client, graph: Graph, keys: list[str]):
         self._client = client
         self._futures = dict(zip(keys, client.get(graph, keys, sync=False), strict=True))
 
@@ -113,14 +166,17 @@ class DistributedRun:
         return out
 
 
-class LocalExecutor:
-    def __init__(self, kind: str, config: dict[str, Any]):
+class LocalExecutor(Executor):
+    """Dask's synchronous (``in_process``) or threaded (``threads``) scheduler, here."""
+
+    def __init__(self, kind: str, config: Mapping[str, Any]):
         self.kind = kind
         self.config = config
-        self.dashboard_link: str | None = None
-        self.client = None
 
-    def submit(self, graph: dict, keys: list[str], run_id: str) -> LocalRun:
+    def subscribe(self, run_id: str, handler: EventHandler) -> None:
+        """Nothing to do: every task runs in this process and uses its event sink."""
+
+    def submit(self, graph: Graph, keys: list[str], run_id: str) -> LocalRun:
         if self.kind == "in_process":
             return LocalRun(dask.get, graph, keys, run_id)
         from dask.system import CPU_COUNT  # what Dask's own pool uses (cgroup-aware)
@@ -133,12 +189,13 @@ class LocalExecutor:
         return teardown_run_resources(run_id)
 
 
-class DistributedExecutor:
-    def __init__(self, client: Any):
-        self.client = client
-        self.dashboard_link = client.dashboard_link
+class DistributedExecutor(Executor):
+    """A ``distributed`` cluster, through its client; workers send events on a topic."""
 
-    def subscribe(self, run_id: str, handler: Callable[[dict], None]) -> None:
+    def __init__(self, client: Client):
+        self.client = client
+
+    def subscribe(self, run_id: str, handler: EventHandler) -> None:
         def receive(event: tuple[float, dict[str, Any]]) -> None:
             message = event[1]
             for record in message.get("batch", [message]):
@@ -146,7 +203,7 @@ class DistributedExecutor:
 
         self.client.subscribe_topic(event_topic(run_id), receive)
 
-    def submit(self, graph: dict, keys: list[str], run_id: str) -> DistributedRun:
+    def submit(self, graph: Graph, keys: list[str], run_id: str) -> DistributedRun:
         return DistributedRun(self.client, graph, keys)
 
     def teardown(self, run_id: str) -> list[str]:
@@ -166,7 +223,7 @@ def _from_worker(message: dict[str, Any], worker: str | None) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def open_executor(execution: dict[str, Any], log: EngineLog) -> Iterator[Any]:
+def open_executor(execution: Mapping[str, Any], log: EngineLog) -> Iterator[Executor]:
     """Yield an executor for the validated ``execution`` config; close what it started."""
     kind, config = next(iter(execution.items()))
     if kind != "dask":
@@ -194,7 +251,7 @@ def open_executor(execution: dict[str, Any], log: EngineLog) -> Iterator[Any]:
         yield DistributedExecutor(client)
 
 
-def _start_cluster(cluster_config: dict[str, Any]) -> Any:
+def _start_cluster(cluster_config: Mapping[str, Any]) -> Any:
     if "local" in cluster_config:
         from distributed import LocalCluster
 
@@ -206,6 +263,5 @@ def _start_cluster(cluster_config: dict[str, Any]) -> Any:
             dashboard_address=local["dashboard_address"],
             processes=local["processes"],
         )
-    module_name, _, class_name = cluster_config["class"].rpartition(".")
-    cls = getattr(importlib.import_module(module_name), class_name)
+    cls = pkgutil.resolve_name(cluster_config["class"])  # "package.module.ClusterClass"
     return cls(**(cluster_config.get("kwargs") or {}))

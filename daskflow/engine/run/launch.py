@@ -7,17 +7,24 @@ an in-memory store on a multi-process cluster) raises here, before any step runs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from daskflow.config.run_config import resolve_run_config
-from daskflow.config.run_config_schema import used_resource_keys
 from daskflow.engine.planning.payload import RunPayload
-from daskflow.engine.planning.plan import build_plan
+from daskflow.engine.planning.plan import ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
+from daskflow.instance import DaskflowInstance
+from daskflow.io_managers import check_usable_on_distributed
+from daskflow.run_config import ResolvedRunConfig, resolve_run_config, used_resource_keys
+
+if TYPE_CHECKING:
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.engine.result import PipelineExecutionResult
 
 __all__ = [
+    "RunRequest",
     "check_stores_fit_scheduler",
     "create_coordinator",
     "prepare_run",
@@ -25,50 +32,73 @@ __all__ = [
 ]
 
 
-def prepare_run(
-    pipeline: Any,
-    run_config: Mapping[str, Any] | None,
-    mode: str | None,
-    preset: str | None,
-    solid_selection: Sequence[str] | str | None,
-    instance: Any,
-    tags: Mapping[str, str] | None,
-) -> tuple[RunCoordinator, Any, bool]:
-    if preset is not None:
-        chosen = pipeline.get_preset(preset)
-        if run_config:
-            raise DaskflowInvalidDefinitionError(
-                f'give either preset "{preset}" or run_config, not both'
-            )
-        if mode is not None and mode != chosen.mode:
-            raise DaskflowInvalidDefinitionError(
-                f'preset "{preset}" uses mode "{chosen.mode}", not "{mode}"'
-            )
-        run_config, mode = chosen.run_config, chosen.mode
-        solid_selection = solid_selection or chosen.solid_selection
-        tags = {**chosen.tags, **(tags or {})}
-    selected = select_solids(pipeline.graph, solid_selection) if solid_selection else None
-    mode_name = pipeline.get_mode(mode).name
-    resolved = resolve_run_config(pipeline, run_config, mode_name, selected)
-    plan = build_plan(pipeline, resolved, selected)
-    check_stores_fit_scheduler(pipeline, resolved, plan, getattr(instance, "storage_dir", None))
-    owned = instance is None
-    if owned:
-        from daskflow.instance import DaskflowInstance
+@dataclass(frozen=True)
+class RunRequest:
+    """What ``execute_pipeline`` was asked to run: the pipeline and how."""
 
+    pipeline: PipelineDefinition
+    run_config: Mapping[str, Any] | None = None
+    mode: str | None = None
+    preset: str | None = None
+    solid_selection: Sequence[str] | str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def with_preset(self) -> RunRequest:
+        """The request with its preset's config, mode, selection and tags filled in."""
+        if self.preset is None:
+            return self
+        chosen = self.pipeline.get_preset(self.preset)
+        if self.run_config:
+            raise DaskflowInvalidDefinitionError(
+                f'give either preset "{self.preset}" or run_config, not both'
+            )
+        if self.mode is not None and self.mode != chosen.mode:
+            raise DaskflowInvalidDefinitionError(
+                f'preset "{self.preset}" uses mode "{chosen.mode}", not "{self.mode}"'
+            )
+        return replace(
+            self,
+            run_config=chosen.run_config,
+            mode=chosen.mode,
+            solid_selection=self.solid_selection or chosen.solid_selection,
+            tags={**chosen.tags, **self.tags},
+        )
+
+
+def prepare_run(
+    request: RunRequest, instance: DaskflowInstance | None
+) -> tuple[RunCoordinator, DaskflowInstance, bool]:
+    """The run's coordinator, the instance it records to, and whether that is a new
+    ephemeral one (when ``instance`` is None) the caller disposes of."""
+    request = request.with_preset()
+    pipeline = request.pipeline
+    selection = request.solid_selection
+    selected = select_solids(pipeline.graph, selection) if selection else None
+    mode_name = pipeline.get_mode(request.mode).name
+    resolved = resolve_run_config(pipeline, request.run_config, mode_name, selected)
+    plan = build_plan(pipeline, resolved, selected)
+    check_stores_fit_scheduler(
+        pipeline, resolved, plan, None if instance is None else instance.storage_dir
+    )
+    owned = instance is None
+    if instance is None:
         instance = DaskflowInstance.ephemeral()
     record = instance.run_storage.create_run(
         pipeline.name,
         resolved.raw,
         mode_name,
-        tags={**pipeline.tags, **(tags or {})},
+        tags={**pipeline.tags, **request.tags},
         solid_selection=sorted(selected) if selected else None,
     )
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance), instance, owned
 
 
 def create_coordinator(
-    pipeline: Any, resolved: Any, plan: Any, run_id: str, instance: Any
+    pipeline: PipelineDefinition,
+    resolved: ResolvedRunConfig,
+    plan: ExecutionPlan,
+    run_id: str,
+    instance: DaskflowInstance,
 ) -> RunCoordinator:
     mode = pipeline.get_mode(resolved.mode)
     payload = RunPayload(
@@ -84,7 +114,10 @@ def create_coordinator(
 
 
 def check_stores_fit_scheduler(
-    pipeline: Any, resolved: Any, plan: Any, storage_dir: str | None = None
+    pipeline: PipelineDefinition,
+    resolved: ResolvedRunConfig,
+    plan: ExecutionPlan,
+    storage_dir: str | None = None,
 ) -> None:
     """Reject IO managers that cannot serve worker processes before anything runs.
 
@@ -98,8 +131,6 @@ def check_stores_fit_scheduler(
     local = execution["dask"]["cluster"].get("local")
     if local is not None and not local.get("processes", True):
         return
-    from daskflow.io_managers import check_usable_on_distributed
-
     resource_defs = pipeline.get_mode(resolved.mode).resource_defs
     for key in sorted(
         {o.io_manager_key for s in plan.steps.values() for o in s.definition.output_defs}
@@ -114,9 +145,11 @@ def check_stores_fit_scheduler(
             )
 
 
-def raise_for_failure(result: Any) -> None:
+def raise_for_failure(result: PipelineExecutionResult) -> None:
+    """Raise ``DaskflowExecutionError`` for a run that did not succeed (from the first
+    failed solid's error, if one failed)."""
     for name, step in result.step_results.items():
-        if step.status == "failure":
+        if step.failed:
             raise DaskflowExecutionError(
                 f'Solid "{name}" failed in run {result.run_id} of pipeline '
                 f'"{result.pipeline.name}": {step.error}',

@@ -6,30 +6,49 @@ them, instead of recomputing them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from daskflow.config.run_config import resolve_run_config
 from daskflow.definitions.graph import DependencyGraph
-from daskflow.engine.planning.plan import build_plan
+from daskflow.engine.planning.plan import MISSING, ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
-from daskflow.errors import DaskflowInvalidDefinitionError
-from daskflow.events import DaskflowEventType
-from daskflow.instance import StepStatus
+from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowRunNotFoundError
+from daskflow.events import DaskflowEventType, StepStatus
+from daskflow.run_config import resolve_run_config
 
-__all__ = ["prepare_reexecution"]
+if TYPE_CHECKING:
+    from daskflow.definitions.pipeline import PipelineDefinition
+    from daskflow.instance import DaskflowInstance, RunRecord
+
+__all__ = ["Reexecution", "prepare_reexecution"]
 
 
-def _parent(instance: Any, run_id: str) -> Any:
+@dataclass(frozen=True)
+class Reexecution:
+    """What ``reexecute_pipeline`` was asked: which run to re-execute, and which steps.
+
+    Without ``step_selection``: the parent's failed and skipped steps (``from_failure``),
+    or all of its steps. Without ``run_config``: the parent's.
+    """
+
+    pipeline: PipelineDefinition
+    parent_run_id: str
+    from_failure: bool = True
+    step_selection: Sequence[str] | None = None
+    run_config: Mapping[str, Any] | None = None
+
+
+def _parent(instance: DaskflowInstance, run_id: str) -> RunRecord:
     record = instance.run_storage.get_run(run_id)
     if record is None:
-        raise DaskflowInvalidDefinitionError(f"no run {run_id} in {instance!r}")
+        raise DaskflowRunNotFoundError(run_id, repr(instance))
     return record
 
 
-def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
+def steps_to_rerun(instance: DaskflowInstance, parent: RunRecord) -> set[str]:
     """Steps of the parent that did not succeed (failed, skipped, canceled, never ran)."""
     stats = instance.event_storage.get_step_stats(parent.run_id)
     planned = set(parent.solid_selection or []) or None
@@ -40,7 +59,7 @@ def steps_to_rerun(instance: Any, parent: Any) -> set[str]:
     return rerun
 
 
-def solid_scope(instance: Any, parent: Any) -> set[str] | None:
+def solid_scope(instance: DaskflowInstance, parent: RunRecord) -> set[str] | None:
     """The solids of the run that started the parent's line of re-executions: its solid
     selection, or None for the whole pipeline. Its run config, reused by every
     re-execution, is validated against that (sub-)pipeline."""
@@ -50,7 +69,7 @@ def solid_scope(instance: Any, parent: Any) -> set[str] | None:
     return set(root.solid_selection) if root.solid_selection else None
 
 
-def _scope_graph(graph: Any, scope: set[str]) -> Any:
+def _scope_graph(graph: DependencyGraph, scope: set[str]) -> DependencyGraph:
     """The dependency graph of the solids in ``scope``, for resolving a step selection."""
     nodes = []
     for name in graph.node_names:
@@ -65,11 +84,13 @@ def _scope_graph(graph: Any, scope: set[str]) -> Any:
     return DependencyGraph(nodes)
 
 
-def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
+def output_origin_finder(
+    instance: DaskflowInstance, parent_run_id: str
+) -> Callable[[str, str], str]:
     """``(step, output) -> run_id`` of the run (the parent or an ancestor) that stored it."""
-    stored_by_run: dict[str, set[tuple[str, str]]] = {}  # read each run's events once
+    stored_by_run: dict[str, set[tuple[str | None, Any]]] = {}  # read each run's events once
 
-    def stored_outputs(run_id: str) -> set[tuple[str, str]]:
+    def stored_outputs(run_id: str) -> set[tuple[str | None, Any]]:
         if run_id not in stored_by_run:
             events = instance.event_storage.get_events(
                 run_id, event_types=[DaskflowEventType.HANDLED_OUTPUT]
@@ -94,51 +115,64 @@ def output_origin_finder(instance: Any, parent_run_id: str) -> Any:
     return find
 
 
-def prepare_reexecution(
-    pipeline: Any,
-    parent_run_id: str,
-    instance: Any,
-    from_failure: bool,
-    step_selection: Sequence[str] | None,
-    run_config: Mapping[str, Any] | None,
-) -> RunCoordinator:
-    parent = _parent(instance, parent_run_id)
+def prepare_reexecution(request: Reexecution, instance: DaskflowInstance) -> RunCoordinator:
+    """The coordinator of a new run re-executing steps of ``request.parent_run_id``.
+
+    Every output the re-executed steps read from earlier runs is found before anything
+    runs; the run's config is the parent's unless the request gives one.
+    """
+    pipeline = request.pipeline
+    parent = _parent(instance, request.parent_run_id)
     if parent.pipeline_name != pipeline.name:
         raise DaskflowInvalidDefinitionError(
             f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"'
         )
     scope = solid_scope(instance, parent)
-    if step_selection:
-        graph = pipeline.graph if scope is None else _scope_graph(pipeline.graph, scope)
-        selected = select_solids(graph, step_selection)
-    elif from_failure:
-        selected = steps_to_rerun(instance, parent)
-        if not selected:
-            raise DaskflowInvalidDefinitionError(
-                f"run {parent.run_id} has no failed or skipped step to re-execute"
-            )
-    else:
-        selected = set(pipeline.graph.node_names) if scope is None else set(scope)
-    config = parent.run_config if run_config is None else run_config
+    selected = _selected_steps(request, instance, parent, scope)
+    config = parent.run_config if request.run_config is None else request.run_config
     # The parent's config is valid for the (sub-)pipeline it ran: validate against that,
     # the blocks of the steps not re-executed optional (checked when given, then unused).
     resolved = resolve_run_config(pipeline, config, parent.mode, scope, executed=selected)
     plan = build_plan(
         pipeline, resolved, selected, parent.run_id, output_origin_finder(instance, parent.run_id)
     )
-    for step in plan.steps.values():  # find every stored output now, before running
-        for inp in step.inputs:
-            if inp.source == "missing":
-                raise DaskflowInvalidDefinitionError(
-                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution'
-                )
+    _check_sources(plan)
     check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
     record = instance.run_storage.create_run(
         pipeline.name,
         resolved.raw,
-        parent.mode,
+        parent.mode or resolved.mode,
         tags={**parent.tags, "daskflow/parent_run_id": parent.run_id},
         step_selection=sorted(selected),
         parent_run_id=parent.run_id,
     )
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance)
+
+
+def _selected_steps(
+    request: Reexecution, instance: DaskflowInstance, parent: RunRecord, scope: set[str] | None
+) -> set[str]:
+    """The steps to run again: the selection, the parent's failed ones, or all of them."""
+    graph = request.pipeline.graph
+    if request.step_selection:
+        return select_solids(
+            graph if scope is None else _scope_graph(graph, scope), request.step_selection
+        )
+    if request.from_failure:
+        selected = steps_to_rerun(instance, parent)
+        if not selected:
+            raise DaskflowInvalidDefinitionError(
+                f"run {parent.run_id} has no failed or skipped step to re-execute"
+            )
+        return selected
+    return set(graph.node_names) if scope is None else set(scope)
+
+
+def _check_sources(plan: ExecutionPlan) -> None:
+    """Every input of a re-executed step has a source (found now, before running)."""
+    for step in plan.steps.values():
+        for inp in step.inputs:
+            if inp.source == MISSING:
+                raise DaskflowInvalidDefinitionError(
+                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution'
+                )

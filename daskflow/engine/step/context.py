@@ -7,10 +7,11 @@ values read from environment variables through config are redacted from messages
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
 from typing import Any
 
 from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.step_io import only_resources
+from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType
 
 __all__ = ["SolidExecutionContext", "StepLogger"]
@@ -50,26 +51,16 @@ class StepLogger:
 class SolidExecutionContext:
     """The first argument of a solid's function."""
 
-    def __init__(
-        self,
-        run_id: str,
-        pipeline_name: str,
-        solid_name: str,
-        solid_def: Any,
-        solid_config: Any,
-        resources: SimpleNamespace,
-        emitter: StepEmitter,
-        mode: str,
-        retry_number: int = 0,
-    ):
-        self.run_id = run_id
-        self.pipeline_name = pipeline_name
-        self.solid_name = solid_name
-        self.solid_def = solid_def
-        self.solid_config = solid_config
-        self.resources = resources
-        self.log = StepLogger(emitter)
-        self.mode = mode
+    def __init__(self, run: StepRun, retry_number: int = 0):
+        definition = run.definition
+        self.run_id = run.payload.run_id
+        self.pipeline_name = run.payload.pipeline_name
+        self.solid_name = run.key
+        self.solid_def = definition
+        self.solid_config = run.payload.resolved.solid_config(run.key)
+        self.resources = only_resources(run.resources, definition.required_resource_keys)
+        self.log = StepLogger(run.emitter)
+        self.mode = run.payload.mode
         self.retry_number = retry_number
 
     @property

@@ -39,6 +39,8 @@ _LIVE = frozenset(
 
 
 class StepEmitter:
+    """Sends one step's events (secrets redacted); a worker batches all but the live ones."""
+
     def __init__(
         self,
         run_id: str,
@@ -60,7 +62,7 @@ class StepEmitter:
         message: str = "",
         level: int | None = None,
         data: dict[str, Any] | None = None,
-    ) -> EventRecord:
+    ) -> None:
         record = EventRecord.create(
             self.run_id,
             event_type,
@@ -75,7 +77,6 @@ class StepEmitter:
         self.sent += 1
         if not self._batching or event_type in _LIVE:
             self.flush()
-        return record
 
     def flush(self) -> None:
         if self._buffer:

@@ -17,34 +17,36 @@ from daskflow.definitions.events import (
     ExpectationResult,
     Failure,
     Output,
+    RetryPolicy,
     RetryRequested,
 )
-from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.context import SolidExecutionContext
 from daskflow.engine.step.errors import StepError, error_data
+from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType
 
 __all__ = ["run_compute_with_retries"]
 
 
-def run_compute_with_retries(
-    context: Any, step: Any, inputs: dict[str, Any], emitter: StepEmitter
-) -> dict[str, Output]:
-    policy = step.definition.retry_policy
+def run_compute_with_retries(run: StepRun, inputs: dict[str, Any]) -> dict[str, Output]:
+    """Call the solid on ``inputs`` (retrying as it asks) and return its outputs by name."""
+    context = SolidExecutionContext(run)
+    policy = run.definition.retry_policy
     attempt = 0
     while True:
         context.retry_number = attempt
         try:
-            return _run_compute(context, step, inputs, emitter)
+            return _run_compute(context, run, inputs)
         except StepError:
             raise
         except Exception as exc:
             wait = _retry_wait(exc, policy, attempt)
             if wait is None:
-                raise _as_step_error(step, exc) from exc
+                raise _as_step_error(run.key, exc) from exc
             attempt += 1
-            emitter.emit(
+            run.emitter.emit(
                 DaskflowEventType.STEP_UP_FOR_RETRY,
-                f'Step "{step.key}" failed ({type(exc).__name__}: {exc}); retry '
+                f'Step "{run.key}" failed ({type(exc).__name__}: {exc}); retry '
                 f"{attempt} in {wait:g} s.",
                 level=logging.WARNING,
                 data={"attempt": attempt, "wait_seconds": wait, "error": error_data(exc)},
@@ -52,7 +54,7 @@ def run_compute_with_retries(
             time.sleep(wait)
 
 
-def _retry_wait(exc: Exception, policy: Any, attempt: int) -> float | None:
+def _retry_wait(exc: Exception, policy: RetryPolicy | None, attempt: int) -> float | None:
     """Seconds to wait before the next attempt, or None when no retry is left."""
     if isinstance(exc, RetryRequested):
         return exc.seconds_to_wait if attempt < exc.max_retries else None
@@ -61,55 +63,56 @@ def _retry_wait(exc: Exception, policy: Any, attempt: int) -> float | None:
     return None
 
 
-def _as_step_error(step: Any, exc: Exception) -> StepError:
+def _as_step_error(step_key: str, exc: Exception) -> StepError:
     if isinstance(exc, Failure):
-        return StepError(f'Step "{step.key}" failed: {exc.description}', exc, exc.metadata_entries)
+        return StepError(f'Step "{step_key}" failed: {exc.description}', exc, exc.metadata_entries)
     if isinstance(exc, RetryRequested):
         return StepError(
-            f'Step "{step.key}" failed after exhausting its {exc.max_retries} requested retries.',
+            f'Step "{step_key}" failed after exhausting its {exc.max_retries} requested retries.',
             exc,
         )
-    return StepError(f'Error in solid "{step.key}": {type(exc).__name__}: {exc}', exc)
+    return StepError(f'Error in solid "{step_key}": {type(exc).__name__}: {exc}', exc)
 
 
 def _run_compute(
-    context: Any, step: Any, inputs: dict[str, Any], emitter: StepEmitter
+    context: SolidExecutionContext, run: StepRun, inputs: dict[str, Any]
 ) -> dict[str, Output]:
-    definition = step.definition
+    definition = run.definition
     args = (context,) if definition.has_context_arg else ()
     returned = definition.compute_fn(*args, **inputs)
     outputs: dict[str, Output] = {}
     if inspect.isgenerator(returned):
         for item in returned:
-            _take(item, step, outputs, emitter)
+            _take(item, run, outputs)
     elif isinstance(returned, Output):
-        _take(returned, step, outputs, emitter)
+        _take(returned, run, outputs)
     elif definition.output_defs:
         if len(definition.output_defs) > 1:
             raise StepError(
-                f'Solid "{step.key}" has several outputs '
+                f'Solid "{run.key}" has several outputs '
                 f"({', '.join(o.name for o in definition.output_defs)}) but returned "
                 "a plain value: yield Output(value, output_name) for each"
             )
-        _take(Output(returned, definition.output_defs[0].name), step, outputs, emitter)
+        _take(Output(returned, definition.output_defs[0].name), run, outputs)
     missing = [o.name for o in definition.output_defs if o.is_required and o.name not in outputs]
     if missing:
         raise StepError(
-            f'Solid "{step.key}" did not yield its required output(s) {", ".join(missing)}'
+            f'Solid "{run.key}" did not yield its required output(s) {", ".join(missing)}'
         )
     return outputs
 
 
-def _take(item: Any, step: Any, outputs: dict[str, Output], emitter: StepEmitter) -> None:
+def _take(item: Any, run: StepRun, outputs: dict[str, Output]) -> None:
+    emitter = run.emitter
     if isinstance(item, Output):
-        names = [o.name for o in step.definition.output_defs]
+        names = [o.name for o in run.definition.output_defs]
         if item.output_name not in names:
             raise StepError(
-                f'Solid "{step.key}" yielded an Output named "{item.output_name}" '
+                f'Solid "{run.key}" yielded an Output named "{item.output_name}" '
                 f"but declares: {', '.join(names) or 'no outputs'}"
             )
         if item.output_name in outputs:
-            raise StepError(f'Solid "{step.key}" yielded output "{item.output_name}" twice')
+            raise StepError(f'Solid "{run.key}" yielded output "{item.output_name}" twice')
         outputs[item.output_name] = item
     elif isinstance(item, AssetMaterialization):
         emitter.emit(
@@ -136,6 +139,6 @@ def _take(item: Any, step: Any, outputs: dict[str, Output], emitter: StepEmitter
         )
     else:
         raise StepError(
-            f'Solid "{step.key}" yielded {type(item).__name__} {item!r:.60}; a '
+            f'Solid "{run.key}" yielded {type(item).__name__} {item!r:.60}; a '
             "solid yields Output, AssetMaterialization or ExpectationResult"
         )

@@ -11,14 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.config._errors import ConfigError, DaskflowConfigError
-from daskflow.config._validate import validate_config
-from daskflow.config.execution_schema import execution_problems
-from daskflow.config.run_config_schema import (
-    _solids_shape,
-    build_run_config_schema,
-    config_inputs,
-)
+from daskflow.config import ValidationResult, validate_config
+from daskflow.definitions.composite import CompositeSolidDefinition
+from daskflow.definitions.composition import Invocation
+from daskflow.definitions.pipeline import PipelineDefinition
+from daskflow.errors import ConfigError, DaskflowConfigError
+from daskflow.run_config.execution import execution_problems
+from daskflow.run_config.schema import build_run_config_schema, config_inputs, solids_shape
 
 __all__ = ["ResolvedRunConfig", "RunConfigValidation", "resolve_run_config", "validate_run_config"]
 
@@ -63,7 +62,7 @@ class RunConfigValidation:
 
 
 def validate_run_config(
-    pipeline: Any,
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     selected: set[str] | None = None,
@@ -85,14 +84,12 @@ def validate_run_config(
         return RunConfigValidation(False, errors, None, title)
     value = result.value
     errors += execution_problems(raw.get("execution"), value["execution"])
-    solids: dict[str, dict[str, Any]] = {}
+    flattener = _Flattener(pipeline, errors)
     secrets = set(result.secrets)
-    secrets |= _flatten_solids(
-        pipeline.invocations, value.get("solids", {}), (), pipeline, solids, errors
-    )
+    secrets |= flattener.flatten(pipeline.invocations, value.get("solids", {}), ())
     resolved = ResolvedRunConfig(
         raw,
-        solids,
+        flattener.solids,
         value.get("resources", {}),
         value["execution"],
         value.get("loggers", {}),
@@ -103,7 +100,7 @@ def validate_run_config(
 
 
 def resolve_run_config(
-    pipeline: Any,
+    pipeline: PipelineDefinition,
     run_config: Mapping[str, Any] | None = None,
     mode: str | None = None,
     selected: set[str] | None = None,
@@ -113,64 +110,52 @@ def resolve_run_config(
     return validate_run_config(pipeline, run_config, mode, selected, executed).raise_if_invalid()
 
 
-def _flatten_solids(
-    invocations: list[Any],
-    block: Mapping[str, Any],
-    prefix: tuple[str, ...],
-    pipeline: Any,
-    out: dict[str, dict[str, Any]],
-    errors: list[ConfigError],
-) -> set[str]:
-    """Fill ``out`` with each flat solid's config; apply composites' config mapping."""
-    secrets: set[str] = set()
-    for inv in invocations:
-        handle = (*prefix, inv.node_name)
-        entry = block.get(inv.node_name) or {}
-        definition = inv.definition
-        if not hasattr(definition, "invocations"):
-            out[".".join(handle)] = dict(entry)
-            continue
-        if definition.config_field is None:
-            secrets |= _flatten_solids(
-                definition.invocations, entry.get("solids", {}), handle, pipeline, out, errors
-            )
-            continue
-        mapped = _apply_config_mapping(definition, entry.get("config"), handle, pipeline, errors)
-        if mapped is not None:
-            secrets |= mapped.secrets
-            _flatten_solids(definition.invocations, mapped.value, handle, pipeline, out, errors)
-    return secrets
+@dataclass
+class _Flattener:
+    """Walks the composition tree: each flat solid's block into ``solids`` (keyed
+    ``comp.inner``), composites' config mapping applied, problems into ``errors``."""
 
+    pipeline: PipelineDefinition
+    errors: list[ConfigError]
+    solids: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-def _apply_config_mapping(
-    definition: Any, config: Any, handle: tuple[str, ...], pipeline: Any, errors: list[ConfigError]
-) -> Any:
-    path = ("solids", *_config_path(handle), "config")
-    try:
-        mapped = definition.config_fn(config)
-    except Exception as exc:  # the user's mapping function failed: report where
-        errors.append(
-            ConfigError(
-                path,
-                f'the config_fn of composite solid "{definition.name}" '
-                f"raised {type(exc).__name__}: {exc}",
-                expected="a mapping",
-            )
-        )
-        return None
-    schema = _solids_shape(definition.invocations, handle, config_inputs(pipeline))
-    result = validate_config(schema, mapped, path=(*path, "<mapped>"))
-    for err in result.errors:
-        errors.append(
-            ConfigError(
-                err.path,
-                f'(produced by the config_fn of composite solid "{definition.name}") {err.message}',
-                err.expected,
-                err.received,
-                err.hint,
-            )
-        )
-    return result if result.success else None
+    def flatten(
+        self, invocations: list[Invocation], block: Mapping[str, Any], prefix: tuple[str, ...]
+    ) -> set[str]:
+        """Fill ``solids`` from ``block``; returns the secrets config mappings read."""
+        secrets: set[str] = set()
+        for inv in invocations:
+            handle = (*prefix, inv.node_name)
+            entry = block.get(inv.node_name) or {}
+            definition = inv.definition
+            if not isinstance(definition, CompositeSolidDefinition):
+                self.solids[".".join(handle)] = dict(entry)
+            elif definition.config_field is None:
+                secrets |= self.flatten(definition.invocations, entry.get("solids", {}), handle)
+            else:
+                mapped = self._apply_config_mapping(definition, entry.get("config"), handle)
+                if mapped is not None:
+                    secrets |= mapped.secrets
+                    self.flatten(definition.invocations, mapped.value, handle)
+        return secrets
+
+    def _apply_config_mapping(
+        self, definition: CompositeSolidDefinition, config: Any, handle: tuple[str, ...]
+    ) -> ValidationResult | None:
+        path = ("solids", *_config_path(handle), "config")
+        owner = f'the config_fn of composite solid "{definition.name}"'
+        try:
+            mapped = definition.config_fn(config) if definition.config_fn else config
+        except Exception as exc:  # the user's mapping function failed: report where
+            message = f"{owner} raised {type(exc).__name__}: {exc}"
+            self.errors.append(ConfigError(path, message, expected="a mapping"))
+            return None
+        schema = solids_shape(definition.invocations, handle, config_inputs(self.pipeline))
+        result = validate_config(schema, mapped, path=(*path, "<mapped>"))
+        for err in result.errors:
+            message = f"(produced by {owner}) {err.message}"
+            self.errors.append(ConfigError(err.path, message, err.expected, err.received, err.hint))
+        return result if result.success else None
 
 
 def _config_path(handle: tuple[str, ...]) -> tuple[str, ...]:

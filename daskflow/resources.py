@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from daskflow.config import DaskflowConfigError, validate_config
-from daskflow.definitions.solid import config_field_from_schema
+from daskflow.config import DaskflowConfigError, config_field_from_schema, validate_config
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
 
 __all__ = [
@@ -47,6 +46,8 @@ class InitResourceContext:
     run_id: str | None = None
     log: Any = _LOG
     storage_dir: str | None = None  # the instance's default place for intermediates
+    # Built inside a distributed worker process: memory-backed IO managers then refuse.
+    on_distributed_worker: bool = False
 
 
 class ResourceDefinition:
@@ -147,11 +148,12 @@ def resource_init_order(
 
 
 @contextlib.contextmanager
-def build_resources(
+def build_resources(  # noqa: PLR0913 (public API: the context's facts are keyword-only)
     resource_defs: Mapping[str, ResourceDefinition],
     resources_config: Mapping[str, Any] | None = None,
     keys: Sequence[str] | None = None,
     run_id: str | None = None,
+    *,
     log: Any = _LOG,
     storage_dir: str | None = None,
 ) -> Iterator[SimpleNamespace]:
@@ -168,19 +170,20 @@ def build_resources(
             resources_config or {},
             sorted(keys if keys is not None else resource_defs),
             run_id,
-            log,
-            storage_dir,
+            log=log,
+            storage_dir=storage_dir,
         )
         yield SimpleNamespace(**built)
 
 
-def init_resources(
+def init_resources(  # noqa: PLR0913 (the context's facts are keyword-only)
     stack: contextlib.ExitStack,
     built: dict[str, Any],
     resource_defs: Mapping[str, ResourceDefinition],
     resources_config: Mapping[str, Any],
     keys: Sequence[str],
     run_id: str | None = None,
+    *,
     log: Any = _LOG,
     storage_dir: str | None = None,
 ) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from daskflow.config._errors import ConfigError
-from daskflow.config._field import Field
-from daskflow.config._types import Enum, EnumValue, Noneable, Permissive, Selector, StringSource
+from daskflow.config import Enum, EnumValue, Field, Noneable, Permissive, Selector, StringSource
+from daskflow.errors import ConfigError
 
 __all__ = ["DEFAULT_EXECUTION", "EXECUTION_SCHEMA", "LOGGERS_SCHEMA", "execution_problems"]
 
@@ -111,6 +110,9 @@ LOGGERS_SCHEMA = {
 }
 
 
+_CLUSTER_PATH = ("execution", "dask", "cluster")
+
+
 def execution_problems(raw_execution: Any, execution: dict[str, Any]) -> list[ConfigError]:
     """Rules the schema cannot say: a cluster is exactly one of local/address/class.
 
@@ -121,11 +123,19 @@ def execution_problems(raw_execution: Any, execution: dict[str, Any]) -> list[Co
     cluster = raw_dask.get("cluster") if isinstance(raw_dask, Mapping) else None
     if not isinstance(cluster, Mapping):
         return []
-    path = ("execution", "dask", "cluster")
     chosen = [k for k in ("local", "address", "class") if k in cluster]
+    problems = _cluster_problems(cluster, chosen)
+    if not problems:
+        validated = execution["dask"]["cluster"]
+        keep = {chosen[0], "kwargs"}
+        execution["dask"]["cluster"] = {k: v for k, v in validated.items() if k in keep}
+    return problems
+
+
+def _cluster_problems(cluster: Mapping[str, Any], chosen: list[str]) -> list[ConfigError]:
     problems = [
         ConfigError(
-            (*path, key),
+            (*_CLUSTER_PATH, key),
             f'unknown key "{key}". Allowed keys here: local, address, class, kwargs.',
             expected="local, address or class",
             received=key,
@@ -136,7 +146,7 @@ def execution_problems(raw_execution: Any, execution: dict[str, Any]) -> list[Co
         got = ", ".join(chosen) or "none"
         problems.append(
             ConfigError(
-                path,
+                _CLUSTER_PATH,
                 f"choose exactly one of: local, address, class; got: {got}.",
                 expected="one of local, address, class",
                 received=got,
@@ -146,14 +156,10 @@ def execution_problems(raw_execution: Any, execution: dict[str, Any]) -> list[Co
     if "kwargs" in cluster and "class" not in cluster:
         problems.append(
             ConfigError(
-                (*path, "kwargs"),
+                (*_CLUSTER_PATH, "kwargs"),
                 "kwargs only go with class.",
                 expected="class",
                 received="kwargs without class",
             )
         )
-    if not problems:
-        validated = execution["dask"]["cluster"]
-        keep = {chosen[0], "kwargs"}
-        execution["dask"]["cluster"] = {k: v for k, v in validated.items() if k in keep}
     return problems

@@ -6,30 +6,71 @@
                   type has a loader); per composite: config (with config mapping) or solids
     resources:    per resource the solids use: config
     loggers:      console: {config: {log_level}}
-    execution:    in_process | threads | dask (see ``execution_schema``)
-
-The pipeline and mode are read by duck typing: this module knows no definition classes.
+    execution:    in_process | threads | dask (see ``daskflow.run_config.execution``)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from daskflow.config._field import Field
-from daskflow.config._types import Any as AnyType
-from daskflow.config._types import Shape
-from daskflow.config.execution_schema import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
+from daskflow.config import Any as AnyType
+from daskflow.config import Field, Shape, config_to_json_schema
+from daskflow.definitions.composite import CompositeSolidDefinition
+from daskflow.definitions.composition import Invocation
+from daskflow.definitions.io_defs import InputDefinition
+from daskflow.definitions.mode import ModeDefinition
+from daskflow.definitions.pipeline import PipelineDefinition
+from daskflow.definitions.solid import SolidDefinition
+from daskflow.run_config.execution import DEFAULT_EXECUTION, EXECUTION_SCHEMA, LOGGERS_SCHEMA
 
-__all__ = ["build_run_config_schema", "config_inputs", "used_resource_keys"]
+__all__ = [
+    "build_run_config_schema",
+    "config_inputs",
+    "run_config_json_schema",
+    "run_config_schema",
+    "solids_shape",
+    "used_resource_keys",
+]
+
+# Per flat solid name, the inputs run config fills; None for a solid outside the selection.
+UnconnectedInputs = dict[str, list[InputDefinition] | None]
 
 
-def config_inputs(pipeline: Any, selected: set[str] | None = None) -> dict[str, list[Any] | None]:
+def run_config_schema(pipeline: PipelineDefinition, mode: str | None = None) -> Shape:
+    """The config type that a run config of ``pipeline`` in ``mode`` must match.
+
+    >>> from daskflow.definitions.pipeline import pipeline
+    >>> from daskflow.definitions.solid import solid
+    >>> @solid(config_schema={"n": int})
+    ... def count(context):
+    ...     return context.solid_config["n"]
+    >>> @pipeline
+    ... def counting():
+    ...     count()
+    >>> sorted(run_config_schema(counting).fields)
+    ['execution', 'loggers', 'resources', 'solids']
+    """
+    return build_run_config_schema(pipeline, pipeline.get_mode(mode))
+
+
+def run_config_json_schema(pipeline: PipelineDefinition, mode: str | None = None) -> dict[str, Any]:
+    """The run-config schema as JSON Schema, for editors that autocomplete YAML."""
+    schema = config_to_json_schema(run_config_schema(pipeline, mode))
+    schema.setdefault(
+        "title", f"Run config of pipeline {pipeline.name} (mode {pipeline.get_mode(mode).name})"
+    )
+    return schema
+
+
+def config_inputs(
+    pipeline: PipelineDefinition, selected: set[str] | None = None
+) -> UnconnectedInputs:
     """Per solid, the inputs that run config must (or may) fill; None for unselected solids.
 
     With a solid selection (a sub-pipeline), an input whose upstream solids are all
     unselected is filled from config too.
     """
-    result: dict[str, list[Any] | None] = {}
+    result: UnconnectedInputs = {}
     for node in pipeline.solids:
         if selected is not None and node.name not in selected:
             result[node.name] = None
@@ -47,7 +88,10 @@ def config_inputs(pipeline: Any, selected: set[str] | None = None) -> dict[str, 
 
 
 def build_run_config_schema(
-    pipeline: Any, mode: Any, selected: set[str] | None = None, executed: set[str] | None = None
+    pipeline: PipelineDefinition,
+    mode: ModeDefinition,
+    selected: set[str] | None = None,
+    executed: set[str] | None = None,
 ) -> Shape:
     """The schema of the run config of ``pipeline`` in ``mode``.
 
@@ -60,7 +104,7 @@ def build_run_config_schema(
     fields: dict[str, Field] = {}
     unconnected = config_inputs(pipeline, selected)
     optional = frozenset() if executed is None else frozenset(unconnected) - executed
-    solids = _solids_shape(pipeline.invocations, (), unconnected, optional)
+    solids = solids_shape(pipeline.invocations, (), unconnected, optional)
     if solids.fields:
         fields["solids"] = Field(solids, description="config and inputs of each solid")
     resources = _resources_shape(pipeline, mode)
@@ -71,17 +115,17 @@ def build_run_config_schema(
     return Shape(fields, description=f"Run config of pipeline {pipeline.name}")
 
 
-def _solids_shape(
-    invocations: list[Any],
+def solids_shape(
+    invocations: list[Invocation],
     prefix: tuple[str, ...],
-    unconnected: dict[str, list[Any] | None],
+    unconnected: UnconnectedInputs,
     optional: frozenset[str] = frozenset(),
 ) -> Shape:
     fields = {}
     for inv in invocations:
         handle = (*prefix, inv.node_name)
         definition = inv.definition
-        if hasattr(definition, "invocations"):  # a composite solid
+        if isinstance(definition, CompositeSolidDefinition):
             fields[inv.node_name] = _composite_field(definition, handle, unconnected, optional)
         else:
             name = ".".join(handle)
@@ -90,7 +134,9 @@ def _solids_shape(
 
 
 def _solid_field(
-    definition: Any, unconnected_inputs: list[Any] | None, optional: bool = False
+    definition: SolidDefinition,
+    unconnected_inputs: list[InputDefinition] | None,
+    optional: bool = False,
 ) -> Field:
     """The solid's block; optional when the solid is not selected (``None`` inputs) or not
     executed by a re-execution (``optional``)."""
@@ -114,18 +160,18 @@ def _solid_field(
 
 
 def _composite_field(
-    definition: Any,
+    definition: CompositeSolidDefinition,
     handle: tuple[str, ...],
-    unconnected: dict[str, list[Any] | None],
+    unconnected: UnconnectedInputs,
     optional: frozenset[str] = frozenset(),
 ) -> Field:
     if definition.config_field is not None:
         return Field(Shape({"config": definition.config_field}), description=definition.description)
-    inner = _solids_shape(definition.invocations, handle, unconnected, optional)
+    inner = solids_shape(definition.invocations, handle, unconnected, optional)
     return Field(Shape({"solids": Field(inner)}), description=definition.description)
 
 
-def used_resource_keys(pipeline: Any, mode: Any) -> list[str]:
+def used_resource_keys(pipeline: PipelineDefinition, mode: ModeDefinition) -> list[str]:
     """Resource keys the pipeline's solids need in ``mode``, with their dependencies."""
     needed: set[str] = set()
     for node in pipeline.solids:
@@ -141,7 +187,7 @@ def used_resource_keys(pipeline: Any, mode: Any) -> list[str]:
     return sorted(k for k in needed if k in mode.resource_defs)
 
 
-def _resources_shape(pipeline: Any, mode: Any) -> Shape:
+def _resources_shape(pipeline: PipelineDefinition, mode: ModeDefinition) -> Shape:
     fields = {}
     for key in used_resource_keys(pipeline, mode):
         definition = mode.resource_defs[key]

@@ -11,6 +11,7 @@ from daskflow import (
     pipeline,
     resolve_run_config,
     resource,
+    run_config_json_schema,
     solid,
     validate_run_config,
 )
@@ -153,7 +154,7 @@ def test_secrets_from_env_are_redacted_and_tracked(monkeypatch):
 
 
 def test_json_schema_accepts_the_yaml_and_rejects_typos(cereal_module):
-    schema = cereal_module.compute_top_quartile_pipeline.run_config_json_schema("local")
+    schema = run_config_json_schema(cereal_module.compute_top_quartile_pipeline, "local")
     jsonschema.validate(CEREAL_CONFIG, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**CEREAL_CONFIG, "solidz": {}}, schema)
