@@ -61,7 +61,7 @@ def _workspace(
 @click.option(
     "--allow-host", multiple=True, help="Extra name the Host header may carry (repeatable)."
 )
-def ui(
+def ui(  # noqa: PLR0913 (click passes its options by keyword)
     python_file: str | None,
     module_name: str | None,
     workspace: str | None,

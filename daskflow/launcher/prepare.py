@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.config.run_config import ResolvedRunConfig, resolve_run_config
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.planning.plan import ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
@@ -22,6 +21,7 @@ from daskflow.engine.run.launch import check_stores_fit_scheduler
 from daskflow.engine.run.reexecute import output_origin_finder, solid_scope, steps_to_rerun
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance, RunRecord
+from daskflow.run_config import ResolvedRunConfig, resolve_run_config
 
 __all__ = ["Prepared", "RunRequest", "plan_new_run", "plan_reexecution", "reexecution_steps"]
 

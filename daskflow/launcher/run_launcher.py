@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from daskflow.definitions.pipeline import PipelineDefinition
@@ -75,7 +76,7 @@ class SubprocessRunLauncher(RunLauncher):
         command = launch_command(run.run_id)
         self._instances[run.run_id] = instance
         with open(log, "ab") as output:
-            self.processes[run.run_id] = subprocess.Popen(
+            process = self.processes[run.run_id] = subprocess.Popen(
                 command,
                 cwd=origin.working_directory,
                 env=env,
@@ -84,6 +85,10 @@ class SubprocessRunLauncher(RunLauncher):
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        # Collects the exit status as soon as the process ends (no zombie, and reap() sees it).
+        threading.Thread(
+            target=process.wait, name=f"daskflow-run-{run.run_id[:8]}", daemon=True
+        ).start()
 
     def reap(self) -> None:
         """Forget processes that have exited (no zombies in a long-lived launcher); a run

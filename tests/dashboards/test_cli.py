@@ -20,33 +20,38 @@ DASKFLOW = str(Path(sys.executable).parent / "daskflow")
 
 def test_ui_serves_on_a_free_port_and_prints_it(tmp_path):
     env = {**os.environ, "DASKFLOW_HOME": str(tmp_path / "home")}
-    process = subprocess.Popen(
-        [DASKFLOW, "ui", "-f", CEREAL_FILE, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=env,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        url = None
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            found = re.search(r"Serving on (http://127\.0\.0\.1:\d+/)", line)
-            url = found.group(1) if found else None
-        assert url, "no URL printed"
-        for _ in range(50):
-            try:
-                response = httpx2.get(url + "pipelines")
-                break
-            except httpx2.ConnectError:
-                time.sleep(0.1)
-        assert response.status_code == 200 and "compute_top_quartile_pipeline" in response.text
-        evil = httpx2.get(url + "pipelines", headers={"Host": "attacker.example"})
-        assert evil.status_code == 400
-    finally:
-        process.terminate()
-        process.wait(15)
+    command = [DASKFLOW, "ui", "-f", CEREAL_FILE, "--port", "0"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True
+    ) as process:
+        try:
+            url = _printed_url(process)
+            response = _get(url + "pipelines")
+            assert response.status_code == 200
+            assert "compute_top_quartile_pipeline" in response.text
+            evil = httpx2.get(url + "pipelines", headers={"Host": "attacker.example"})
+            assert evil.status_code == 400
+        finally:
+            process.terminate()
+            process.wait(15)
+
+
+def _printed_url(process):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = re.search(r"Serving on (http://127\.0\.0\.1:\d+/)", process.stdout.readline())
+        if found:
+            return found.group(1)
+    raise AssertionError("no URL printed")
+
+
+def _get(url):
+    for _ in range(50):
+        try:
+            return httpx2.get(url)
+        except httpx2.ConnectError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answers at {url}")
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,7 @@ class _NoLaunch(SubprocessRunLauncher):
         pass
 
 
+@pytest.mark.cluster  # its own LocalCluster: the launcher records the run's own scheduler
 def test_a_run_on_a_dask_cluster_keeps_its_task_stream(instance, workspace):
     local = {"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": ":0"}
     config = {
@@ -148,6 +149,7 @@ def test_a_run_on_a_dask_cluster_keeps_its_task_stream(instance, workspace):
     assert not progress_path(instance, run.run_id).exists()  # live progress only while running
 
 
+@pytest.mark.cluster
 def test_every_partition_task_of_a_dask_step_is_in_the_saved_stream(instance, workspace):
     local = {"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": ":0"}
     config = {

@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from daskflow.config import DaskflowConfigError, example_config
-from daskflow.config.run_config import validate_run_config
 from daskflow.dashboards.context import UIContext, ui_context
 from daskflow.dashboards.describe import pipeline_graph
 from daskflow.dashboards.formatting import to_yaml
@@ -30,6 +29,7 @@ from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.planning.selection import select_solids
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.launcher import RunRequest, submit_run
+from daskflow.run_config import run_config_json_schema, run_config_schema, validate_run_config
 
 __all__ = ["launch", "launchpad", "scaffold", "validate"]
 
@@ -82,7 +82,7 @@ def launchpad(request: Request) -> HTMLResponse:
         raise HTTPException(403, "This daskflow UI is read-only: runs cannot be launched.")
     pipeline = get_pipeline(ui, request.path_params["name"])
     draft = _initial(ui, request, pipeline)
-    schemas = {mode: pipeline.run_config_json_schema(mode) for mode in pipeline.mode_names}
+    schemas = {mode: run_config_json_schema(pipeline, mode) for mode in pipeline.mode_names}
     return ui.page(
         request,
         "launchpad.html",
@@ -186,7 +186,7 @@ async def scaffold(request: Request) -> JSONResponse:
         mode = _mode(pipeline, body.get("mode"))
     except DraftError as exc:
         return JSONResponse({"error": str(exc), "line": exc.line}, status_code=422)
-    example = example_config(pipeline.run_config_schema(mode)) or {}
+    example = example_config(run_config_schema(pipeline, mode)) or {}
     merged = deep_merge(example, config)
     return JSONResponse({"yaml": to_yaml(merged)})
 

@@ -5,9 +5,13 @@ from failure, cancel, the asset page and read-only mode."""
 import re
 import time
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from ..conftest import CEREAL
+
+# A browser session, UI servers and launched run processes: the whole module is slow.
+pytestmark = pytest.mark.slow
 
 BAD_CONFIG = """solids:
   add_sugar_per_cup:
@@ -167,6 +171,7 @@ def test_launch_streams_events_live_and_draws_a_bar_per_step(page, ui, ui_instan
     ) == {"STEP_START"}
 
 
+@pytest.mark.cluster  # the run starts its own LocalCluster (its task stream is the point)
 def test_a_dask_step_shows_live_partitions_then_task_stream_lanes(page, ui):
     config = (
         "execution:\n  dask:\n    cluster:\n      local: {n_workers: 1, threads_per_worker: 2,"
