@@ -152,3 +152,16 @@ def test_reexecuting_an_unknown_run_raises_run_not_found():
     ):
         daskflow.reexecute_pipeline(single, "0123456789abcdef", instance)
     assert info.value.run_id == "0123456789abcdef"
+
+
+def test_the_package_ships_its_type_information():
+    """``py.typed`` is in the package and declared as package data, so it is installed."""
+    import tomllib
+    from pathlib import Path
+
+    import daskflow
+
+    root = Path(daskflow.__file__).parent
+    assert (root / "py.typed").is_file()
+    pyproject = tomllib.loads((root.parent / "pyproject.toml").read_text())
+    assert "py.typed" in pyproject["tool"]["setuptools"]["package-data"]["daskflow"]

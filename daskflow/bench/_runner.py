@@ -159,13 +159,12 @@ def _bench_config(
             what = f"rep {index - warmup + 1}/{repeat}" if timed else f"warm-up {index + 1}"
             for kind in _pair_order(index - warmup if timed else index, baseline is not None):
                 counter.step(f"{spec.label}: {kind} {what}")
-                if plan.fresh_workers and cluster.client is not None:
-                    cluster.client.restart()
-                rep = (
-                    _pipeline_once(target, cluster)
-                    if kind == "pipeline"
-                    else _baseline_once(baseline, cluster)
-                )
+                with _run_cluster(plan, cluster) as run_cluster:
+                    rep = (
+                        _pipeline_once(target, run_cluster)
+                        if kind == "pipeline"
+                        else _baseline_once(baseline, run_cluster)
+                    )
                 if timed:
                     (runs if kind == "pipeline" else baseline_runs).append(rep)
         report_path = None
@@ -183,6 +182,22 @@ def _bench_config(
         performance_report=report_path,
         workers_restarted=plan.fresh_workers and cluster.client is not None,
     )
+
+
+@contextlib.contextmanager
+def _run_cluster(plan: _Plan, shared: OpenCluster) -> Iterator[OpenCluster]:
+    """The cluster one run uses: the config's own, or with ``fresh_workers`` new worker
+    processes: a new ``LocalCluster`` for ``local:WxT`` (restarting a LocalCluster that
+    lives in this process sometimes loses a nanny for good under load), a restart of the
+    workers of a cluster reached by address. Starting them is never timed."""
+    if not plan.fresh_workers or shared.client is None:
+        yield shared
+    elif shared.spec.kind == "local":
+        with open_cluster(shared.spec) as fresh:
+            yield fresh
+    else:
+        shared.client.restart()
+        yield shared
 
 
 def _pair_order(index: int, with_baseline: bool) -> list[str]:

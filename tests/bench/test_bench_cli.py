@@ -150,13 +150,18 @@ def test_bench_on_a_local_cluster_saves_the_performance_report(config, tmp_path)
 
 
 @pytest.mark.slow
-def test_fresh_workers_restart_the_cluster_before_every_run(
-    config, tmp_path, monkeypatch, external_scheduler
+@pytest.mark.cluster
+@pytest.mark.parametrize("kind", ["local", "address"])
+def test_fresh_workers_start_new_worker_processes_before_every_run(
+    config, tmp_path, monkeypatch, request, kind
 ):
-    """On a cluster of its own reached by address (``dask scheduler`` / ``dask worker``
-    processes). With ``local:1x1`` this test hung under load: ``client.restart()`` of a
-    LocalCluster living in the same process sometimes closes the worker's nanny, and the
-    worker never comes back (distributed 2026.8)."""
+    """``local:1x1`` starts a new LocalCluster for every run (restarting one that lives in
+    this process sometimes lost its nanny for good under load: the test hung); a cluster
+    reached by address (``dask scheduler`` / ``dask worker`` processes) is restarted."""
+    if kind == "local":
+        cluster = "local:1x1"
+    else:
+        cluster = f"address:{request.getfixturevalue('external_scheduler')}"
     path, source = config
     monkeypatch.syspath_prepend(os.path.dirname(os.path.dirname(HERE)))
     out = tmp_path / "out"
@@ -167,7 +172,7 @@ def test_fresh_workers_restart_the_cluster_before_every_run(
         "-c",
         path,
         "--cluster",
-        f"address:{external_scheduler}",
+        cluster,
         "--repeat",
         2,
         "--warmup",
