@@ -11,6 +11,7 @@ The layering (docs/DESIGN.md, "Data flow and packages"), bottom to top::
     run_config                    a pipeline's run-config schema and its validation
     instance                      storage; imports only the leaves and config
     engine                        plan, compile, execute
+    launcher                      code locations, run origins, runs in their own processes
     bench, dashboards, daemon     built on the engine and the instance
     cli                           the ``daskflow`` command
 
@@ -44,6 +45,7 @@ LAYERS: list[set[str]] = [
     {"run_config"},
     {"instance"},
     {"engine"},
+    {"launcher"},
     {"bench", "dashboards", "daemon"},
     {"cli"},
 ]

@@ -11,8 +11,10 @@ from daskflow.cli import execute_command  # noqa: F401  (adds `pipeline execute`
 from daskflow.cli.asset_commands import asset_group
 from daskflow.cli.bench_command import bench
 from daskflow.cli.instance_commands import instance_group
+from daskflow.cli.launch_command import launch
 from daskflow.cli.pipeline_commands import pipeline_group
 from daskflow.cli.run_commands import run_group
+from daskflow.cli.ui_command import ui
 
 __all__ = ["main", "cli"]
 
@@ -28,6 +30,8 @@ cli.add_command(run_group)
 cli.add_command(asset_group)
 cli.add_command(instance_group)
 cli.add_command(bench)
+cli.add_command(ui)
+run_group.add_command(launch)
 
 
 def main() -> None:

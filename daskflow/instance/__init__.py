@@ -13,10 +13,12 @@ from daskflow.errors import (
 )
 from daskflow.events import StepStatus
 from daskflow.instance._assets import AssetSummary, MaterializationRecord
+from daskflow.instance._event_queries import EventFilter
 from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._process import coordinator_id
+from daskflow.instance._run_index import RunFilter, RunPage
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
 
 __all__ = [
@@ -30,8 +32,11 @@ __all__ = [
     "DaskflowInstance",
     "DaskflowRunNotFoundError",
     "DaskflowStorageError",
+    "EventFilter",
     "EventStorage",
     "MaterializationRecord",
+    "RunFilter",
+    "RunPage",
     "RunRecord",
     "RunStorage",
     "StepStats",

@@ -18,6 +18,7 @@ from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 from daskflow.instance._assets import AssetIndex, materialization_row
 from daskflow.instance._db import Database, from_json, to_json
+from daskflow.instance._event_queries import EventLogQueries
 from daskflow.instance._process import coordinator_id
 from daskflow.instance._tables import asset_materializations, event_logs, runs
 
@@ -148,11 +149,15 @@ def insert_events(conn: Connection, records: Sequence[EventRecord]) -> list[int]
     return ids
 
 
-class EventStorage(AssetIndex):
-    """The event log of every run, plus the asset index built from it."""
+class EventStorage(AssetIndex, EventLogQueries[StoredEvent]):
+    """The event log of every run, plus the asset index built from it (and paged, filtered
+    reads: ``EventLogQueries``)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def _stored(self, row: Row[Any]) -> StoredEvent:
+        return StoredEvent.from_row(row)
 
     def store_events(self, records: Iterable[EventRecord]) -> list[int]:
         """Store a batch of events in one transaction; returns their ids in order."""

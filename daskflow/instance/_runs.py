@@ -23,6 +23,7 @@ from daskflow.errors import (
 )
 from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
+from daskflow.instance._run_index import RunIndex, delete_run_index, write_run_tags
 from daskflow.instance._tables import asset_materializations, event_logs, runs
 
 __all__ = ["MIN_RUN_ID_PREFIX", "RunRecord", "RunStorage"]
@@ -93,11 +94,14 @@ def _statuses(status: RunStatus | str | Iterable[RunStatus | str]) -> list[str]:
     return [RunStatus(s).value for s in status]
 
 
-class RunStorage:
-    """Create, find, list and delete runs."""
+class RunStorage(RunIndex[RunRecord]):
+    """Create, find, list and delete runs (paged and filtered lists: ``RunIndex``)."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def _record(self, row: Row[Any]) -> RunRecord:
+        return RunRecord.from_row(row)
 
     def create_run(  # noqa: PLR0913 (a run's optional facts are keyword-only)
         self,
@@ -145,6 +149,7 @@ class RunStorage:
                 if parent_run_id and not root_run_id:
                     values["root_run_id"] = self._root_of(conn, parent_run_id)
                 conn.execute(insert(runs), values)
+                write_run_tags(conn, str(values["run_id"]), from_json(str(values["tags"]), {}))
                 row = conn.execute(select(runs).where(runs.c.run_id == values["run_id"])).one()
         except IntegrityError:
             raise DaskflowStorageError(
@@ -222,5 +227,6 @@ class RunStorage:
                 delete(asset_materializations).where(asset_materializations.c.run_id == run_id)
             )
             conn.execute(delete(event_logs).where(event_logs.c.run_id == run_id))
+            delete_run_index(conn, run_id)
             deleted = conn.execute(delete(runs).where(runs.c.run_id == run_id)).rowcount
         return bool(deleted)

@@ -4,7 +4,7 @@ Timestamps are seconds since the epoch (floats, like ``EventRecord.timestamp``);
 values (run config, tags, selections, event data, metadata entries) are JSON text.
 
 >>> sorted(metadata.tables)
-['asset_materializations', 'event_logs', 'runs']
+['asset_materializations', 'event_logs', 'run_origins', 'run_tags', 'runs']
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["asset_materializations", "event_logs", "metadata", "runs"]
+__all__ = ["asset_materializations", "event_logs", "metadata", "run_origins", "run_tags", "runs"]
 
 metadata = MetaData()
 
@@ -62,6 +62,9 @@ event_logs = Table(
     Column("message", Text, nullable=False),
     Column("data", Text, nullable=False),  # JSON object
     Index("ix_event_logs_run_id_id", "run_id", "id"),
+    # The run page's `type:` and `step:` filters page through one run's events by these.
+    Index("ix_event_logs_run_id_event_type_id", "run_id", "event_type", "id"),
+    Index("ix_event_logs_run_id_step_key_id", "run_id", "step_key", "id"),
 )
 
 asset_materializations = Table(
@@ -78,4 +81,23 @@ asset_materializations = Table(
     Column("description", Text),
     Column("partition", String(255)),
     Index("ix_asset_materializations_asset_key_id", "asset_key", "id"),
+)
+
+# One row per tag of a run (a copy of ``runs.tags``), so runs filter by tag through an index.
+run_tags = Table(
+    "run_tags",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+    Index("ix_run_tags_key_value", "key", "value"),
+)
+
+# Where a launched run's pipeline is loaded from (file or module, working directory,
+# pipeline name), as JSON; written by the run launcher for the process it starts.
+run_origins = Table(
+    "run_origins",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("origin", Text, nullable=False),
 )
