@@ -6,7 +6,7 @@ it to each worker once instead of pickling it into every task.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class RunPayload:
     plan: ExecutionPlan
     storage_dir: str | None
     resource_keys: tuple[str, ...]
+    tags: dict[str, str] = field(default_factory=dict)  # the run's, for context.get_tag
 
     def __dask_tokenize__(self) -> str:
         # The run id identifies the payload; hashing the whole pipeline costs 0.1-0.3 s.

@@ -99,6 +99,7 @@ def create_coordinator(
     instance: DaskflowInstance,
 ) -> RunCoordinator:
     mode = pipeline.get_mode(resolved.mode)
+    record = instance.run_storage.get_run(run_id)
     payload = RunPayload(
         run_id=run_id,
         pipeline=pipeline,
@@ -107,6 +108,7 @@ def create_coordinator(
         plan=plan,
         storage_dir=str(instance.storage_dir),
         resource_keys=tuple(used_resource_keys(pipeline, mode)),
+        tags=dict(record.tags) if record is not None else {},
     )
     return RunCoordinator(payload, instance)
 
