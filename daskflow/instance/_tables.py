@@ -4,7 +4,7 @@ Timestamps are seconds since the epoch (floats, like ``EventRecord.timestamp``);
 values (run config, tags, selections, event data, metadata entries) are JSON text.
 
 >>> sorted(metadata.tables)
-['asset_materializations', 'event_logs', 'runs']
+['asset_materializations', 'event_logs', 'run_heartbeats', 'runs']
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["asset_materializations", "event_logs", "metadata", "runs"]
+__all__ = ["asset_materializations", "event_logs", "metadata", "run_heartbeats", "runs"]
 
 metadata = MetaData()
 
@@ -78,4 +78,15 @@ asset_materializations = Table(
     Column("description", Text),
     Column("partition", String(255)),
     Index("ix_asset_materializations_asset_key_id", "asset_key", "id"),
+)
+
+# One row per run whose coordinator is running it: written with PIPELINE_START, renewed
+# every few seconds, removed with the run's end. A row left old means the coordinator is
+# gone, on whatever host it ran. A table (not a column) so older databases gain it on open.
+run_heartbeats = Table(
+    "run_heartbeats",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("coordinator", String(255)),  # "hostname:pid", as in runs.coordinator
+    Column("heartbeat_at", Double, nullable=False),
 )
