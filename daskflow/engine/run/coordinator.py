@@ -36,7 +36,12 @@ from daskflow.engine.process.cancel import clear_canceled
 from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
 from daskflow.engine.run.compile import CompiledRun, compile_run
 from daskflow.engine.run.executors import RunningGraph, open_executor
-from daskflow.engine.run.lifeline import Heartbeat, Terminated, sigterm_interrupts
+from daskflow.engine.run.lifeline import (
+    Heartbeat,
+    Terminated,
+    signals_deferred,
+    sigterm_interrupts,
+)
 from daskflow.engine.step.outcome import StepResult
 from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
@@ -130,7 +135,8 @@ class RunCoordinator:
         storage fails."""
         if self._pending:
             try:
-                self.instance.event_storage.store_events(self._pending)
+                with signals_deferred():  # an interrupt mid-write would keep the lock
+                    self.instance.event_storage.store_events(self._pending)
             except Exception as exc:
                 cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
                 raise DaskflowStorageError(

@@ -5,6 +5,8 @@ seconds while the coordinator runs (a run whose heartbeat stops is failed by the
 process that opens the instance, on any host). ``sigterm_interrupts`` makes SIGTERM raise
 ``Terminated`` (a ``KeyboardInterrupt``) in the main thread while a run streams, so the
 coordinator records the run ``CANCELED`` before the process ends, as it does for Ctrl-C.
+``signals_deferred`` holds SIGINT/SIGTERM back while the coordinator writes to storage, so
+an interrupt never leaves a write transaction (and the database's write lock) half done.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
 
-__all__ = ["Heartbeat", "Terminated", "sigterm_interrupts"]
+__all__ = ["Heartbeat", "Terminated", "signals_deferred", "sigterm_interrupts"]
+
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
 
 _LOG = logging.getLogger("daskflow")
 
@@ -83,3 +87,29 @@ def sigterm_interrupts() -> Iterator[None]:
         active[0] = False
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM received while the block runs (main thread only) are handled
+    when it ends, by the handlers that were in place."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def defer(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, defer) for signum in _DEFERRED}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for got in dict.fromkeys(received):
+            handler = previous[signal.Signals(got)]
+            if callable(handler):
+                handler(got, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(got)

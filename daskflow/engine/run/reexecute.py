@@ -1,4 +1,5 @@
-"""Re-execution: run a parent run's failed and skipped steps (or chosen steps) again,
+"""Re-execution: run again the steps of a parent run whose outputs were not committed
+(``resume.py``: failed, skipped, canceled, interrupted, never started), or chosen steps,
 loading the outputs of the other steps from where the parent (or its ancestors) stored
 them, instead of recomputing them.
 """
@@ -15,8 +16,9 @@ from daskflow.engine.planning.plan import MISSING, ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
+from daskflow.engine.run.resume import required_outputs, uncommitted_steps
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowRunNotFoundError
-from daskflow.events import DaskflowEventType, StepStatus
+from daskflow.events import DaskflowEventType, RunStatus
 from daskflow.run_config import resolve_run_config
 
 if TYPE_CHECKING:
@@ -48,15 +50,15 @@ def _parent(instance: DaskflowInstance, run_id: str) -> RunRecord:
     return record
 
 
-def steps_to_rerun(instance: DaskflowInstance, parent: RunRecord) -> set[str]:
-    """Steps of the parent that did not succeed (failed, skipped, canceled, never ran)."""
-    stats = instance.event_storage.get_step_stats(parent.run_id)
-    planned = set(parent.solid_selection or []) or None
-    done = {k for k, s in stats.items() if s.status == StepStatus.SUCCESS}
-    rerun = {k for k in stats if k not in done}
-    if planned:
-        rerun |= planned - done
-    return rerun
+def steps_to_rerun(
+    instance: DaskflowInstance, parent: RunRecord, graph: DependencyGraph, scope: set[str] | None
+) -> set[str]:
+    """The steps of the line's (sub-)pipeline whose outputs its runs did not commit
+    (``resume.py``): failed, skipped, canceled, interrupted and never started ones."""
+    steps = set(graph.node_names) if scope is None else set(scope)
+    return uncommitted_steps(
+        instance, parent, required_outputs(graph, steps), lambda run_id: _parent(instance, run_id)
+    )
 
 
 def solid_scope(instance: DaskflowInstance, parent: RunRecord) -> set[str] | None:
@@ -159,10 +161,17 @@ def _selected_steps(
             graph if scope is None else _scope_graph(graph, scope), request.step_selection
         )
     if request.from_failure:
-        selected = steps_to_rerun(instance, parent)
+        if not (parent.status.is_finished or parent.status == RunStatus.NOT_STARTED):
+            raise DaskflowInvalidDefinitionError(
+                f"run {parent.run_id} is {parent.status.value}: its coordinator may still "
+                "be running it; cancel it (daskflow run cancel, --force if its coordinator "
+                "is gone) before re-executing it from failure"
+            )
+        selected = steps_to_rerun(instance, parent, graph, scope)
         if not selected:
             raise DaskflowInvalidDefinitionError(
-                f"run {parent.run_id} has no failed or skipped step to re-execute"
+                f"run {parent.run_id} has no failed or skipped step to re-execute: every "
+                "step's outputs are stored"
             )
         return selected
     return set(graph.node_names) if scope is None else set(scope)
