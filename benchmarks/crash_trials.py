@@ -2,12 +2,13 @@
 
 Each trial runs the chain ``a -> b -> c`` of ``tests/engine/crash_pipelines.py`` (every
 solid sleeps ``--step-seconds``; default ``fs_io_manager``, SQLite) in a coordinator
-subprocess, SIGKILLs it at a uniformly random moment after its run was created, and then,
+subprocess, SIGKILLs it at a uniformly random moment of the run (from its creation, or on
+a cluster from its first step's start, to about when its last step ends), and then,
 in this process, re-executes the newest run of the line from failure until one succeeds.
 A trial passes when the last run says SUCCESS, ``c``'s output is the right answer, and no
 re-execution started a step whose outputs an earlier run of the line had stored.
 
-    .venv/bin/python benchmarks/crash_trials.py                 # 10 in_process, 10 threads, 5 cluster
+    .venv/bin/python benchmarks/crash_trials.py    # 10 in_process, 10 threads, 5 cluster
     .venv/bin/python benchmarks/crash_trials.py --trials in_process=2,cluster=1
 
 Writes ``benchmarks/results/crash_trials.{json,md}``.
@@ -16,6 +17,7 @@ Writes ``benchmarks/results/crash_trials.{json,md}``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -61,28 +63,32 @@ def _kill_at_random(home: Path, kind: str, step_seconds: float, rng: random.Rand
     command = [sys.executable, "-m", "tests.engine.crash_pipelines", str(home), kind]
     with subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True) as process:
         deadline = time.monotonic() + 120
-        while not _has_run(home):  # the run exists: the moment to aim at starts
+        # The window opens when the run exists (on a cluster: when its first step started,
+        # after the cluster's start-up) and spans the steps.
+        while not _has_run(home, first_step=kind == "cluster"):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the coordinator exited early ({process.returncode})")
             time.sleep(0.02)
-        span = 3 * step_seconds + (4.0 if kind == "cluster" else 0.5)
-        kill_after = rng.uniform(0, span)
+        kill_after = rng.uniform(0, 3 * step_seconds + 0.3)
         time.sleep(kill_after)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        try:  # a cluster's worker processes, orphaned
+        with contextlib.suppress(ProcessLookupError):  # a cluster's orphaned workers
             os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     return kill_after
 
 
-def _has_run(home: Path) -> bool:
+def _has_run(home: Path, first_step: bool) -> bool:
     if not (home / "daskflow.db").exists():
         return False
     try:
         with DaskflowInstance.from_home(home, mark_stale=False) as instance:
-            return bool(instance.run_storage.get_runs())
+            runs = instance.run_storage.get_runs()
+            if not runs or not first_step:
+                return bool(runs)
+            return bool(
+                instance.event_storage.get_events(runs[0].run_id, event_types=[E.STEP_START])
+            )
     except Exception:  # being created
         return False
 
@@ -121,9 +127,7 @@ def _answer(instance: DaskflowInstance, run_id: str) -> object:
     record = instance.run_storage.require_run(run_id)
     while not any(e.record.step_key == "c" for e in events):  # c ran in an ancestor
         record = instance.run_storage.require_run(str(record.parent_run_id))
-        events = instance.event_storage.get_events(
-            record.run_id, event_types=[E.HANDLED_OUTPUT]
-        )
+        events = instance.event_storage.get_events(record.run_id, event_types=[E.HANDLED_OUTPUT])
     path = Path(instance.storage_dir) / record.run_id / "c" / "result"
     with open(path, "rb") as f:
         return pickle.load(f)
