@@ -231,10 +231,10 @@ class RunStorage:
     def delete_run(self, run_id: str) -> bool:
         """Delete the run, its events and its asset index rows; False if there was no such run."""
         with self._db.write() as conn:
+            conn.execute(delete(run_heartbeats).where(run_heartbeats.c.run_id == run_id))
             conn.execute(
                 delete(asset_materializations).where(asset_materializations.c.run_id == run_id)
             )
             conn.execute(delete(event_logs).where(event_logs.c.run_id == run_id))
-            conn.execute(delete(run_heartbeats).where(run_heartbeats.c.run_id == run_id))
             deleted = conn.execute(delete(runs).where(runs.c.run_id == run_id)).rowcount
         return bool(deleted)

@@ -72,11 +72,11 @@ class RunCoordinator:
         self.run_id = payload.run_id
         self.step_results: dict[str, StepResult] = {}
         self.status = RunStatus.STARTED
+        self._running_steps: set[str] = set()  # started, not finished (by their events)
         self._queue: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self._pending: list[EventRecord] = []
         self._last_flush = time.monotonic()
         self._received: dict[str, int] = {}
-        self._running_steps: set[str] = set()
         self._abandoned = False  # interrupted while steps ran: they may still check the flag
 
     # -- events ------------------------------------------------------------------------
