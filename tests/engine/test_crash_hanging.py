@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from daskflow import execute_pipeline, pipeline, reexecute_pipeline, solid
 from daskflow.cli import cli
 from daskflow.engine.run import coordinator
+from daskflow.engine.run.lifeline import signals_deferred
 from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType as E
 from daskflow.events import EventRecord, RunStatus
@@ -120,6 +121,7 @@ HUNG_SCRIPT = """
 import sys, threading, time
 from daskflow import cancel_run, execute_pipeline, pipeline, solid
 from daskflow.engine.run import coordinator
+from daskflow.engine.run.lifeline import signals_deferred
 from daskflow.instance import DaskflowInstance
 
 coordinator._CANCEL_GRACE_SECONDS = 1.0
@@ -242,3 +244,13 @@ def test_run_cancel_force_records_a_run_whose_coordinator_is_gone(tmp_path, monk
         assert "cancel --force" in last.message
     again = runner.invoke(cli, ["run", "cancel", run_id, "--force"], catch_exceptions=False)
     assert "nothing to cancel" in again.output
+
+
+def test_an_interrupt_during_a_storage_write_is_held_back_until_it_ends():
+    reached = []
+    with pytest.raises(KeyboardInterrupt), signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the signal arrives here and waits
+        reached.append("the write finished")
+    assert reached == ["the write finished"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -13,6 +13,7 @@ from daskflow.events import RunStatus
 from daskflow.instance import DaskflowInstance
 from daskflow.instance._tables import run_heartbeats
 from tests.instance.conftest import T, event
+from tests.instance.test_postgres import postgres_home
 
 OTHER_HOST = "a-container-elsewhere:4242"
 
@@ -115,3 +116,16 @@ def test_a_database_without_the_heartbeat_table_gains_it_on_open(tmp_path):
             assert run_id not in _heartbeat_rows(instance)  # an old run: no heartbeat
             other = _started_run(instance)
             assert other in _heartbeat_rows(instance)
+
+
+def test_heartbeats_on_postgres(tmp_path, monkeypatch, postgres_url):
+    with postgres_home(tmp_path, monkeypatch, postgres_url) as instance:
+        run_id = _started_run(instance)
+        try:
+            assert instance.run_storage.heartbeat(run_id)
+            _age_heartbeat(instance, run_id, 120)
+            assert run_id in instance.mark_stale_runs()  # the locking read on Postgres
+            assert instance.run_storage.get_run(run_id).status is RunStatus.FAILURE
+            assert run_id not in _heartbeat_rows(instance)
+        finally:
+            instance.run_storage.delete_run(run_id)

@@ -93,7 +93,10 @@ def sigterm_interrupts() -> Iterator[None]:
 def signals_deferred() -> Iterator[None]:
     """SIGINT and SIGTERM received while the block runs (main thread only) are handled
     when it ends, by the handlers that were in place."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or any(
+        signal.getsignal(signum) is None
+        for signum in _DEFERRED  # set outside Python
+    ):
         yield
         return
     received: list[int] = []
