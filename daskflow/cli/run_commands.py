@@ -31,7 +31,7 @@ from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
 from daskflow.events import DaskflowEventType, RunStatus
-from daskflow.instance import RunRecord, StepStats, StoredEvent
+from daskflow.instance import RunRecord, RunStorage, StepStats, StoredEvent, coordinator_id
 
 __all__ = ["run_group"]
 
@@ -175,18 +175,42 @@ def show_run(run_id: str, event_types: tuple[str, ...], as_json: bool) -> None:
 
 @run_group.command("cancel")
 @click.argument("run_id")
-def cancel(run_id: str) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Record the run CANCELED now, without its coordinator (for a run whose "
+    "coordinator is gone: a killed process, a lost container or host).",
+)
+def cancel(run_id: str, force: bool) -> None:
     """Ask a running run to stop.
 
     No new steps start; steps already running finish. The run then ends as CANCELED.
+    With --force the run is recorded CANCELED at once (it can be re-executed from
+    failure); a coordinator still alive is not stopped by it.
     """
     with open_instance() as instance:
         run = find_run(instance, run_id)
+        if force:
+            _force_cancel(instance.run_storage, run)
+            return
         if cancel_run(instance, run.run_id):
-            click.echo(f"Requested cancel of run {run.run_id}; its coordinator stops it shortly.")
+            click.echo(
+                f"Requested cancel of run {run.run_id}; its coordinator stops it shortly "
+                "(if its coordinator is gone: daskflow run cancel --force "
+                f"{short_id(run.run_id)})."
+            )
         else:
             status = instance.run_storage.require_run(run.run_id).status.value
             click.echo(f"Run {run.run_id} is not running (status {status}); nothing to cancel.")
+
+
+def _force_cancel(run_storage: RunStorage, run: RunRecord) -> None:
+    reason = f"canceled by force from {coordinator_id()} (daskflow run cancel --force)"
+    previous = run_storage.end_run(run.run_id, RunStatus.CANCELED, reason)
+    if previous.is_finished:
+        click.echo(f"Run {run.run_id} is not running (status {previous.value}); nothing to cancel.")
+        return
+    click.echo(f"Recorded run {run.run_id} as CANCELED (it was {previous.value}).")
 
 
 @run_group.command("delete")

@@ -15,6 +15,7 @@ from daskflow.events import StepStatus
 from daskflow.instance._assets import AssetSummary, MaterializationRecord
 from daskflow.instance._event_queries import EventFilter
 from daskflow.instance._events import EventStorage, StepStats, StoredEvent
+from daskflow.instance._heartbeat import HEARTBEAT_SECONDS, HEARTBEAT_TIMEOUT_SECONDS
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._process import coordinator_id
@@ -26,6 +27,8 @@ __all__ = [
     "DASKFLOW_HOME_ENV",
     "DB_FILE",
     "DEFAULT_HOME",
+    "HEARTBEAT_SECONDS",
+    "HEARTBEAT_TIMEOUT_SECONDS",
     "MIN_RUN_ID_PREFIX",
     "AssetSummary",
     "DaskflowAmbiguousRunIdError",

@@ -19,6 +19,7 @@ from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatu
 from daskflow.instance._assets import AssetIndex, materialization_row
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._event_queries import EventLogQueries
+from daskflow.instance._heartbeat import record_heartbeats
 from daskflow.instance._process import coordinator_id
 from daskflow.instance._tables import asset_materializations, event_logs, runs
 
@@ -132,7 +133,9 @@ def insert_events(conn: Connection, records: Sequence[EventRecord]) -> list[int]
         return []
     ids = _insert_event_rows(conn, [_event_row(record) for record in records])
     now = time.time()
-    for run_id, values in _run_changes(records).items():
+    changes = _run_changes(records)
+    record_heartbeats(conn, changes)
+    for run_id, values in changes.items():
         if values["status"] == RunStatus.STARTED.value:  # a cancel request outlives the start
             values["status"] = case(
                 (runs.c.status == RunStatus.CANCELING.value, RunStatus.CANCELING.value),

@@ -19,6 +19,7 @@ from types import TracebackType
 
 from daskflow.instance._db import Database
 from daskflow.instance._events import EventStorage
+from daskflow.instance._heartbeat import HEARTBEAT_TIMEOUT_SECONDS
 from daskflow.instance._home import InstanceSettings, load_settings, resolve_home
 from daskflow.instance._runs import RunStorage
 from daskflow.instance._stale import mark_stale_runs
@@ -84,10 +85,12 @@ class DaskflowInstance:
         """The database URL with any password hidden."""
         return self._database.display_url
 
-    def mark_stale_runs(self) -> list[str]:
-        """Mark ``STARTED``/``CANCELING`` runs whose coordinator on this host is gone as failed
-        (with an event saying why); returns their run ids. Called on open."""
-        return mark_stale_runs(self._database)
+    def mark_stale_runs(self, heartbeat_timeout: float = HEARTBEAT_TIMEOUT_SECONDS) -> list[str]:
+        """Mark ``STARTED``/``CANCELING`` runs whose coordinator is gone as failed (with an
+        event saying why): its process on this host exited, or its heartbeat (from any
+        host) is older than ``heartbeat_timeout`` seconds. Returns their run ids. Called on
+        open."""
+        return mark_stale_runs(self._database, heartbeat_timeout=heartbeat_timeout)
 
     def dispose(self) -> None:
         """Close database connections; an ephemeral instance also deletes its directory."""

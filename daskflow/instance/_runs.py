@@ -23,8 +23,10 @@ from daskflow.errors import (
 )
 from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
+from daskflow.instance._heartbeat import beat
 from daskflow.instance._run_index import RunIndex, delete_run_index, write_run_tags
-from daskflow.instance._tables import asset_materializations, event_logs, runs
+from daskflow.instance._stale import end_run
+from daskflow.instance._tables import asset_materializations, event_logs, run_heartbeats, runs
 
 __all__ = ["MIN_RUN_ID_PREFIX", "RunRecord", "RunStorage"]
 
@@ -220,9 +222,21 @@ class RunStorage(RunIndex[RunRecord]):
         with self._db.write() as conn:
             return bool(conn.execute(query).rowcount)
 
+    def heartbeat(self, run_id: str) -> bool:
+        """Renew the heartbeat of a running run (its coordinator calls this every few
+        seconds); False if the run is not running."""
+        return beat(self._db, run_id)
+
+    def end_run(self, run_id: str, status: RunStatus, reason: str) -> RunStatus:
+        """Record a run that has not finished as ``FAILURE`` or ``CANCELED`` now, with an
+        event giving ``reason`` (for a run whose coordinator is gone); returns its previous
+        status (a finished run is left unchanged)."""
+        return end_run(self._db, run_id, status, reason)
+
     def delete_run(self, run_id: str) -> bool:
         """Delete the run, its events and its asset index rows; False if there was no such run."""
         with self._db.write() as conn:
+            conn.execute(delete(run_heartbeats).where(run_heartbeats.c.run_id == run_id))
             conn.execute(
                 delete(asset_materializations).where(asset_materializations.c.run_id == run_id)
             )

@@ -4,7 +4,7 @@ Timestamps are seconds since the epoch (floats, like ``EventRecord.timestamp``);
 values (run config, tags, selections, event data, metadata entries) are JSON text.
 
 >>> sorted(metadata.tables)
-['asset_materializations', 'event_logs', 'run_origins', 'run_tags', 'runs']
+['asset_materializations', 'event_logs', 'run_heartbeats', 'run_origins', 'run_tags', 'runs']
 """
 
 from __future__ import annotations
@@ -21,7 +21,15 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["asset_materializations", "event_logs", "metadata", "run_origins", "run_tags", "runs"]
+__all__ = [
+    "asset_materializations",
+    "event_logs",
+    "metadata",
+    "run_heartbeats",
+    "run_origins",
+    "run_tags",
+    "runs",
+]
 
 metadata = MetaData()
 
@@ -100,4 +108,15 @@ run_origins = Table(
     metadata,
     Column("run_id", String(255), primary_key=True),
     Column("origin", Text, nullable=False),
+)
+
+# One row per run whose coordinator is running it: written with PIPELINE_START, renewed
+# every few seconds, removed with the run's end. A row left old means the coordinator is
+# gone, on whatever host it ran. A table (not a column) so older databases gain it on open.
+run_heartbeats = Table(
+    "run_heartbeats",
+    metadata,
+    Column("run_id", String(255), primary_key=True),
+    Column("coordinator", String(255)),  # "hostname:pid", as in runs.coordinator
+    Column("heartbeat_at", Double, nullable=False),
 )

@@ -16,9 +16,9 @@ from typing import Any
 
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.planning.plan import ExecutionPlan, build_plan
-from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.launch import check_stores_fit_scheduler
-from daskflow.engine.run.reexecute import output_origin_finder, solid_scope, steps_to_rerun
+from daskflow.engine.run.reexecute import Reexecution, select_reexecution_steps
+from daskflow.engine.run.reexecute import plan_reexecution as plan_engine_reexecution
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance, RunRecord
 from daskflow.run_config import ResolvedRunConfig, resolve_run_config
@@ -74,33 +74,10 @@ def reexecution_steps(
     from_failure: bool,
     step_selection: Sequence[str] = (),
 ) -> set[str]:
-    """The steps a re-execution of ``parent`` runs: the chosen ones (within the scope of
-    its line's first run), those that did not succeed or never started (so a canceled run
-    resumes where it stopped), or every step of that scope."""
-    scope = solid_scope(instance, parent)
-    if step_selection:
-        chosen = select_solids(pipeline.graph, list(step_selection))
-        return chosen if scope is None else chosen & scope
-    if from_failure:
-        steps = steps_to_rerun(instance, parent) | _never_started(instance, pipeline, parent, scope)
-        if not steps:
-            raise DaskflowInvalidDefinitionError(
-                f"run {parent.run_id} has no failed or skipped step to re-execute"
-            )
-        return steps
-    return set(pipeline.graph.node_names) if scope is None else set(scope)
-
-
-def _never_started(
-    instance: DaskflowInstance,
-    pipeline: PipelineDefinition,
-    parent: RunRecord,
-    scope: set[str] | None,
-) -> set[str]:
-    """Steps the parent planned but never started (a canceled run stops before them)."""
-    planned = parent.step_selection or parent.solid_selection
-    names = set(planned) if planned else (scope or set(pipeline.graph.node_names))
-    return names - set(instance.event_storage.get_step_stats(parent.run_id))
+    """The steps a re-execution of ``parent`` runs, as ``reexecute_pipeline`` picks them:
+    the chosen ones, those whose outputs were not committed, or every step."""
+    request = Reexecution(pipeline, parent.run_id, from_failure, list(step_selection) or None)
+    return select_reexecution_steps(request, instance, parent)
 
 
 def plan_reexecution(
@@ -115,16 +92,5 @@ def plan_reexecution(
         raise DaskflowInvalidDefinitionError(
             f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"'
         )
-    scope = solid_scope(instance, parent)
-    resolved = resolve_run_config(pipeline, run_config, parent.mode, scope, executed=steps)
-    plan = build_plan(
-        pipeline, resolved, steps, parent.run_id, output_origin_finder(instance, parent.run_id)
-    )
-    for step in plan.steps.values():
-        for inp in step.inputs:
-            if inp.source == "missing":
-                raise DaskflowInvalidDefinitionError(
-                    f'input "{inp.name}" of step "{step.key}" has no source in the re-execution'
-                )
-    check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
+    resolved, plan = plan_engine_reexecution(instance, pipeline, parent, run_config, steps)
     return Prepared(resolved, plan, None, sorted(steps))

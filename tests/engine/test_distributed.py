@@ -3,6 +3,7 @@
 and clusters of their own where a worker is killed mid-run."""
 
 import os
+import re
 import signal
 import threading
 import time
@@ -133,6 +134,8 @@ def test_performance_report_is_saved_and_linked(tmp_path, instance, cluster_exec
     with open(reports[0]) as f:
         html = f.read()
     assert "slow_square" in html and "Task Stream" in html
+    # self-contained, so it renders offline: no script loaded from elsewhere
+    assert not re.search(r"<script[^>]+src=[\"']https?://", html)
 
 
 def test_cancel_on_a_cluster_marks_the_run_canceled(tmp_path, instance, cluster_execution):

@@ -8,7 +8,16 @@ tears down resources everywhere, and records the run's outcome.
 If the process iterating the events is interrupted (``KeyboardInterrupt``, i.e. Ctrl-C),
 or closes the stream after asking for cancellation, the run is canceled: steps not yet
 started will not start, and it is recorded as ``CANCELED``. Closing the stream otherwise
-records it as failed.
+records it as failed. SIGTERM does what Ctrl-C does (``lifeline.py``).
+
+The record is never more than ``_FLUSH_SECONDS`` behind: buffered events are stored when
+that much time has passed, whether or not new events arrive, and ``PIPELINE_START`` is
+stored before anything is submitted. While the run lasts, a heartbeat thread renews the
+run's heartbeat in the instance. If storing events fails, the run stops (no new steps) and
+is recorded ``FAILURE`` with the cause as soon as the storage accepts writes again (the
+coordinator retries for ``_STORAGE_RETRY_SECONDS``). A step still running
+``_CANCEL_GRACE_SECONDS`` after a cancel on a local scheduler is left to finish in its
+thread (recorded as such) and the run ends ``CANCELED`` without it.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import contextlib
 import logging
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +36,16 @@ from daskflow.engine.process.cancel import clear_canceled
 from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
 from daskflow.engine.run.compile import CompiledRun, compile_run
 from daskflow.engine.run.executors import RunningGraph, open_executor
+from daskflow.engine.run.lifeline import (
+    Heartbeat,
+    Terminated,
+    signals_deferred,
+    sigterm_interrupts,
+)
 from daskflow.engine.step.outcome import StepResult
+from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
+from daskflow.instance import HEARTBEAT_SECONDS
 
 if TYPE_CHECKING:
     from daskflow.engine.planning.payload import RunPayload
@@ -41,6 +58,9 @@ _FLUSH_SECONDS = 0.5
 _FLUSH_EVENTS = 500
 _EVENT_WAIT_SECONDS = 30.0
 _CANCEL_POLL_SECONDS = 0.25
+_CANCEL_GRACE_SECONDS = 30.0
+_STORAGE_RETRY_SECONDS = 60.0
+_STORAGE_RETRY_MAX_DELAY = 5.0
 
 
 class RunCoordinator:
@@ -52,6 +72,7 @@ class RunCoordinator:
         self.run_id = payload.run_id
         self.step_results: dict[str, StepResult] = {}
         self.status = RunStatus.STARTED
+        self._running_steps: set[str] = set()  # started, not finished (by their events)
         self._queue: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self._pending: list[EventRecord] = []
         self._last_flush = time.monotonic()
@@ -71,68 +92,117 @@ class RunCoordinator:
         )
         self._queue.put(record.to_dict())
 
-    def _drain(self, timeout: float) -> Iterator[EventRecord]:
+    def _drain(self, timeout: float, flush: bool = True) -> Iterator[EventRecord]:
+        """Yield the events that arrive within ``timeout`` (then any already queued), and
+        store the buffer when due (``flush``): at once for run-level events, else when
+        ``_FLUSH_SECONDS`` have passed or ``_FLUSH_EVENTS`` are buffered."""
+        run_level = False
         try:
-            item = self._queue.get(timeout=timeout)
+            item: dict[str, Any] | None = self._queue.get(timeout=timeout)
         except queue.Empty:
-            return
-        while True:
+            item = None
+        while item is not None:
             record = EventRecord.from_dict(item)
-            if record.step_key is not None:
-                self._received[record.step_key] = self._received.get(record.step_key, 0) + 1
+            run_level = run_level or record.step_key is None  # e.g. PIPELINE_START
+            self._note_step_event(record)
             self._pending.append(record)
             _log_to_python(record)
             yield record
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                break
-        run_level = any(r.step_key is None for r in self._pending)  # e.g. PIPELINE_START
-        if (
+                item = None
+        if flush and (
             run_level
             or len(self._pending) >= _FLUSH_EVENTS
             or time.monotonic() - self._last_flush > _FLUSH_SECONDS
         ):
             self._flush()
 
+    def _note_step_event(self, record: EventRecord) -> None:
+        step_key = record.step_key
+        if step_key is None:
+            return
+        self._received[step_key] = self._received.get(step_key, 0) + 1
+        status = StepStatus.of_event(record.event_type)
+        if status is StepStatus.IN_PROGRESS:
+            self._running_steps.add(step_key)
+        elif status is not None and status.is_finished:
+            self._running_steps.discard(step_key)
+
     def _flush(self) -> None:
+        """Store the buffered events; raises ``DaskflowStorageError`` (keeping them) if the
+        storage fails."""
         if self._pending:
-            self.instance.event_storage.store_events(self._pending)
+            try:
+                with signals_deferred():  # an interrupt mid-write would keep the lock
+                    self.instance.event_storage.store_events(self._pending)
+            except Exception as exc:
+                cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                raise DaskflowStorageError(
+                    f"storing the events of run {self.run_id} failed: {type(exc).__name__}: {cause}"
+                ) from exc
             self._pending = []
         self._last_flush = time.monotonic()
+
+    def _flush_until_stored(self) -> None:
+        """Store the buffered events, retrying for ``_STORAGE_RETRY_SECONDS`` while the
+        storage fails (a full disk, a database restarting); then raise its error."""
+        deadline = time.monotonic() + _STORAGE_RETRY_SECONDS
+        delay = 0.2
+        while True:
+            try:
+                self._flush()
+                return
+            except DaskflowStorageError as exc:
+                if time.monotonic() + delay > deadline:
+                    _LOG.error("daskflow: %s; gave up recording run %s.", exc, self.run_id)
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, _STORAGE_RETRY_MAX_DELAY)
 
     # -- the run -----------------------------------------------------------------------
     def events(self) -> Iterator[EventRecord]:
         """Run the pipeline, yielding each event as it arrives."""
         register_local_sink(self.run_id, self._queue.put)
+        heartbeat = Heartbeat(
+            lambda: self.instance.run_storage.heartbeat(self.run_id), HEARTBEAT_SECONDS
+        )
         try:
-            self._engine_event(
-                DaskflowEventType.PIPELINE_START,
-                f'Started execution of pipeline "{self.payload.pipeline_name}".',
-                data={"mode": self.payload.mode},
-            )
-            yield from self._execute()
+            with sigterm_interrupts():
+                self._engine_event(
+                    DaskflowEventType.PIPELINE_START,
+                    f'Started execution of pipeline "{self.payload.pipeline_name}".',
+                    data={"mode": self.payload.mode},
+                )
+                yield from self._drain(0)  # stored before anything runs
+                heartbeat.start()
+                yield from self._execute()
         except (GeneratorExit, KeyboardInterrupt) as exc:  # record, but yield no more
-            self._record_interruption(isinstance(exc, KeyboardInterrupt))
+            self._record_interruption(exc)
             self._drain_quietly()
             raise
         except BaseException as exc:
-            self.status = RunStatus.FAILURE
-            self._engine_event(
-                DaskflowEventType.PIPELINE_FAILURE,
-                f"Execution of the run failed: {type(exc).__name__}: {exc}",
-                data={"error": {"type": type(exc).__name__, "message": str(exc)}},
-            )
-            yield from self._drain(0)
-            self._flush()
+            self._record_failure(exc)
+            yield from self._drain(0, flush=False)
+            self._flush_until_stored()
             raise
         finally:
+            heartbeat.stop()
             unregister_local_sink(self.run_id)
             if not self._abandoned:
                 clear_canceled(self.run_id)
         self._finish()
-        yield from self._drain(0)
-        self._flush()
+        yield from self._drain(0, flush=False)
+        self._flush_until_stored()
+
+    def _record_failure(self, exc: BaseException) -> None:
+        self.status = RunStatus.FAILURE
+        self._engine_event(
+            DaskflowEventType.PIPELINE_FAILURE,
+            f"Execution of the run failed: {type(exc).__name__}: {exc}",
+            data={"error": {"type": type(exc).__name__, "message": str(exc)}},
+        )
 
     def _execute(self) -> Iterator[EventRecord]:
         compiled = compile_run(self.payload)
@@ -143,11 +213,14 @@ class RunCoordinator:
             with _performance_report(self):
                 running = executor.submit(compiled.graph, compiled.dask_keys, self.run_id)
                 try:
-                    yield from self._wait(running)
-                except (GeneratorExit, KeyboardInterrupt):
+                    finished = yield from self._wait(running)
+                except BaseException:  # interrupted, or the storage failed
                     self._abandoned = True
                     running.cancel()  # the steps left behind start nothing new
                     raise
+                if not finished:
+                    self._leave_running_steps()
+                    return
                 results = running.results()
             self._collect(compiled, results)
             yield from self._await_step_events()
@@ -155,17 +228,30 @@ class RunCoordinator:
                 engine_log(f"A resource failed to tear down: {error}", {"error": error})
         yield from self._drain(0)
 
-    def _record_interruption(self, keyboard: bool) -> None:
-        """Ctrl-C cancels the run, and so does closing the stream after a cancel request;
-        closing it otherwise fails the run."""
+    def _leave_running_steps(self) -> None:
+        """A cancel the running steps did not honour in time: end the run without them."""
+        self._abandoned = True
+        left = sorted(self._running_steps)
+        self.engine_log(
+            f"Steps {', '.join(left) or '(none known)'} still ran {_CANCEL_GRACE_SECONDS:.0f} s "
+            "after the cancel; the run ends without waiting for them (their threads are left "
+            "to finish; what they do is not recorded, and resources are not torn down).",
+            {"left_running": left},
+        )
+
+    def _record_interruption(self, exc: BaseException) -> None:
+        """Ctrl-C or SIGTERM cancels the run, and so does closing the stream after a cancel
+        request; closing it otherwise fails the run."""
         name = self.payload.pipeline_name
+        keyboard = isinstance(exc, KeyboardInterrupt)
         if keyboard or self.status == RunStatus.CANCELED or self._cancel_requested_quietly():
             self.status = RunStatus.CANCELED
-            why = (
-                "the process running it was interrupted (KeyboardInterrupt)"
-                if keyboard
-                else "its event stream was closed after a cancel request"
-            )
+            if isinstance(exc, Terminated):
+                why = "the process running it received SIGTERM"
+            elif keyboard:
+                why = "the process running it was interrupted (KeyboardInterrupt)"
+            else:
+                why = "its event stream was closed after a cancel request"
             self._engine_event(
                 DaskflowEventType.PIPELINE_CANCELED,
                 f'Execution of pipeline "{name}" was canceled: {why}.',
@@ -184,27 +270,36 @@ class RunCoordinator:
             return False
 
     def _drain_quietly(self) -> None:
-        for _ in self._drain(0):
+        for _ in self._drain(0, flush=False):
             pass
-        self._flush()
+        try:
+            self._flush()
+        except DaskflowStorageError as exc:  # giving up on the run: say so, do not wait
+            _LOG.error("daskflow: %s; the run's end is not recorded.", exc)
 
     def engine_log(self, message: str, data: dict[str, Any]) -> None:
         self._engine_event(DaskflowEventType.ENGINE_EVENT, message, data)
 
-    def _wait(self, running: RunningGraph) -> Iterator[EventRecord]:
+    def _wait(self, running: RunningGraph) -> Generator[EventRecord, None, bool]:
+        """Drain events until the graph is done (returns True), or until a cancel was not
+        honoured within ``_CANCEL_GRACE_SECONDS`` (returns False)."""
         last_check = time.monotonic()
+        canceled_at: float | None = None
         while not running.wait(0.05):
             yield from self._drain(0.05)
-            if (
-                self.status != RunStatus.CANCELED
-                and time.monotonic() - last_check > _CANCEL_POLL_SECONDS
-            ):
-                last_check = time.monotonic()
+            now = time.monotonic()
+            if canceled_at is not None:
+                if now - canceled_at > _CANCEL_GRACE_SECONDS:
+                    return False
+            elif now - last_check > _CANCEL_POLL_SECONDS:
+                last_check = now
                 if self._cancel_requested():
                     self.status = RunStatus.CANCELED
                     self.engine_log("Cancel requested: stopping new steps.", {})
                     running.cancel()
+                    canceled_at = now
         yield from self._drain(0)
+        return True
 
     def _cancel_requested(self) -> bool:
         record = self.instance.run_storage.get_run(self.run_id)
@@ -284,7 +379,9 @@ def _performance_report(coordinator: RunCoordinator) -> Iterator[None]:
     reports = Path(coordinator.instance.home) / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     path = str(reports / f"{coordinator.run_id}.html")
-    with performance_report(filename=path):
+    # inline: BokehJS inside the file, so the report renders offline (the UI serves it with
+    # a policy that loads nothing from elsewhere)
+    with performance_report(filename=path, mode="inline"):
         yield
     coordinator.engine_log(
         f"Saved the Dask performance report to {path}.", {"performance_report": path}

@@ -19,6 +19,7 @@ import atexit
 import concurrent.futures
 import contextlib
 import pkgutil
+import queue
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -84,12 +85,86 @@ class Executor(ABC):
         """Tear down the run's resources wherever tasks ran; the errors, if any."""
 
 
-_POOLS: dict[str, concurrent.futures.ThreadPoolExecutor] = {}
+class DaemonThreadPool(concurrent.futures.Executor):
+    """A pool of up to ``workers`` daemon threads, started on demand and kept.
+
+    Unlike ``ThreadPoolExecutor`` (whose threads the interpreter joins at exit), a step
+    that never returns does not keep the process from exiting once its run was canceled
+    and ended without it. ``_max_workers`` is what Dask's threaded scheduler reads.
+    """
+
+    def __init__(self, workers: int, name: str) -> None:
+        self._max_workers = workers
+        self._name = name
+        self._work: queue.SimpleQueue[_WorkItem | None] = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def submit(
+        self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._work.put(_WorkItem(future, fn, args, kwargs))
+        if not self._idle.acquire(timeout=0):
+            with self._lock:
+                if len(self._threads) < self._max_workers:
+                    thread = threading.Thread(
+                        target=self._serve,
+                        name=f"daskflow-{self._name}_{len(self._threads)}",
+                        daemon=True,
+                    )
+                    self._threads.append(thread)
+                    thread.start()
+        return future
+
+    def _serve(self) -> None:
+        while (item := self._work.get()) is not None:
+            item.run()
+            del item
+            self._idle.release()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            with contextlib.suppress(queue.Empty):
+                while (item := self._work.get_nowait()) is not None:
+                    item.future.cancel()
+        with self._lock:
+            threads = list(self._threads)
+        for _ in threads:
+            self._work.put(None)
+        if wait:
+            for thread in threads:
+                thread.join()
+
+
+class _WorkItem:
+    def __init__(
+        self,
+        future: concurrent.futures.Future[Any],
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        self.future, self.fn, self.args, self.kwargs = future, fn, args, kwargs
+
+    def run(self) -> None:
+        if not self.future.set_running_or_notify_cancel():
+            return
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:
+            self.future.set_exception(exc)
+        else:
+            self.future.set_result(result)
+
+
+_POOLS: dict[str, DaemonThreadPool] = {}
 _POOLS_LOCK = threading.Lock()
 _MAX_CONCURRENT_RUNS = 64  # runner threads are started on demand and reused
 
 
-def thread_pool(name: str, workers: int) -> concurrent.futures.ThreadPoolExecutor:
+def thread_pool(name: str, workers: int) -> DaemonThreadPool:
     """The process's pool ``name`` of ``workers`` threads, started once and shared by runs.
 
     Runs sharing a pool cannot deadlock: a Dask task never waits for another task.
@@ -97,9 +172,7 @@ def thread_pool(name: str, workers: int) -> concurrent.futures.ThreadPoolExecuto
     key = f"{name}-{workers}"
     with _POOLS_LOCK:
         if key not in _POOLS:
-            _POOLS[key] = concurrent.futures.ThreadPoolExecutor(
-                workers, thread_name_prefix=f"daskflow-{name}"
-            )
+            _POOLS[key] = DaemonThreadPool(workers, name)
         return _POOLS[key]
 
 

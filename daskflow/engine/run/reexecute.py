@@ -1,4 +1,5 @@
-"""Re-execution: run a parent run's failed and skipped steps (or chosen steps) again,
+"""Re-execution: run again the steps of a parent run whose outputs were not committed
+(``resume.py``: failed, skipped, canceled, interrupted, never started), or chosen steps,
 loading the outputs of the other steps from where the parent (or its ancestors) stored
 them, instead of recomputing them.
 """
@@ -15,15 +16,22 @@ from daskflow.engine.planning.plan import MISSING, ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import check_stores_fit_scheduler, create_coordinator
+from daskflow.engine.run.resume import required_outputs, uncommitted_steps
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowRunNotFoundError
-from daskflow.events import DaskflowEventType, StepStatus
+from daskflow.events import DaskflowEventType, RunStatus
 from daskflow.run_config import resolve_run_config
 
 if TYPE_CHECKING:
     from daskflow.definitions.pipeline import PipelineDefinition
     from daskflow.instance import DaskflowInstance, RunRecord
+    from daskflow.run_config import ResolvedRunConfig
 
-__all__ = ["Reexecution", "prepare_reexecution"]
+__all__ = [
+    "Reexecution",
+    "plan_reexecution",
+    "prepare_reexecution",
+    "select_reexecution_steps",
+]
 
 
 @dataclass(frozen=True)
@@ -48,15 +56,15 @@ def _parent(instance: DaskflowInstance, run_id: str) -> RunRecord:
     return record
 
 
-def steps_to_rerun(instance: DaskflowInstance, parent: RunRecord) -> set[str]:
-    """Steps of the parent that did not succeed (failed, skipped, canceled, never ran)."""
-    stats = instance.event_storage.get_step_stats(parent.run_id)
-    planned = set(parent.solid_selection or []) or None
-    done = {k for k, s in stats.items() if s.status == StepStatus.SUCCESS}
-    rerun = {k for k in stats if k not in done}
-    if planned:
-        rerun |= planned - done
-    return rerun
+def steps_to_rerun(
+    instance: DaskflowInstance, parent: RunRecord, graph: DependencyGraph, scope: set[str] | None
+) -> set[str]:
+    """The steps of the line's (sub-)pipeline whose outputs its runs did not commit
+    (``resume.py``): failed, skipped, canceled, interrupted and never started ones."""
+    steps = set(graph.node_names) if scope is None else set(scope)
+    return uncommitted_steps(
+        instance, parent, required_outputs(graph, steps), lambda run_id: _parent(instance, run_id)
+    )
 
 
 def solid_scope(instance: DaskflowInstance, parent: RunRecord) -> set[str] | None:
@@ -127,17 +135,9 @@ def prepare_reexecution(request: Reexecution, instance: DaskflowInstance) -> Run
         raise DaskflowInvalidDefinitionError(
             f'run {parent.run_id} is of pipeline "{parent.pipeline_name}", not "{pipeline.name}"'
         )
-    scope = solid_scope(instance, parent)
-    selected = _selected_steps(request, instance, parent, scope)
+    selected = select_reexecution_steps(request, instance, parent)
     config = parent.run_config if request.run_config is None else request.run_config
-    # The parent's config is valid for the (sub-)pipeline it ran: validate against that,
-    # the blocks of the steps not re-executed optional (checked when given, then unused).
-    resolved = resolve_run_config(pipeline, config, parent.mode, scope, executed=selected)
-    plan = build_plan(
-        pipeline, resolved, selected, parent.run_id, output_origin_finder(instance, parent.run_id)
-    )
-    _check_sources(plan)
-    check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
+    resolved, plan = plan_reexecution(instance, pipeline, parent, config, selected)
     record = instance.run_storage.create_run(
         pipeline.name,
         resolved.raw,
@@ -149,20 +149,52 @@ def prepare_reexecution(request: Reexecution, instance: DaskflowInstance) -> Run
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance)
 
 
-def _selected_steps(
-    request: Reexecution, instance: DaskflowInstance, parent: RunRecord, scope: set[str] | None
+def plan_reexecution(
+    instance: DaskflowInstance,
+    pipeline: PipelineDefinition,
+    parent: RunRecord,
+    run_config: Mapping[str, Any],
+    steps: set[str],
+) -> tuple[ResolvedRunConfig, ExecutionPlan]:
+    """Validate ``run_config`` and plan a re-execution of ``parent`` running ``steps``.
+
+    The parent's config is valid for the (sub-)pipeline its line's first run ran: it is
+    validated against that, the blocks of the steps not re-executed optional (checked when
+    given, then unused). Every output the steps read from earlier runs is found now.
+    """
+    scope = solid_scope(instance, parent)
+    resolved = resolve_run_config(pipeline, run_config, parent.mode, scope, executed=steps)
+    plan = build_plan(
+        pipeline, resolved, steps, parent.run_id, output_origin_finder(instance, parent.run_id)
+    )
+    _check_sources(plan)
+    check_stores_fit_scheduler(pipeline, resolved, plan, str(instance.storage_dir))
+    return resolved, plan
+
+
+def select_reexecution_steps(
+    request: Reexecution, instance: DaskflowInstance, parent: RunRecord
 ) -> set[str]:
-    """The steps to run again: the selection, the parent's failed ones, or all of them."""
+    """The steps to run again: the selection (within the scope of the line's first run),
+    the steps whose outputs the line did not commit (``from_failure``), or all of them."""
+    scope = solid_scope(instance, parent)
     graph = request.pipeline.graph
     if request.step_selection:
         return select_solids(
             graph if scope is None else _scope_graph(graph, scope), request.step_selection
         )
     if request.from_failure:
-        selected = steps_to_rerun(instance, parent)
+        if not (parent.status.is_finished or parent.status == RunStatus.NOT_STARTED):
+            raise DaskflowInvalidDefinitionError(
+                f"run {parent.run_id} is {parent.status.value}: its coordinator may still "
+                "be running it; cancel it (daskflow run cancel, --force if its coordinator "
+                "is gone) before re-executing it from failure"
+            )
+        selected = steps_to_rerun(instance, parent, graph, scope)
         if not selected:
             raise DaskflowInvalidDefinitionError(
-                f"run {parent.run_id} has no failed or skipped step to re-execute"
+                f"run {parent.run_id} has no failed or skipped step to re-execute: every "
+                "step's outputs are stored"
             )
         return selected
     return set(graph.node_names) if scope is None else set(scope)
