@@ -132,7 +132,7 @@ def _print_event(console: Console, stored: StoredEvent) -> None:
     )
     console.print(line)
     error = record.data.get("error") or {}
-    if error.get("traceback"):
+    if isinstance(error, dict) and error.get("traceback"):
         console.print(Text(str(error["traceback"]).rstrip(), style="dim"))
 
 

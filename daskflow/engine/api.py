@@ -27,6 +27,8 @@ from daskflow.engine.run.coordinator import RunCoordinator
 from daskflow.engine.run.launch import RunRequest, prepare_run, raise_for_failure
 from daskflow.engine.run.reexecute import Reexecution, prepare_reexecution
 from daskflow.engine.single_solid import single_solid_pipeline
+from daskflow.engine.step.redact import Redactor
+from daskflow.errors import DaskflowExecutionError
 from daskflow.events import EventRecord, RunStatus
 
 if TYPE_CHECKING:
@@ -48,7 +50,15 @@ __all__ = [
 def _run(
     coordinator: RunCoordinator, instance: DaskflowInstance, owned: bool, raise_on_error: bool
 ) -> PipelineExecutionResult:
-    events = list(coordinator.events())
+    events: list[EventRecord] = []
+    failure: Exception | None = None
+    try:
+        for event in coordinator.events():
+            events.append(event)
+    except Exception as exc:  # e.g. the executor could not start: recorded as failed
+        failure = exc
+    if failure is not None and (raise_on_error or coordinator.status != RunStatus.FAILURE):
+        raise _for_user(failure, coordinator)  # outside the handler: no secret in __context__
     result = PipelineExecutionResult(
         coordinator.payload, coordinator.success, events, coordinator.step_results
     )
@@ -57,6 +67,18 @@ def _run(
     if raise_on_error and not coordinator.success and coordinator.status != RunStatus.CANCELED:
         raise_for_failure(result)
     return result
+
+
+def _for_user(exc: Exception, coordinator: RunCoordinator) -> Exception:
+    """``exc``, or when it holds a secret a ``DaskflowExecutionError`` from a redacted copy."""
+    clean = Redactor(coordinator.payload.resolved.secrets).error(exc)
+    if clean is exc:
+        return exc
+    error = DaskflowExecutionError(
+        f"Run {coordinator.run_id} failed: {clean}", run_id=coordinator.run_id
+    )
+    error.__cause__ = clean
+    return error
 
 
 # The entry points keep Dagster's signatures (their long keyword lists are the public API);
@@ -77,7 +99,10 @@ def execute_pipeline(  # noqa: PLR0913
 
     Config errors raise ``DaskflowConfigError`` before anything runs; a failed step raises
     ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
-    ``raise_on_error`` is False. Without ``instance``, an ephemeral one is used.
+    ``raise_on_error`` is False; so does an executor that cannot start (a cluster class
+    that cannot be imported, an unreachable scheduler), recorded as a failed run. Values
+    read through ``{env: ...}`` are masked in what is raised. Without ``instance``, an
+    ephemeral one is used.
     """
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)

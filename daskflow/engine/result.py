@@ -89,6 +89,11 @@ class PipelineExecutionResult:
         self.step_results = step_results
 
     @property
+    def secrets(self) -> frozenset[str]:
+        """The values read through ``{env: ...}`` in this run (masked in what it reports)."""
+        return self._payload.resolved.secrets
+
+    @property
     def event_types(self) -> list[DaskflowEventType]:
         return [e.event_type for e in self.events]
 

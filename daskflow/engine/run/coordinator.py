@@ -28,6 +28,7 @@ from daskflow.engine.process.transport import register_local_sink, unregister_lo
 from daskflow.engine.run.compile import CompiledRun, compile_run
 from daskflow.engine.run.executors import RunningGraph, open_executor
 from daskflow.engine.step.outcome import StepResult
+from daskflow.engine.step.redact import Redactor
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class RunCoordinator:
         self._last_flush = time.monotonic()
         self._received: dict[str, int] = {}
         self._abandoned = False  # interrupted while steps ran: they may still check the flag
+        self._redactor = Redactor(payload.resolved.secrets)  # engine events mask secrets too
 
     # -- events ------------------------------------------------------------------------
     def _engine_event(
@@ -67,7 +69,12 @@ class RunCoordinator:
         level: int | None = None,
     ) -> None:
         record = EventRecord.create(
-            self.run_id, event_type, self.payload.pipeline_name, message, level=level, data=data
+            self.run_id,
+            event_type,
+            self.payload.pipeline_name,
+            self._redactor.text(message),
+            level=level,
+            data=self._redactor.value(data),
         )
         self._queue.put(record.to_dict())
 

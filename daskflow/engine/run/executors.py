@@ -29,6 +29,7 @@ import dask
 from daskflow.engine.process.cancel import set_canceled
 from daskflow.engine.process.resources import teardown_run_resources
 from daskflow.engine.process.transport import event_topic
+from daskflow.errors import ConfigError, DaskflowConfigError
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -234,7 +235,7 @@ def open_executor(execution: Mapping[str, Any], log: EngineLog) -> Iterator[Exec
     cluster_config = config["cluster"]
     with contextlib.ExitStack() as stack:
         if "address" in cluster_config:
-            client = stack.enter_context(Client(cluster_config["address"]))
+            client = stack.enter_context(_connect(Client, cluster_config["address"]))
             log(
                 f"Connected to the Dask scheduler at {cluster_config['address']}.",
                 {"scheduler": cluster_config["address"]},
@@ -263,5 +264,28 @@ def _start_cluster(cluster_config: Mapping[str, Any]) -> Any:
             dashboard_address=local["dashboard_address"],
             processes=local["processes"],
         )
-    cls = pkgutil.resolve_name(cluster_config["class"])  # "package.module.ClusterClass"
+    name = cluster_config["class"]  # "package.module.ClusterClass"
+    try:
+        cls = pkgutil.resolve_name(name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise _cluster_error(
+            "class", f'cannot import cluster class "{name}": {exc}', "an importable class"
+        ) from exc
     return cls(**(cluster_config.get("kwargs") or {}))
+
+
+def _connect(client_class: type[Client], address: str) -> Client:
+    """A client of the scheduler at ``address``; not reaching it is a config error."""
+    try:
+        return client_class(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise _cluster_error(
+            "address",
+            f"cannot connect to the Dask scheduler at {address}: {type(exc).__name__}: {exc}",
+            "the address of a running scheduler",
+        ) from exc
+
+
+def _cluster_error(key: str, message: str, expected: str) -> DaskflowConfigError:
+    path = ("execution", "dask", "cluster", key)
+    return DaskflowConfigError([ConfigError(path, message, expected)], "Cannot start the executor")

@@ -14,6 +14,7 @@ from daskflow.engine.planning.payload import RunPayload
 from daskflow.engine.planning.plan import ExecutionPlan, build_plan
 from daskflow.engine.planning.selection import select_solids
 from daskflow.engine.run.coordinator import RunCoordinator
+from daskflow.engine.step.redact import Redactor
 from daskflow.errors import DaskflowExecutionError, DaskflowInvalidDefinitionError
 from daskflow.instance import DaskflowInstance
 from daskflow.io_managers import check_usable_on_distributed
@@ -147,15 +148,20 @@ def check_stores_fit_scheduler(
 
 def raise_for_failure(result: PipelineExecutionResult) -> None:
     """Raise ``DaskflowExecutionError`` for a run that did not succeed (from the first
-    failed solid's error, if one failed)."""
+    failed solid's error, if one failed). Secrets are masked in the message and the cause:
+    a cause that holds one is replaced by a ``RemoteError`` with its text redacted."""
+    redactor = Redactor(result.secrets)
     for name, step in result.step_results.items():
         if step.failed:
+            cause = None if step.error is None else redactor.error(step.error)
             raise DaskflowExecutionError(
-                f'Solid "{name}" failed in run {result.run_id} of pipeline '
-                f'"{result.pipeline.name}": {step.error}',
+                redactor.text(
+                    f'Solid "{name}" failed in run {result.run_id} of pipeline '
+                    f'"{result.pipeline.name}": {step.error}'
+                ),
                 solid_name=name,
                 run_id=result.run_id,
-            ) from step.error
+            ) from cause
     raise DaskflowExecutionError(
         f'Run {result.run_id} of pipeline "{result.pipeline.name}" did not succeed.',
         run_id=result.run_id,
