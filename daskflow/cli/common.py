@@ -1,5 +1,6 @@
-"""Shared pieces of the CLI: consoles, formatting of times/durations/metadata, opening the
-instance and finding a run by id or prefix (exit code 2 when there is none).
+"""Shared pieces of the CLI: consoles, formatting of times/durations/metadata, reading run
+config files, opening the instance and finding a run by id or prefix (exit code 2 when
+there is none).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from daskflow.config import MAX_DEPTH
+from daskflow.definitions.mode import deep_merge, load_yaml_files
 from daskflow.errors import (
+    ConfigError,
     DaskflowAmbiguousRunIdError,
     DaskflowConfigError,
     DaskflowRunNotFoundError,
@@ -36,6 +40,7 @@ __all__ = [
     "make_console",
     "open_instance",
     "print_fields",
+    "read_config_files",
     "short_id",
     "status_text",
 ]
@@ -88,6 +93,24 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``message`` to stderr and exit with ``code``."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
+
+
+def read_config_files(paths: Sequence[str]) -> dict[str, Any]:
+    """YAML run-config files merged, later winning; a file nested too deep for the YAML
+    reader is a ``DaskflowConfigError`` naming it (the commands exit 2 on those)."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        try:
+            merged = deep_merge(merged, load_yaml_files([path]))
+        except RecursionError:
+            error = ConfigError(
+                (),
+                f"the file nests values more deeply than the YAML reader can follow "
+                f"(a run config has at most {MAX_DEPTH} levels).",
+                f"at most {MAX_DEPTH} levels of nesting",
+            )
+            raise DaskflowConfigError([error], title=f"Invalid run config file {path}") from None
+    return merged
 
 
 def short_id(run_id: str | None) -> str:

@@ -10,11 +10,13 @@ files.1: expected a string, got the integer 3.
 """
 
 from daskflow.config._describe import describe_config_type as describe_config_type
+from daskflow.config._describe import describe_value as describe_value
 from daskflow.config._example import example_config as example_config
 from daskflow.config._example import format_yaml_example as format_yaml_example
 from daskflow.config._field import Field
 from daskflow.config._field import config_field_from_schema as config_field_from_schema
 from daskflow.config._json_schema import config_to_json_schema
+from daskflow.config._structure import MAX_DEPTH as MAX_DEPTH
 from daskflow.config._types import (
     Any,
     Array,
@@ -39,8 +41,8 @@ from daskflow.config._validate import ValidationResult, validate_config
 from daskflow.errors import ConfigError, DaskflowConfigError, DaskflowInvalidDefinitionError
 
 # Also importable from here, outside ``__all__``, for daskflow's own tools (definitions,
-# CLI): ``config_field_from_schema``, ``describe_config_type``, ``example_config``,
-# ``format_yaml_example``.
+# CLI): ``config_field_from_schema``, ``describe_config_type``, ``describe_value``,
+# ``example_config``, ``format_yaml_example``, ``MAX_DEPTH`` (of a config value).
 __all__ = [
     "Any",
     "Array",

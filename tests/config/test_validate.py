@@ -293,7 +293,7 @@ def test_no_config_schema_accepts_only_nothing():
 def test_non_string_keys_are_reported_not_crashed():
     error = only_error(validate_config({"a": Field(int, default_value=1)}, {1: "x"}))
     assert error.path == ("1",)
-    assert error.message == 'unknown key "1".'
+    assert error.message == "the key 1 is an int, not a string."
 
 
 def test_successful_result_revalidates():
