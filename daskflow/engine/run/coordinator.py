@@ -67,12 +67,15 @@ class RunCoordinator:
         message: str,
         data: dict[str, Any] | None = None,
         level: int | None = None,
+        step_key: str | None = None,
     ) -> None:
         record = EventRecord.create(
             self.run_id,
             event_type,
             self.payload.pipeline_name,
             self._redactor.text(message),
+            step_key,
+            step_key,
             level=level,
             data=self._redactor.value(data),
         )
@@ -228,11 +231,12 @@ class RunCoordinator:
                 self.step_results[step_key] = StepResult(
                     step_key, StepStatus.FAILURE, 0, error=value
                 )
-                self._engine_event(
+                self._engine_event(  # e.g. workers kept dying, or its result cannot travel
                     DaskflowEventType.STEP_FAILURE,
-                    f'Step "{step_key}" failed in Dask: {value!r}',
+                    f'Step "{step_key}" failed in Dask: {type(value).__name__}: {value}',
                     data={"error": {"type": type(value).__name__, "message": str(value)}},
                     level=logging.ERROR,
+                    step_key=step_key,
                 )
         for (step_key, output_name), value in compiled.handed_on.items():
             step_result = self.step_results.get(step_key)

@@ -29,7 +29,7 @@ import dask
 from daskflow.engine.process.cancel import set_canceled
 from daskflow.engine.process.resources import teardown_run_resources
 from daskflow.engine.process.transport import event_topic
-from daskflow.errors import ConfigError, DaskflowConfigError
+from daskflow.errors import ConfigError, DaskflowConfigError, DaskflowExecutionError
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -150,13 +150,29 @@ class DistributedRun(RunningGraph):
         for future in self._futures.values():
             future.cancel()
 
+    def _gather_one(self, key: str) -> Any:
+        """One task's result, or the error saying it could not be sent from its worker (an
+        output kept in memory that cannot be serialized, e.g. with ``mem_io_manager``)."""
+        try:
+            return self._client.gather(self._futures[key])
+        except Exception as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return DaskflowExecutionError(
+                "its result could not be sent from the worker that computed it "
+                f"({type(exc).__name__}: {first_line}). An output kept in memory (mem_io_manager) "
+                "must be serializable to travel between processes; store it with an IO "
+                "manager that writes it (fs_io_manager) or make it picklable."
+            )
+
     def results(self) -> dict[str, Any]:
         """Results by key; a task that failed in Dask itself maps to its exception."""
         finished = [k for k, f in self._futures.items() if f.status == "finished"]
         # One gather for all results: a result() per future is a round trip each.
-        out = dict(
-            zip(finished, self._client.gather([self._futures[k] for k in finished]), strict=True)
-        )
+        try:
+            gathered = self._client.gather([self._futures[k] for k in finished])
+        except Exception:  # some result cannot travel: find which, one by one
+            gathered = [self._gather_one(k) for k in finished]
+        out = dict(zip(finished, gathered, strict=True))
         for key, future in self._futures.items():
             if key in out:
                 continue
