@@ -34,6 +34,7 @@ __all__ = [
     "EXIT_USAGE",
     "fail",
     "find_run",
+    "format_bytes",
     "format_duration",
     "format_metadata",
     "format_time",
@@ -139,6 +140,16 @@ def format_duration(seconds: float | None) -> str:
         return f"{minutes}m {secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes:02d}m"
+
+
+def format_bytes(count: int) -> str:
+    """``512 B``, ``1.5 kB``, ``228.0 MB``, ``3.2 GB`` (powers of 1000, as ``du --si``)."""
+    size = float(count)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
 
 
 def status_text(status: Enum | str) -> Text:

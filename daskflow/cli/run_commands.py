@@ -18,6 +18,7 @@ from daskflow.cli.common import (
     EXIT_USAGE,
     fail,
     find_run,
+    format_bytes,
     format_duration,
     format_time,
     make_console,
@@ -192,10 +193,16 @@ def cancel(run_id: str) -> None:
 @run_group.command("delete")
 @click.argument("run_id")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def delete(run_id: str, yes: bool) -> None:
-    """Delete a finished run and its events.
+@click.option(
+    "--keep-outputs",
+    is_flag=True,
+    help="Keep the run's stored outputs (only its record and events go).",
+)
+def delete(run_id: str, yes: bool, keep_outputs: bool) -> None:
+    """Delete a finished run: its record, events, asset index rows and stored outputs.
 
-    Removes the run, its event log and its asset index rows; stored outputs stay.
+    The outputs under the instance's storage directory go too, unless --keep-outputs:
+    runs re-executed from this one can then not reuse them.
     """
     with open_instance() as instance:
         run = find_run(instance, run_id)
@@ -205,11 +212,18 @@ def delete(run_id: str, yes: bool) -> None:
                 f"(daskflow run cancel {short_id(run.run_id)})",
                 EXIT_USAGE,
             )
+        size = 0 if keep_outputs else instance.outputs.run_bytes(run.run_id)
         if not yes:
+            what = (
+                "its events"
+                if keep_outputs
+                else f"its events and stored outputs ({format_bytes(size)})"
+            )
             click.confirm(
                 f'Delete run {run.run_id} of pipeline "{run.pipeline_name}" '
-                f"({run.status.value}) and its events?",
+                f"({run.status.value}), {what}?",
                 abort=True,
             )
-        instance.run_storage.delete_run(run.run_id)
-    click.echo(f"Deleted run {run.run_id}.")
+        freed = instance.delete_run(run.run_id, keep_outputs=keep_outputs)
+    kept = " (outputs kept)" if keep_outputs else f"; freed {format_bytes(freed)} of outputs"
+    click.echo(f"Deleted run {run.run_id}{kept}.")

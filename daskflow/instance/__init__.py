@@ -16,6 +16,7 @@ from daskflow.instance._assets import AssetSummary, MaterializationRecord
 from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
+from daskflow.instance._outputs import GarbageReport, OutputStore
 from daskflow.instance._process import coordinator_id
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
 
@@ -31,7 +32,9 @@ __all__ = [
     "DaskflowRunNotFoundError",
     "DaskflowStorageError",
     "EventStorage",
+    "GarbageReport",
     "MaterializationRecord",
+    "OutputStore",
     "RunRecord",
     "RunStorage",
     "StepStats",
