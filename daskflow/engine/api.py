@@ -58,6 +58,8 @@ def _run(
     except Exception as exc:  # e.g. the executor could not start: recorded as failed
         failure = exc
     if failure is not None and (raise_on_error or coordinator.status != RunStatus.FAILURE):
+        if owned:
+            instance.dispose()
         raise _for_user(failure, coordinator)  # outside the handler: no secret in __context__
     result = PipelineExecutionResult(
         coordinator.payload, coordinator.success, events, coordinator.step_results
@@ -99,10 +101,13 @@ def execute_pipeline(  # noqa: PLR0913
 
     Config errors raise ``DaskflowConfigError`` before anything runs; a failed step raises
     ``DaskflowExecutionError`` (naming the solid, chaining the user's exception) unless
-    ``raise_on_error`` is False; so does an executor that cannot start (a cluster class
-    that cannot be imported, an unreachable scheduler), recorded as a failed run. Values
-    read through ``{env: ...}`` are masked in what is raised. Without ``instance``, an
-    ephemeral one is used.
+    ``raise_on_error`` is False. An executor that cannot start (a cluster class that
+    cannot be imported, an unreachable scheduler) is recorded as a failed run and raises
+    ``DaskflowConfigError``, unless ``raise_on_error`` is False: then the failed result is
+    returned. Values read through ``{env: ...}`` are masked in what is raised.
+
+    Without ``instance``, the run is recorded in ``$DASKFLOW_HOME`` when that is set, else
+    in an ephemeral instance that lives as long as the result.
     """
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)

@@ -22,7 +22,12 @@ from types import TracebackType
 
 from daskflow.instance._db import Database
 from daskflow.instance._events import EventStorage
-from daskflow.instance._home import InstanceSettings, load_settings, resolve_home
+from daskflow.instance._home import (
+    DASKFLOW_HOME_ENV,
+    InstanceSettings,
+    load_settings,
+    resolve_home,
+)
 from daskflow.instance._outputs import GarbageReport, OutputStore
 from daskflow.instance._runs import RunStorage
 from daskflow.instance._stale import mark_stale_runs
@@ -67,6 +72,14 @@ class DaskflowInstance:
                 instance.dispose()
                 raise
         return instance
+
+    @classmethod
+    def for_run(cls) -> DaskflowInstance:
+        """What a run given no instance records to: ``$DASKFLOW_HOME`` when it is set,
+        otherwise a new ephemeral instance (deleted when disposed)."""
+        if os.environ.get(DASKFLOW_HOME_ENV):
+            return cls.get()
+        return cls.ephemeral()
 
     @classmethod
     def ephemeral(cls) -> DaskflowInstance:

@@ -1,5 +1,7 @@
 """Failures that must name what failed: a step whose in-memory output cannot travel between
-cluster processes, and an executor that cannot start (recorded as a failed run)."""
+cluster processes, and an executor that cannot start (recorded as a failed run). Where a
+run without an instance is recorded: ``DASKFLOW_HOME`` when set, else an ephemeral
+instance, and a performance report saved into one is warned about."""
 
 from __future__ import annotations
 
@@ -82,3 +84,32 @@ def test_a_cluster_class_that_cannot_be_imported_is_a_config_error_recorded_as_a
     assert "execution.dask.cluster.class" in last.message
     record = instance.run_storage.get_run(result.run_id)
     assert record is not None and record.status == RunStatus.FAILURE
+
+
+def test_without_an_instance_a_run_is_recorded_in_daskflow_home(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("DASKFLOW_HOME", str(home))
+    result = execute_pipeline(tiny, {"execution": {"in_process": {}}})
+    with DaskflowInstance.get() as instance:
+        record = instance.run_storage.get_run(result.run_id)
+        assert record is not None and record.status == RunStatus.SUCCESS
+        assert instance.outputs.run_ids() == [result.run_id]
+    assert result.output_for_solid("one") == 1
+
+
+def test_without_daskflow_home_the_run_is_ephemeral(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DASKFLOW_HOME", raising=False)
+    result = execute_pipeline(tiny, {"execution": {"in_process": {}}})
+    assert result.output_for_solid("one") == 1  # its instance lives as long as the result
+
+
+def test_a_performance_report_in_an_ephemeral_instance_is_warned_about(
+    monkeypatch: pytest.MonkeyPatch, cluster_execution: dict[str, Any]
+) -> None:
+    monkeypatch.delenv("DASKFLOW_HOME", raising=False)
+    execution = {"dask": {**cluster_execution["dask"], "performance_report": True}}
+    with pytest.warns(UserWarning, match="performance report .* ephemeral instance"):
+        result = execute_pipeline(tiny, {"execution": execution})
+    assert result.success
