@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import distributed  # noqa: F401  (its config defaults, before dask.config.set below)
 import pytest
 from click.testing import CliRunner
 
 from daskflow import (
+    DaskflowConfigError,
     DaskflowExecutionError,
     DaskflowInstance,
     DaskflowType,
@@ -190,8 +192,9 @@ def test_no_secret_when_the_scheduler_is_unreachable(
         dask.config.set({"distributed.comm.timeouts.connect": "1s"}),
         DaskflowInstance.from_home(tmp_path / "home") as instance,
     ):
-        with pytest.raises(DaskflowExecutionError) as raised:
+        with pytest.raises(DaskflowConfigError) as raised:
             execute_pipeline(small, config, instance=instance)
+        assert raised.value.errors[0].path == ("execution", "dask", "cluster", "address")
         assert "cannot connect to the Dask scheduler at ***" in str(raised.value)
         for text in _exception_texts(raised.value):
             assert address not in text
@@ -230,3 +233,22 @@ def test_no_secret_in_cli_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert SECRET not in shown.output
     assert "***" in runner.invoke(cli, ["run", "show", run_id]).output
     _assert_no_secret_in_home(home)
+
+
+def test_no_secret_when_the_cli_cannot_reach_the_scheduler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = "tcp://127.0.0.1:9"
+    monkeypatch.setenv(VAR, address)
+    monkeypatch.setenv("DASKFLOW_HOME", str(tmp_path / "home"))
+    config = tmp_path / "run.yaml"
+    config.write_text(f"execution: {{dask: {{cluster: {{address: {{env: {VAR}}}}}}}}}\n")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(
+            cli, ["pipeline", "execute", "-f", __file__, "-p", "small", "-c", str(config)]
+        )
+    assert result.exit_code == 2, result.output
+    assert "execution.dask.cluster.address" in result.output
+    assert address not in result.output
+    _assert_no_secret_in_home(tmp_path / "home")
+    assert address.encode() not in (tmp_path / "home" / "daskflow.db").read_bytes()

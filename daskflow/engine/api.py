@@ -28,7 +28,7 @@ from daskflow.engine.run.launch import RunRequest, prepare_run, raise_for_failur
 from daskflow.engine.run.reexecute import Reexecution, prepare_reexecution
 from daskflow.engine.single_solid import single_solid_pipeline
 from daskflow.engine.step.redact import Redactor
-from daskflow.errors import DaskflowExecutionError
+from daskflow.errors import DaskflowConfigError, DaskflowExecutionError
 from daskflow.events import EventRecord, RunStatus
 
 if TYPE_CHECKING:
@@ -72,15 +72,32 @@ def _run(
 
 
 def _for_user(exc: Exception, coordinator: RunCoordinator) -> Exception:
-    """``exc``, or when it holds a secret a ``DaskflowExecutionError`` from a redacted copy."""
-    clean = Redactor(coordinator.payload.resolved.secrets).error(exc)
+    """``exc``, or when it holds a secret a redacted copy: a ``DaskflowConfigError`` stays
+    one (its errors redacted); anything else becomes a ``DaskflowExecutionError`` whose
+    cause is a redacted ``RemoteError``."""
+    redactor = Redactor(coordinator.payload.resolved.secrets)
+    clean = redactor.error(exc)
     if clean is exc:
         return exc
+    if isinstance(exc, DaskflowConfigError):
+        errors = [redactor.config_error(e) for e in exc.errors]
+        return DaskflowConfigError(errors, title=redactor.text(exc.title))
     error = DaskflowExecutionError(
         f"Run {coordinator.run_id} failed: {clean}", run_id=coordinator.run_id
     )
     error.__cause__ = clean
     return error
+
+
+def _user_stream(coordinator: RunCoordinator) -> Iterator[EventRecord]:
+    """The coordinator's events; an error it raises reaches the caller redacted."""
+    failure: Exception | None = None
+    try:
+        yield from coordinator.events()
+    except Exception as exc:
+        failure = exc
+    if failure is not None:
+        raise _for_user(failure, coordinator)  # outside the handler: no secret in __context__
 
 
 # The entry points keep Dagster's signatures (their long keyword lists are the public API);
@@ -127,7 +144,7 @@ def execute_pipeline_iterator(  # noqa: PLR0913
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)
     try:
-        yield from coordinator.events()
+        yield from _user_stream(coordinator)
     finally:
         if owned:
             instance.dispose()
@@ -164,7 +181,7 @@ def reexecute_pipeline_iterator(
     """
     request = Reexecution(pipeline, parent_run_id, from_failure, step_selection, run_config)
     coordinator = prepare_reexecution(request, instance)
-    yield from coordinator.events()
+    yield from _user_stream(coordinator)
 
 
 def cancel_run(instance: DaskflowInstance, run_id: str) -> bool:

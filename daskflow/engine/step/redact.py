@@ -20,11 +20,13 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from daskflow.engine.step.errors import RemoteError
+from daskflow.errors import ConfigError
 
 __all__ = ["MASK", "Redactor"]
 
@@ -74,3 +76,13 @@ class Redactor:
                 exc.error_type, self.text(exc.message), self.text(exc.traceback_text)
             )
         return RemoteError(type(exc).__name__, self.text(str(exc)), self.text(text))
+
+    def config_error(self, error: ConfigError) -> ConfigError:
+        """``error`` with secrets masked in its path, message, received value and hint."""
+        return dataclasses.replace(
+            error,
+            path=tuple(self.text(p) for p in error.path),
+            message=self.text(error.message),
+            received=None if error.received is None else self.text(error.received),
+            hint=None if error.hint is None else self.text(error.hint),
+        )
