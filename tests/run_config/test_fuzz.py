@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,24 @@ def test_yaml_round_trip_is_valid_or_a_config_error(run_config: Any) -> None:
     """What YAML reads back of a value (its own key and scalar types) behaves the same."""
     try:
         read_back = yaml.safe_load(yaml.safe_dump(run_config))
-    except yaml.YAMLError:  # e.g. a list key YAML writes but cannot read back
+    except (yaml.YAMLError, RecursionError):  # a list key YAML cannot read back; depth
         return
     _check_outcome(read_back)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_VALUES | _SHAPED)
+def test_the_cli_runs_a_config_or_exits_2(run_config: Any) -> None:
+    """Any YAML run config: the CLI runs it (exit 0) or prints the problem and exits 2."""
+    try:
+        text = yaml.safe_dump(run_config)
+    except (yaml.YAMLError, RecursionError):  # YAML cannot write it
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "run.yaml"
+        config.write_text(text)
+        result = CliRunner(env={"DASKFLOW_HOME": str(Path(tmp) / "home")}).invoke(
+            cli, ["pipeline", "execute", "-f", __file__, "-p", "fuzzed", "-c", str(config)]
+        )
+    assert result.exit_code in (0, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
