@@ -85,7 +85,8 @@ def prepare_run(
     try:
         storage_dir = None if instance.is_ephemeral else instance.storage_dir
         check_stores_fit_scheduler(pipeline, resolved, plan, storage_dir)
-        _warn_if_report_vanishes(resolved, instance)
+        if owned:  # an ephemeral instance passed in was chosen; one made here was not
+            _warn_if_report_vanishes(resolved, instance)
         record = instance.run_storage.create_run(
             pipeline.name,
             resolved.raw,
