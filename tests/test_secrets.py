@@ -11,18 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import dask
+import dask.dataframe as dd
 import distributed  # noqa: F401  (its config defaults, before dask.config.set below)
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from daskflow import (
+    AssetMaterialization,
     DaskflowConfigError,
     DaskflowExecutionError,
     DaskflowInstance,
     DaskflowType,
     EventMetadataEntry,
+    ExpectationResult,
     Failure,
     Field,
+    InputDefinition,
     ModeDefinition,
     Output,
     OutputDefinition,
@@ -35,6 +40,7 @@ from daskflow import (
     solid,
 )
 from daskflow.cli import cli
+from daskflow.types import DaskDataFrame
 
 SECRET = "zq-S3CR3T-9f4e1b7a"
 VAR = "DASKFLOW_TEST_SECRET"
@@ -90,6 +96,33 @@ def uses_refusing(context: Any) -> int:
     return 1
 
 
+@solid(config_schema={"token": Field(StringSource)})
+def reporting(context: Any) -> Any:
+    token = context.solid_config["token"]
+    yield AssetMaterialization(
+        "reports.daily",
+        description=f"written with {token}",
+        metadata_entries=[EventMetadataEntry.json({"auth": token}, "request")],
+    )
+    yield ExpectationResult(False, label="auth", description=f"{token} is not rotated")
+    yield Output("a plain value")  # outputs are the user's data: stored as they are
+
+
+@solid(input_defs=[InputDefinition("value", Leaky)])
+def consumes(context: Any, value: Any) -> int:
+    return 1
+
+
+def _fail_partition(frame: pd.DataFrame, token: str) -> pd.DataFrame:
+    raise ValueError(f"partition refused {token}")
+
+
+@solid(config_schema={"token": Field(StringSource)}, output_defs=[OutputDefinition(DaskDataFrame)])
+def lazy(context: Any) -> Any:
+    frame = dd.from_pandas(pd.DataFrame({"a": range(4)}), npartitions=2)
+    return frame.map_partitions(_fail_partition, context.solid_config["token"], meta=frame._meta)
+
+
 @pipeline(mode_defs=[ModeDefinition(resource_defs={"fragile": fragile, "refusing": refusing})])
 def leaky():
     retried()
@@ -97,6 +130,8 @@ def leaky():
     failing()
     uses_fragile()
     uses_refusing()
+    consumes(reporting())
+    lazy()
 
 
 @solid
@@ -114,7 +149,7 @@ def _config(execution: dict[str, Any] | None = None) -> dict[str, Any]:
     password = {"config": {"password": {"env": VAR}}}
     return {
         "execution": execution or {"in_process": {}},
-        "solids": {"retried": token, "checked": token, "failing": token},
+        "solids": {name: token for name in ("retried", "checked", "failing", "reporting", "lazy")},
         "resources": {"fragile": password, "refusing": password},
     }
 
@@ -162,14 +197,46 @@ def test_no_secret_in_events_storage_or_raised_errors(tmp_path: Path) -> None:
         stored = [s.record for s in instance.event_storage.get_events(run_id)]
     types = {e.event_type.value for e in stored}
     # every path of the test really ran, and said something (masked)
-    assert {"STEP_UP_FOR_RETRY", "STEP_OUTPUT", "STEP_FAILURE", "LOG", "ENGINE_EVENT"} <= types
+    assert {
+        "STEP_UP_FOR_RETRY",
+        "STEP_OUTPUT",
+        "STEP_INPUT",
+        "STEP_FAILURE",
+        "LOG",
+        "ENGINE_EVENT",
+        "ASSET_MATERIALIZATION",
+        "STEP_EXPECTATION_RESULT",
+        "HANDLED_OUTPUT",
+    } <= types
     text = repr([e.to_dict() for e in stored])
     assert SECRET not in text
     assert "the API rejected ***" in text  # retry and failure events, tracebacks included
     assert "not accepted: value with ***" in text  # the type check's description
     assert 'resource "fragile" failed to tear down' in text
     assert "login refused for ***" in text
+    assert "partition refused ***" in text  # a Dask DataFrame partition's error
+    assert "written with ***" in text and "*** is not rotated" in text
     assert _assert_no_secret_in_home(tmp_path / "home") > 0
+    with DaskflowInstance.from_home(tmp_path / "home") as instance:
+        assets = instance.event_storage.get_asset_keys()
+        assert SECRET not in repr(assets)
+
+
+def test_no_secret_from_cluster_workers(
+    tmp_path: Path, cluster_execution: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same run on worker processes: their events and teardown errors are masked too."""
+    with DaskflowInstance.from_home(tmp_path / "home") as instance:
+        result = execute_pipeline(
+            leaky, _config(cluster_execution), instance=instance, raise_on_error=False
+        )
+        stored = [s.record for s in instance.event_storage.get_events(result.run_id)]
+    assert not result.success
+    text = repr([e.to_dict() for e in stored])
+    assert SECRET not in text
+    assert "the API rejected ***" in text and "partition refused ***" in text
+    assert any(e.data.get("worker") for e in stored)  # events did come from workers
+    _assert_no_secret_in_home(tmp_path / "home")
 
 
 def test_no_secret_when_not_raising(tmp_path: Path) -> None:
@@ -216,6 +283,8 @@ def test_no_secret_in_cli_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         f"  retried: {{config: {{token: {{env: {VAR}}}}}}}\n"
         f"  checked: {{config: {{token: {{env: {VAR}}}}}}}\n"
         f"  failing: {{config: {{token: {{env: {VAR}}}}}}}\n"
+        f"  reporting: {{config: {{token: {{env: {VAR}}}}}}}\n"
+        f"  lazy: {{config: {{token: {{env: {VAR}}}}}}}\n"
         "resources:\n"
         f"  fragile: {{config: {{password: {{env: {VAR}}}}}}}\n"
         f"  refusing: {{config: {{password: {{env: {VAR}}}}}}}\n"
