@@ -32,7 +32,7 @@ from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
 from daskflow.events import DaskflowEventType, RunStatus
-from daskflow.instance import RunRecord, StepStats, StoredEvent
+from daskflow.instance import DaskflowInstance, RunRecord, StepStats, StoredEvent
 
 __all__ = ["run_group"]
 
@@ -218,6 +218,7 @@ def delete(run_id: str, yes: bool, keep_outputs: bool) -> None:
                 "its events"
                 if keep_outputs
                 else f"its events and stored outputs ({format_bytes(size)})"
+                + _reused_by(instance, run.run_id)
             )
             click.confirm(
                 f'Delete run {run.run_id} of pipeline "{run.pipeline_name}" '
@@ -227,3 +228,12 @@ def delete(run_id: str, yes: bool, keep_outputs: bool) -> None:
         freed = instance.delete_run(run.run_id, keep_outputs=keep_outputs)
     kept = " (outputs kept)" if keep_outputs else f"; freed {format_bytes(freed)} of outputs"
     click.echo(f"Deleted run {run.run_id}{kept}.")
+
+
+def _reused_by(instance: DaskflowInstance, run_id: str) -> str:
+    """A warning when runs were re-executed from this one: they reuse its outputs."""
+    children = [r.run_id for r in instance.run_storage.get_runs() if r.parent_run_id == run_id]
+    if not children:
+        return ""
+    shown = ", ".join(short_id(c) for c in children)
+    return f"; run(s) {shown} were re-executed from it and reuse those outputs"

@@ -130,3 +130,14 @@ def test_reexecute_steps_reuses_the_config_of_steps_it_does_not_run(cereal_args,
     assert rejected.exit_code == 2
     assert "solids.add_sugar_per_cup.inputs.cereals.csv.path" in rejected.output
     assert len(run_ids()) == 2
+
+
+def test_delete_warns_when_a_reexecution_reuses_the_outputs(flaky):
+    path, configs = flaky
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["fail"]).exit_code == 1
+    (parent,) = run_ids()
+    again = invoke("run", "reexecute", parent, "--from-failure", "-f", path, "-c", configs["ok"])
+    assert again.exit_code == 0, again.output
+    child = run_ids()[0]
+    declined = invoke("run", "delete", parent, input="n\n")
+    assert f"run(s) {child} were re-executed from it and reuse those outputs" in declined.output
