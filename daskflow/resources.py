@@ -286,12 +286,28 @@ def init_resources(  # noqa: PLR0913 (the context's facts are keyword-only)
         config = resource_config(key, definition, resources_config.get(key) or {})
         deps = SimpleNamespace(**{k: built[k] for k in definition.required_resource_keys})
         context = InitResourceContext(config, definition, deps, run_id, log, storage_dir)
+        own = contextlib.ExitStack()  # this resource's teardown, named when it fails
         try:
-            built[key] = stack.enter_context(definition.initialize(context))
+            built[key] = own.enter_context(definition.initialize(context))
         except Exception as exc:
             raise DaskflowResourceError(
                 f'resource "{key}" failed to initialise: {type(exc).__name__}: {exc}', key
             ) from exc
+        stack.push(_named_teardown(key, own))
+
+
+def _named_teardown(key: str, own: contextlib.ExitStack) -> Callable[..., bool]:
+    """The exit callback tearing down resource ``key``: its error names the resource."""
+
+    def teardown(*exc_info: Any) -> bool:
+        try:
+            return bool(own.__exit__(*exc_info))
+        except Exception as exc:
+            raise DaskflowResourceError(
+                f'resource "{key}" failed to tear down: {type(exc).__name__}: {exc}', key
+            ) from exc
+
+    return teardown
 
 
 def resource_config(key: str, definition: ResourceDefinition, block: Mapping[str, Any]) -> Any:

@@ -1,5 +1,6 @@
-"""Shared pieces of the CLI: consoles, formatting of times/durations/metadata, opening the
-instance and finding a run by id or prefix (exit code 2 when there is none).
+"""Shared pieces of the CLI: consoles, formatting of times/durations/metadata, reading run
+config files, opening the instance and finding a run by id or prefix (exit code 2 when
+there is none).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from daskflow.config import MAX_DEPTH
+from daskflow.definitions.mode import deep_merge, load_yaml_files
 from daskflow.errors import (
+    ConfigError,
     DaskflowAmbiguousRunIdError,
     DaskflowConfigError,
     DaskflowRunNotFoundError,
@@ -30,12 +34,14 @@ __all__ = [
     "EXIT_USAGE",
     "fail",
     "find_run",
+    "format_bytes",
     "format_duration",
     "format_metadata",
     "format_time",
     "make_console",
     "open_instance",
     "print_fields",
+    "read_config_files",
     "short_id",
     "status_text",
 ]
@@ -90,6 +96,24 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
+def read_config_files(paths: Sequence[str]) -> dict[str, Any]:
+    """YAML run-config files merged, later winning; a file nested too deep for the YAML
+    reader is a ``DaskflowConfigError`` naming it (the commands exit 2 on those)."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        try:
+            merged = deep_merge(merged, load_yaml_files([path]))
+        except RecursionError:
+            error = ConfigError(
+                (),
+                f"the file nests values more deeply than the YAML reader can follow "
+                f"(a run config has at most {MAX_DEPTH} levels).",
+                f"at most {MAX_DEPTH} levels of nesting",
+            )
+            raise DaskflowConfigError([error], title=f"Invalid run config file {path}") from None
+    return merged
+
+
 def short_id(run_id: str | None) -> str:
     return (run_id or "")[:SHORT_ID]
 
@@ -116,6 +140,16 @@ def format_duration(seconds: float | None) -> str:
         return f"{minutes}m {secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes:02d}m"
+
+
+def format_bytes(count: int) -> str:
+    """``512 B``, ``1.5 kB``, ``228.0 MB``, ``3.2 GB`` (powers of 1000, as ``du --si``)."""
+    size = float(count)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
 
 
 def status_text(status: Enum | str) -> Text:

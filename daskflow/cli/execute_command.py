@@ -21,10 +21,12 @@ import click
 
 from daskflow.cli.common import (
     EXIT_FAILURE,
+    EXIT_USAGE,
     fail,
     find_run,
     make_console,
     open_instance,
+    read_config_files,
     short_id,
 )
 from daskflow.cli.loader import load_pipelines, select_pipeline
@@ -39,7 +41,7 @@ from daskflow.cli.run_display import open_display, print_summary
 from daskflow.cli.run_tracker import RunTracker
 from daskflow.cli.streaming import CancelOnInterrupt, stream_run
 from daskflow.config import DaskflowConfigError
-from daskflow.definitions.mode import deep_merge, load_yaml_files
+from daskflow.definitions.mode import deep_merge
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.engine.api import execute_pipeline_iterator, reexecute_pipeline_iterator
 from daskflow.errors import DaskflowInvalidDefinitionError
@@ -72,8 +74,11 @@ def _target_args(python_file: str | None, module_name: str | None) -> str:
     return f"-f {shlex.quote(python_file)}" if python_file else f"-m {module_name}"
 
 
-def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) -> None:
-    """Print the summary and what became of a canceled run; exit 1 unless it succeeded."""
+def _finish(
+    tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str, code: int = EXIT_FAILURE
+) -> None:
+    """Print the summary and what became of a canceled run; exit ``code`` (1, or 2 for a
+    config error found once the run was recorded) unless it succeeded."""
     tracker.mark_unfinished("canceled" if canceler.interrupted else None)
     hint = None
     if not (tracker.success or canceler.interrupted):
@@ -86,7 +91,7 @@ def _finish(tracker: RunTracker, canceler: CancelOnInterrupt, target_args: str) 
     if canceler.interrupted:
         _report_interrupt(tracker, canceler)
     if not tracker.success:
-        sys.exit(EXIT_FAILURE)
+        sys.exit(code)
 
 
 def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
@@ -111,22 +116,25 @@ def _report_interrupt(tracker: RunTracker, canceler: CancelOnInterrupt) -> None:
         )
 
 
-def _stream(
-    events: Iterator[EventRecord], tracker: RunTracker, canceler: CancelOnInterrupt
-) -> None:
-    """Stream live, turning errors the engine raises before/while running into messages."""
+def _stream(events: Iterator[EventRecord], tracker: RunTracker, canceler: CancelOnInterrupt) -> int:
+    """Stream live, turning errors the engine raises before/while running into messages;
+    returns the exit code of a failed run (2 when its config was wrong, e.g. a cluster
+    class that cannot be imported, found once the run was recorded)."""
+    code = EXIT_FAILURE
     try:
         stream_run(events, tracker, open_display(tracker), canceler)
     except (DaskflowConfigError, DaskflowInvalidDefinitionError) as exc:
         if tracker.run_id is None:
             fail(str(exc))  # raised while preparing: nothing ran
         tracker.run_error = f"Error: {exc}"
+        code = EXIT_USAGE
     except Exception as exc:  # an engine error after the run started: it is recorded failed
         if tracker.run_id is None:
             raise
         tracker.run_error = f"Error: {type(exc).__name__}: {exc}"
     if tracker.run_error and tracker.status is None:
         tracker.status = RunStatus.FAILURE
+    return code
 
 
 def _follow(
@@ -138,8 +146,8 @@ def _follow(
     """Show the run live, Ctrl-C cancelling it, then summarise it and exit with its code."""
     tracker = RunTracker(planned=planned or ())
     canceler = CancelOnInterrupt(instance)
-    _stream(events, tracker, canceler)
-    _finish(tracker, canceler, target_args)
+    code = _stream(events, tracker, canceler)
+    _finish(tracker, canceler, target_args, code)
 
 
 @pipeline_group.command("execute")
@@ -241,7 +249,7 @@ def reexecute(  # noqa: PLR0913 (click passes its options by keyword)
         parent = find_run(instance, run_id)
         pipeline = _reexecute_pipeline(python_file, module_name, pipeline_name, parent)
         run_config = (
-            deep_merge(parent.run_config, load_yaml_files(config_files)) if config_files else None
+            deep_merge(parent.run_config, read_config_files(config_files)) if config_files else None
         )
         _quiet_engine_logger()
         how = " from failure" if from_failure else ""

@@ -11,10 +11,11 @@ from typing import Any
 import click
 import yaml
 
+from daskflow.cli.common import read_config_files
 from daskflow.cli.loader import load_pipelines, select_pipeline
 from daskflow.config import example_config, format_yaml_example
 from daskflow.definitions.describe import describe_pipeline
-from daskflow.definitions.mode import deep_merge, load_yaml_files
+from daskflow.definitions.mode import deep_merge
 from daskflow.engine.planning.selection import select_solids
 from daskflow.errors import DaskflowConfigError, DaskflowInvalidDefinitionError
 from daskflow.run_config import run_config_json_schema, run_config_schema, validate_run_config
@@ -60,13 +61,13 @@ def run_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def definition_errors_exit(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn definition errors into a printed message and exit code 2."""
+    """Turn definition and config errors into a printed message and exit code 2."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except DaskflowInvalidDefinitionError as exc:
+        except (DaskflowInvalidDefinitionError, DaskflowConfigError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
 
@@ -97,7 +98,7 @@ class RunRequest:
                 raise click.UsageError(f'preset "{preset}" uses mode "{chosen.mode}", not "{mode}"')
             mode = chosen.mode
             self.solid_selection = self.solid_selection or chosen.solid_selection
-        self.run_config = deep_merge(run_config, load_yaml_files(config_files))
+        self.run_config = deep_merge(run_config, read_config_files(config_files))
         self.mode = self.pipeline.get_mode(mode).name
 
     def check_config(self) -> list[str]:

@@ -18,6 +18,7 @@ from daskflow.cli.common import (
     EXIT_USAGE,
     fail,
     find_run,
+    format_bytes,
     format_duration,
     format_time,
     make_console,
@@ -31,7 +32,14 @@ from daskflow.cli.run_display import steps_table
 from daskflow.cli.run_tracker import StepState
 from daskflow.engine.api import cancel_run
 from daskflow.events import DaskflowEventType, RunStatus
-from daskflow.instance import RunRecord, RunStorage, StepStats, StoredEvent, coordinator_id
+from daskflow.instance import (
+    DaskflowInstance,
+    RunRecord,
+    RunStorage,
+    StepStats,
+    StoredEvent,
+    coordinator_id,
+)
 
 __all__ = ["run_group"]
 
@@ -132,7 +140,7 @@ def _print_event(console: Console, stored: StoredEvent) -> None:
     )
     console.print(line)
     error = record.data.get("error") or {}
-    if error.get("traceback"):
+    if isinstance(error, dict) and error.get("traceback"):
         console.print(Text(str(error["traceback"]).rstrip(), style="dim"))
 
 
@@ -216,10 +224,16 @@ def _force_cancel(run_storage: RunStorage, run: RunRecord) -> None:
 @run_group.command("delete")
 @click.argument("run_id")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def delete(run_id: str, yes: bool) -> None:
-    """Delete a finished run and its events.
+@click.option(
+    "--keep-outputs",
+    is_flag=True,
+    help="Keep the run's stored outputs (only its record and events go).",
+)
+def delete(run_id: str, yes: bool, keep_outputs: bool) -> None:
+    """Delete a finished run: its record, events, asset index rows and stored outputs.
 
-    Removes the run, its event log and its asset index rows; stored outputs stay.
+    The outputs under the instance's storage directory go too, unless --keep-outputs:
+    runs re-executed from this one can then not reuse them.
     """
     with open_instance() as instance:
         run = find_run(instance, run_id)
@@ -229,11 +243,28 @@ def delete(run_id: str, yes: bool) -> None:
                 f"(daskflow run cancel {short_id(run.run_id)})",
                 EXIT_USAGE,
             )
+        size = 0 if keep_outputs else instance.outputs.run_bytes(run.run_id)
         if not yes:
+            what = (
+                "its events"
+                if keep_outputs
+                else f"its events and stored outputs ({format_bytes(size)})"
+                + _reused_by(instance, run.run_id)
+            )
             click.confirm(
                 f'Delete run {run.run_id} of pipeline "{run.pipeline_name}" '
-                f"({run.status.value}) and its events?",
+                f"({run.status.value}), {what}?",
                 abort=True,
             )
-        instance.run_storage.delete_run(run.run_id)
-    click.echo(f"Deleted run {run.run_id}.")
+        freed = instance.delete_run(run.run_id, keep_outputs=keep_outputs)
+    kept = " (outputs kept)" if keep_outputs else f"; freed {format_bytes(freed)} of outputs"
+    click.echo(f"Deleted run {run.run_id}{kept}.")
+
+
+def _reused_by(instance: DaskflowInstance, run_id: str) -> str:
+    """A warning when runs were re-executed from this one: they reuse its outputs."""
+    children = [r.run_id for r in instance.run_storage.get_runs() if r.parent_run_id == run_id]
+    if not children:
+        return ""
+    shown = ", ".join(short_id(c) for c in children)
+    return f"; run(s) {shown} were re-executed from it and reuse those outputs"

@@ -10,6 +10,7 @@ files.1: expected a string, got the integer 3.
 """
 
 from daskflow.config._describe import describe_config_type as describe_config_type
+from daskflow.config._describe import describe_value as describe_value
 from daskflow.config._example import example_config as example_config
 from daskflow.config._example import format_yaml_example as format_yaml_example
 from daskflow.config._field import Field
@@ -18,6 +19,7 @@ from daskflow.config._json_schema import config_to_json_schema
 from daskflow.config._mapping import ConfigMapping
 from daskflow.config._mapping import call_config_fn as call_config_fn
 from daskflow.config._mapping import configured_mapping as configured_mapping
+from daskflow.config._structure import MAX_DEPTH as MAX_DEPTH
 from daskflow.config._types import (
     Any,
     Array,
@@ -49,8 +51,9 @@ from daskflow.errors import (
 )
 
 # Also importable from here, outside ``__all__``, for daskflow's own tools (definitions,
-# CLI): ``config_field_from_schema``, ``describe_config_type``, ``example_config``,
-# ``format_yaml_example``, ``call_config_fn``, ``configured_mapping``.
+# CLI): ``config_field_from_schema``, ``describe_config_type``, ``describe_value``,
+# ``example_config``, ``format_yaml_example``, ``call_config_fn``, ``configured_mapping``,
+# ``MAX_DEPTH`` (of a config value).
 __all__ = [
     "Any",
     "Array",

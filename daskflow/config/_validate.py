@@ -32,6 +32,7 @@ from daskflow.config._describe import (
 from daskflow.config._example import example_config, format_yaml_example
 from daskflow.config._field import Field
 from daskflow.config._sources import validate_source
+from daskflow.config._structure import structure_errors
 from daskflow.config._types import (
     AnyType,
     Array,
@@ -103,6 +104,9 @@ def check_default_value(config_type: ConfigType, value: typing.Any) -> Validatio
 def _run(
     schema: object, value: typing.Any, path: tuple[str, ...], resolve: bool
 ) -> ValidationResult:
+    structure = structure_errors(value, path)  # odd keys and deep values fail here, first
+    if structure:
+        return ValidationResult(None, structure)
     ctx = Context(resolve)
     if isinstance(schema, Field):
         result = _validate_field_value(ctx, schema, value, path)

@@ -3,7 +3,8 @@
 Dagster's rule holds: the first parameter is the context, whatever its name (``context``,
 ``_``, ``_context``, ``ctx`` ...). daskflow also allows solids without a context: the first
 parameter is an input instead when it is annotated with a type (``a: int``), has a default,
-or — with explicit ``input_defs`` — is declared as an input.
+or — with explicit ``input_defs`` — is declared as an input. A conventional context name
+annotated ``Any`` (``context: Any``, as typed code writes it) is still the context.
 
 >>> def hello(_context, name: str): ...
 >>> first_param_is_context(hello, None)
@@ -11,6 +12,9 @@ True
 >>> def add(a: int, b: int): ...
 >>> first_param_is_context(add, None)
 False
+>>> def typed(context: Any, value: int): ...
+>>> first_param_is_context(typed, None)
+True
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ def _is_context_annotation(annotation: Any) -> bool:
     return isinstance(name, str) and name.endswith("Context")
 
 
+_CONTEXT_NAMES = frozenset({"context", "_context", "ctx", "_ctx", "_"})
+
+
 def first_param_is_context(
     fn: Callable[..., Any], explicit: Sequence[InputDefinition] | None
 ) -> bool:
@@ -54,7 +61,11 @@ def first_param_is_context(
     first = params[0]
     if explicit is not None:
         return first.name not in {i.name for i in explicit}
-    return first.default is first.empty and _is_context_annotation(first.annotation)
+    if first.default is not first.empty:
+        return False
+    if first.name in _CONTEXT_NAMES and first.annotation in (Any, "Any", "typing.Any"):
+        return True
+    return _is_context_annotation(first.annotation)
 
 
 def infer_input_defs(

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from daskflow.engine.failure import raise_for_failure
+from daskflow.engine.failure import for_user, raise_for_failure, user_stream
 from daskflow.engine.result import (
     CompositeSolidExecutionResult,
     PipelineExecutionResult,
@@ -58,7 +58,17 @@ __all__ = [
 def _run(
     coordinator: RunCoordinator, instance: DaskflowInstance, owned: bool, raise_on_error: bool
 ) -> PipelineExecutionResult:
-    events = list(logged_events(coordinator))
+    events: list[EventRecord] = []
+    failure: Exception | None = None
+    try:
+        for event in logged_events(coordinator):
+            events.append(event)
+    except Exception as exc:  # e.g. the executor could not start: recorded as failed
+        failure = exc
+    if failure is not None and (raise_on_error or coordinator.status != RunStatus.FAILURE):
+        if owned:
+            instance.dispose()
+        raise for_user(failure, coordinator)  # outside the handler: no secret in __context__
     result = PipelineExecutionResult(
         coordinator.payload, coordinator.success, events, coordinator.step_results
     )
@@ -86,8 +96,14 @@ def execute_pipeline(  # noqa: PLR0913 (Dagster's signature)
     """Run ``pipeline`` as one Dask graph and return its result.
 
     Config errors raise ``DaskflowConfigError`` before anything runs. A failed step
-    re-raises the user's exception (see ``raise_for_failure``) unless ``raise_on_error``
-    is False. Without ``instance``, an ephemeral one is used.
+    re-raises the user's exception (see ``engine/failure.py``; a redacted copy if it holds
+    a value read through ``{env: ...}``) unless ``raise_on_error`` is False. An executor
+    that cannot start (a cluster class that cannot be imported, an unreachable scheduler) is
+    recorded as a failed run and raises ``DaskflowConfigError``, unless ``raise_on_error``
+    is False: then the failed result is returned.
+
+    Without ``instance``, the run is recorded in ``$DASKFLOW_HOME`` when that is set, else
+    in an ephemeral instance that lives as long as the result.
     """
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)
@@ -107,7 +123,7 @@ def execute_pipeline_iterator(  # noqa: PLR0913 (Dagster's signature)
     request = RunRequest(pipeline, run_config, mode, preset, solid_selection, dict(tags or {}))
     coordinator, instance, owned = prepare_run(request, instance)
     try:
-        yield from logged_events(coordinator)
+        yield from user_stream(coordinator)
     finally:
         if owned:
             instance.dispose()
@@ -144,7 +160,7 @@ def reexecute_pipeline_iterator(  # noqa: PLR0913 (the keyword options of execut
     """
     request = Reexecution(pipeline, parent_run_id, from_failure, step_selection, run_config)
     coordinator = prepare_reexecution(request, instance)
-    yield from logged_events(coordinator)
+    yield from user_stream(coordinator)
 
 
 def cancel_run(instance: DaskflowInstance, run_id: str) -> bool:

@@ -119,7 +119,11 @@ class SolidExecutionResult:
 
     @property
     def success(self) -> bool:
-        return bool(self._of_type(E.STEP_SUCCESS))
+        """The step's last outcome is a success (a coordinator may fail a step after its
+        task succeeded, e.g. when its in-memory output could not be sent back)."""
+        ends = (E.STEP_SUCCESS, E.STEP_FAILURE, E.STEP_SKIPPED)
+        outcomes = [e.event_type for e in self.events if e.event_type in ends]
+        return bool(outcomes) and outcomes[-1] == E.STEP_SUCCESS
 
     @property
     def skipped(self) -> bool:
@@ -284,6 +288,11 @@ class PipelineExecutionResult:
     @property
     def event_list(self) -> list[EventRecord]:
         return self.events
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """The values read through ``{env: ...}`` in this run (masked in what it reports)."""
+        return self._payload.resolved.secrets
 
     @property
     def event_types(self) -> list[DaskflowEventType]:

@@ -18,6 +18,7 @@ from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._heartbeat import HEARTBEAT_SECONDS, HEARTBEAT_TIMEOUT_SECONDS
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
+from daskflow.instance._outputs import GarbageReport, OutputStore
 from daskflow.instance._process import coordinator_id
 from daskflow.instance._run_index import RunFilter, RunPage
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
@@ -37,7 +38,9 @@ __all__ = [
     "DaskflowStorageError",
     "EventFilter",
     "EventStorage",
+    "GarbageReport",
     "MaterializationRecord",
+    "OutputStore",
     "RunFilter",
     "RunPage",
     "RunRecord",

@@ -1,7 +1,9 @@
 """``DaskflowInstance``: the home directory, its run and event storage, and where outputs go.
 
 A thin facade: it opens the storages ``daskflow.yaml`` describes and hands them out;
-callers use ``instance.run_storage`` and ``instance.event_storage`` directly.
+callers use ``instance.run_storage`` and ``instance.event_storage`` directly. The step
+outputs under ``storage_dir`` are measured and cleaned up through it: ``storage_used``,
+``delete_run`` (record and outputs) and ``collect_garbage`` (old runs' outputs).
 
 >>> with DaskflowInstance.ephemeral() as instance:
 ...     run = instance.run_storage.create_run("cereal", {}, "default")
@@ -11,6 +13,7 @@ callers use ``instance.run_storage`` and ``instance.event_storage`` directly.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import tempfile
@@ -20,7 +23,13 @@ from types import TracebackType
 from daskflow.instance._db import Database
 from daskflow.instance._events import EventStorage
 from daskflow.instance._heartbeat import HEARTBEAT_TIMEOUT_SECONDS
-from daskflow.instance._home import InstanceSettings, load_settings, resolve_home
+from daskflow.instance._home import (
+    DASKFLOW_HOME_ENV,
+    InstanceSettings,
+    load_settings,
+    resolve_home,
+)
+from daskflow.instance._outputs import GarbageReport, OutputStore
 from daskflow.instance._runs import RunStorage
 from daskflow.instance._stale import mark_stale_runs
 
@@ -66,6 +75,14 @@ class DaskflowInstance:
         return instance
 
     @classmethod
+    def for_run(cls) -> DaskflowInstance:
+        """What a run given no instance records to: ``$DASKFLOW_HOME`` when it is set,
+        otherwise a new ephemeral instance (deleted when disposed)."""
+        if os.environ.get(DASKFLOW_HOME_ENV):
+            return cls.get()
+        return cls.ephemeral()
+
+    @classmethod
     def ephemeral(cls) -> DaskflowInstance:
         """An instance in a new temporary directory (SQLite), removed by ``dispose()``."""
         temp_dir = Path(tempfile.mkdtemp(prefix="daskflow-")).resolve()
@@ -84,6 +101,36 @@ class DaskflowInstance:
     def database_url(self) -> str:
         """The database URL with any password hidden."""
         return self._database.display_url
+
+    @property
+    def outputs(self) -> OutputStore:
+        """The run directories of step outputs under ``storage_dir``."""
+        return OutputStore(self.storage_dir)
+
+    def storage_used(self) -> int:
+        """Bytes of step outputs stored under ``storage_dir``."""
+        return self.outputs.used_bytes()
+
+    def delete_run(self, run_id: str, keep_outputs: bool = False) -> int:
+        """Delete a run's record, events and (unless ``keep_outputs``) its stored outputs;
+        returns the bytes of outputs freed. Runs re-executed from it lose what they reused."""
+        freed = 0 if keep_outputs else self.outputs.delete_run(run_id)
+        self.run_storage.delete_run(run_id)
+        return freed
+
+    def collect_garbage(
+        self, older_than: datetime.timedelta | float, dry_run: bool = False
+    ) -> GarbageReport:
+        """Remove the stored outputs of finished runs that ended longer than ``older_than``
+        (a timedelta, or seconds) ago. Outputs a newer run may reuse when it is re-executed
+        (those of its ancestors) are kept; run records and events stay."""
+        seconds = (
+            older_than.total_seconds()
+            if isinstance(older_than, datetime.timedelta)
+            else float(older_than)
+        )
+        runs = self.run_storage.get_runs()
+        return self.outputs.collect_garbage(runs, seconds, dry_run)
 
     def mark_stale_runs(self, heartbeat_timeout: float = HEARTBEAT_TIMEOUT_SECONDS) -> list[str]:
         """Mark ``STARTED``/``CANCELING`` runs whose coordinator is gone as failed (with an

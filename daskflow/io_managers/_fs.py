@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from daskflow.config import Field, Noneable, Permissive, StringSource
-from daskflow.io_managers._base import InputContext, OutputContext, io_manager
+from daskflow.io_managers._base import DaskflowIOError, InputContext, OutputContext, io_manager
 from daskflow.io_managers._capabilities import (
     CheckedPart,
     LazyReadIOManager,
@@ -107,7 +107,11 @@ class FilesystemIOManager(PartOutputs, LazyReadIOManager, ReferenceIOManager):
         single = self._open_single(path)
         if single is not None:
             with single:
-                return self._read_single(single)
+                try:
+                    return self._read_single(single)
+                except Exception as exc:  # a truncated or foreign file: name it
+                    detail = f"{type(exc).__name__}: {exc}"
+                    raise self._error(upstream, "could not be read", detail) from exc
         manifest = self._marker_manifest(upstream, path)
         if manifest.get("layout") == "reference":
             frame = read_reference(upstream, manifest, self.fs, self.storage_options)
@@ -122,6 +126,8 @@ class FilesystemIOManager(PartOutputs, LazyReadIOManager, ReferenceIOManager):
             raise self._error(
                 upstream, "is committed but a file of it is missing", str(exc)
             ) from exc
+        except DaskflowIOError as exc:  # a corrupt part: name the output and the file
+            raise self._error(upstream, "could not be read", str(exc)) from exc
         if len(frames) == 1:
             return frames[0]
         return pd.concat(frames)

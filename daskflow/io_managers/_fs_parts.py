@@ -149,9 +149,25 @@ class PartOutputs(SingleFileOutputs, PartitionedIOManager):
     # -- reading --------------------------------------------------------------------------
 
     def read_part(self, path: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """One ``part.<i>.parquet`` file (path or URL) as pandas, original dtypes kept."""
-        with self.fs.open(path, "rb") as file:
-            return read_frame(file, columns=columns)
+        """One ``part.<i>.parquet`` file (path or URL) as pandas, original dtypes kept.
+
+        A file that is not readable parquet raises ``DaskflowIOError`` naming the file and
+        its partition (a missing one raises ``FileNotFoundError``).
+        """
+        try:
+            with self.fs.open(path, "rb") as file:
+                return read_frame(file, columns=columns)
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # pyarrow's errors for a truncated or foreign file vary
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            index = part_order(name)[0]
+            which = f"partition {index}" if index >= 0 else "the file"
+            raise DaskflowIOError(
+                f"cannot read {which} of a stored output: {self._url(path)} is not a "
+                f"readable parquet file ({type(exc).__name__}: {exc})",
+                path=self._url(path),
+            ) from exc
 
     def part_url(self, context: OutputContext, index: int) -> str:
         """Where ``write_part(context, index, ...)`` puts partition ``index``."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from daskflow.config import ValidationResult, call_config_fn, validate_config
+from daskflow.config import ValidationResult, call_config_fn, describe_value, validate_config
 from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation
 from daskflow.definitions.mode import ModeDefinition
@@ -77,6 +77,8 @@ def validate_run_config(
     """
     mode_def = pipeline.get_mode(mode)
     title = f'Invalid run config for pipeline "{pipeline.name}" (mode "{mode_def.name}")'
+    if run_config is not None and not isinstance(run_config, Mapping):
+        return RunConfigValidation(False, [_not_a_mapping(run_config)], None, title)
     raw = dict(run_config or {})
     schema = build_run_config_schema(pipeline, mode_def, selected, executed)
     result = validate_config(schema, raw)
@@ -99,6 +101,17 @@ def validate_run_config(
         frozenset(secrets),
     )
     return RunConfigValidation(not errors, errors, None if errors else resolved, title)
+
+
+def _not_a_mapping(run_config: object) -> ConfigError:
+    received = describe_value(run_config)
+    return ConfigError(
+        (),
+        f"a run config is a mapping, got {received}.",
+        "a mapping",
+        received,
+        "Write its blocks as keys at the top: solids, resources, execution, loggers.",
+    )
 
 
 def resolve_run_config(

@@ -1,4 +1,4 @@
-"""`daskflow asset list | show | wipe` and `daskflow instance info`."""
+"""`daskflow asset list | show | wipe` and `daskflow instance info | gc`."""
 
 from .helpers import invoke, run_ids
 
@@ -58,3 +58,27 @@ def test_bad_storage_exits_2_without_showing_the_password(home):
     result = invoke("instance", "info")
     assert result.exit_code == 2
     assert "s3cret" not in result.output
+
+
+def test_instance_info_shows_storage_used_and_gc_removes_old_outputs(flaky, home):
+    path, configs = flaky
+    assert "storage used  0 B (0 runs)" in invoke("instance", "info").output
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["ok"]).exit_code == 0
+    used = invoke("instance", "info").output
+    assert "storage used" in used and "(1 runs)" in used and "storage used  0 B" not in used
+    assert invoke("instance", "gc", "--older-than", "30d").output.startswith(
+        "Removed the outputs of 0 run(s) older than 30d (0 B)"
+    )
+    dry = invoke("instance", "gc", "--older-than", "0s", "--dry-run")
+    assert dry.output.startswith("Would remove the outputs of 1 run(s)")
+    assert len(list((home / "storage").iterdir())) == 1
+    done = invoke("instance", "gc", "--older-than", "0s")
+    assert done.exit_code == 0 and done.output.startswith("Removed the outputs of 1 run(s)")
+    assert list((home / "storage").iterdir()) == []
+    assert "(1 runs)" not in invoke("instance", "info").output
+    assert len(run_ids()) == 1  # the record stays
+
+
+def test_gc_needs_a_readable_age():
+    result = invoke("instance", "gc", "--older-than", "a month")
+    assert result.exit_code == 2 and "not an age" in result.output

@@ -87,14 +87,26 @@ def test_cancel_an_unfinished_run_requests_it(home):
         assert instance.run_storage.get_run(run_id).status.value == "CANCELING"
 
 
-def test_delete_asks_for_confirmation(two_runs):
+def _output_dirs(home):
+    storage = home / "storage"
+    return sorted(p.name[:12] for p in storage.iterdir()) if storage.exists() else []
+
+
+def test_delete_asks_for_confirmation_and_removes_stored_outputs(two_runs, home):
     failed, succeeded = two_runs
+    assert _output_dirs(home) == sorted([failed, succeeded])
     declined = invoke("run", "delete", failed, input="n\n")
     assert declined.exit_code == 1  # aborted
+    assert "stored outputs (" in declined.output  # the question says what goes, and its size
     assert failed in invoke("run", "list").output
+    assert _output_dirs(home) == sorted([failed, succeeded])
     confirmed = invoke("run", "delete", failed, input="y\n")
     assert confirmed.exit_code == 0 and "Deleted run" in confirmed.output
-    assert invoke("run", "delete", succeeded, "--yes").exit_code == 0
+    assert "freed" in confirmed.output
+    assert _output_dirs(home) == [succeeded]
+    kept = invoke("run", "delete", succeeded, "--yes", "--keep-outputs")
+    assert kept.exit_code == 0 and "outputs kept" in kept.output
+    assert _output_dirs(home) == [succeeded]
     assert "No runs yet." in invoke("run", "list").output
     assert invoke("run", "show", failed).exit_code == 2
 
@@ -118,3 +130,14 @@ def test_reexecute_steps_reuses_the_config_of_steps_it_does_not_run(cereal_args,
     assert rejected.exit_code == 2
     assert "solids.add_sugar_per_cup.inputs.cereals.csv.path" in rejected.output
     assert len(run_ids()) == 2
+
+
+def test_delete_warns_when_a_reexecution_reuses_the_outputs(flaky):
+    path, configs = flaky
+    assert invoke("pipeline", "execute", "-f", path, "-c", configs["fail"]).exit_code == 1
+    (parent,) = run_ids()
+    again = invoke("run", "reexecute", parent, "--from-failure", "-f", path, "-c", configs["ok"])
+    assert again.exit_code == 0, again.output
+    child = run_ids()[0]
+    declined = invoke("run", "delete", parent, input="n\n")
+    assert f"run(s) {child} were re-executed from it and reuse those outputs" in declined.output

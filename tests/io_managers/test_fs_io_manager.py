@@ -459,3 +459,31 @@ def test_storage_dir_of_the_instance_is_the_default(tmp_path):
         {"base_dir": None}, fs_io_manager, storage_dir=str(tmp_path / "instance-storage")
     )
     assert fs_io_manager.resource_fn(context).base_url == f"file://{tmp_path}/instance-storage"
+
+
+def test_a_corrupt_part_names_the_file_and_partition(local):
+    context = out_ctx()
+    write_parts(local, context, [pd.DataFrame({"a": [i]}) for i in range(3)])
+    broken = f"{local.output_dir(context)}/part.1.parquet"
+    with open(broken, "r+b") as file:
+        file.truncate(20)  # cut short, as a full disk or a killed copy leaves it
+    with pytest.raises(DaskflowIOError) as raised:
+        local.read_part(broken)
+    assert "partition 1" in str(raised.value) and broken in str(raised.value)
+    assert raised.value.path is not None and raised.value.path.endswith(broken)
+    with pytest.raises(DaskflowIOError) as raised:
+        local.load_input(in_ctx(context))
+    message = str(raised.value)
+    assert f"of solid {context.solid_name!r}" in message
+    assert "partition 1" in message and broken in message
+
+
+def test_a_corrupt_single_file_is_named(local):
+    context = out_ctx()
+    local.handle_output(context, pd.DataFrame({"a": [1, 2]}))
+    path = local.output_dir(context)
+    with open(path, "r+b") as file:
+        file.truncate(10)
+    with pytest.raises(DaskflowIOError) as raised:
+        local.load_input(in_ctx(context))
+    assert "could not be read" in str(raised.value) and path in str(raised.value)

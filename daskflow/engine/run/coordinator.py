@@ -43,6 +43,7 @@ from daskflow.engine.run.lifeline import (
     sigterm_interrupts,
 )
 from daskflow.engine.step.outcome import StepResult
+from daskflow.engine.step.redact import Redactor
 from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
 from daskflow.instance import HEARTBEAT_SECONDS
@@ -78,6 +79,7 @@ class RunCoordinator:
         self._last_flush = time.monotonic()
         self._received: dict[str, int] = {}
         self._abandoned = False  # interrupted while steps ran: they may still check the flag
+        self._redactor = Redactor(payload.resolved.secrets)  # engine events mask secrets too
 
     # -- events ------------------------------------------------------------------------
     def _engine_event(
@@ -86,9 +88,17 @@ class RunCoordinator:
         message: str,
         data: dict[str, Any] | None = None,
         level: int | None = None,
+        step_key: str | None = None,
     ) -> None:
         record = EventRecord.create(
-            self.run_id, event_type, self.payload.pipeline_name, message, level=level, data=data
+            self.run_id,
+            event_type,
+            self.payload.pipeline_name,
+            self._redactor.text(message),
+            step_key,
+            step_key,
+            level=level,
+            data=self._redactor.value(data),
         )
         self._queue.put(record.to_dict())
 
@@ -316,11 +326,12 @@ class RunCoordinator:
                 self.step_results[step_key] = StepResult(
                     step_key, StepStatus.FAILURE, 0, error=value
                 )
-                self._engine_event(
+                self._engine_event(  # e.g. workers kept dying, or its result cannot travel
                     DaskflowEventType.STEP_FAILURE,
-                    f'Step "{step_key}" failed in Dask: {value!r}',
+                    f'Step "{step_key}" failed in Dask: {type(value).__name__}: {value}',
                     data={"error": {"type": type(value).__name__, "message": str(value)}},
                     level=logging.ERROR,
+                    step_key=step_key,
                 )
         for (step_key, output_name), value in compiled.handed_on.items():
             step_result = self.step_results.get(step_key)

@@ -30,6 +30,7 @@ import dask
 from daskflow.engine.process.cancel import set_canceled
 from daskflow.engine.process.resources import teardown_run_resources
 from daskflow.engine.process.transport import event_topic
+from daskflow.errors import ConfigError, DaskflowConfigError, DaskflowExecutionError
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -222,13 +223,29 @@ class DistributedRun(RunningGraph):
         for future in self._futures.values():
             future.cancel()
 
+    def _gather_one(self, key: str) -> Any:
+        """One task's result, or the error saying it could not be sent from its worker (an
+        output kept in memory that cannot be serialized, e.g. with ``mem_io_manager``)."""
+        try:
+            return self._client.gather(self._futures[key])
+        except Exception as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return DaskflowExecutionError(
+                "its result could not be sent from the worker that computed it "
+                f"({type(exc).__name__}: {first_line}). An output kept in memory (mem_io_manager) "
+                "must be serializable to travel between processes; store it with an IO "
+                "manager that writes it (fs_io_manager) or make it picklable."
+            )
+
     def results(self) -> dict[str, Any]:
         """Results by key; a task that failed in Dask itself maps to its exception."""
         finished = [k for k, f in self._futures.items() if f.status == "finished"]
         # One gather for all results: a result() per future is a round trip each.
-        out = dict(
-            zip(finished, self._client.gather([self._futures[k] for k in finished]), strict=True)
-        )
+        try:
+            gathered = self._client.gather([self._futures[k] for k in finished])
+        except Exception:  # some result cannot travel: find which, one by one
+            gathered = [self._gather_one(k) for k in finished]
+        out = dict(zip(finished, gathered, strict=True))
         for key, future in self._futures.items():
             if key in out:
                 continue
@@ -307,7 +324,7 @@ def open_executor(execution: Mapping[str, Any], log: EngineLog) -> Iterator[Exec
     cluster_config = config["cluster"]
     with contextlib.ExitStack() as stack:
         if "address" in cluster_config:
-            client = stack.enter_context(Client(cluster_config["address"]))
+            client = stack.enter_context(_connect(Client, cluster_config["address"]))
             log(
                 f"Connected to the Dask scheduler at {cluster_config['address']}.",
                 {"scheduler": cluster_config["address"]},
@@ -336,5 +353,28 @@ def _start_cluster(cluster_config: Mapping[str, Any]) -> Any:
             dashboard_address=local["dashboard_address"],
             processes=local["processes"],
         )
-    cls = pkgutil.resolve_name(cluster_config["class"])  # "package.module.ClusterClass"
+    name = cluster_config["class"]  # "package.module.ClusterClass"
+    try:
+        cls = pkgutil.resolve_name(name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise _cluster_error(
+            "class", f'cannot import cluster class "{name}": {exc}', "an importable class"
+        ) from exc
     return cls(**(cluster_config.get("kwargs") or {}))
+
+
+def _connect(client_class: type[Client], address: str) -> Client:
+    """A client of the scheduler at ``address``; not reaching it is a config error."""
+    try:
+        return client_class(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise _cluster_error(
+            "address",
+            f"cannot connect to the Dask scheduler at {address}: {type(exc).__name__}: {exc}",
+            "the address of a running scheduler",
+        ) from exc
+
+
+def _cluster_error(key: str, message: str, expected: str) -> DaskflowConfigError:
+    path = ("execution", "dask", "cluster", key)
+    return DaskflowConfigError([ConfigError(path, message, expected)], "Cannot start the executor")

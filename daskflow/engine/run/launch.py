@@ -6,6 +6,7 @@ an in-memory store on a multi-process cluster) raises here, before any step runs
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -75,20 +76,38 @@ def prepare_run(
     mode_name = pipeline.get_mode(request.mode).name
     resolved = resolve_run_config(pipeline, request.run_config, mode_name, selected)
     plan = build_plan(pipeline, resolved, selected)
-    check_stores_fit_scheduler(
-        pipeline, resolved, plan, None if instance is None else instance.storage_dir
-    )
     owned = instance is None
     if instance is None:
-        instance = DaskflowInstance.ephemeral()
-    record = instance.run_storage.create_run(
-        pipeline.name,
-        resolved.raw,
-        mode_name,
-        tags={**pipeline.tags, **request.tags},
-        solid_selection=sorted(selected) if selected else None,
-    )
+        instance = DaskflowInstance.for_run()  # $DASKFLOW_HOME if set, else ephemeral
+    try:
+        storage_dir = None if instance.is_ephemeral else instance.storage_dir
+        check_stores_fit_scheduler(pipeline, resolved, plan, storage_dir)
+        if owned:  # an ephemeral instance passed in was chosen; one made here was not
+            _warn_if_report_vanishes(resolved, instance)
+        record = instance.run_storage.create_run(
+            pipeline.name,
+            resolved.raw,
+            mode_name,
+            tags={**pipeline.tags, **request.tags},
+            solid_selection=sorted(selected) if selected else None,
+        )
+    except BaseException:
+        if owned:
+            instance.dispose()
+        raise
     return create_coordinator(pipeline, resolved, plan, record.run_id, instance), instance, owned
+
+
+def _warn_if_report_vanishes(resolved: ResolvedRunConfig, instance: DaskflowInstance) -> None:
+    """A performance report goes to the instance's home: say so when that is temporary."""
+    if instance.is_ephemeral and (resolved.execution.get("dask") or {}).get("performance_report"):
+        warnings.warn(
+            "The Dask performance report of this run is saved in an ephemeral instance "
+            f"({instance.home}), deleted with the run's result. Set DASKFLOW_HOME or pass "
+            "instance=DaskflowInstance.from_home(...) to keep it.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def create_coordinator(

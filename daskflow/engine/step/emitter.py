@@ -7,20 +7,13 @@ to wait for before it declares the run finished (nothing a worker logs is lost).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from daskflow.engine.process.transport import has_local_sink, send_events
+from daskflow.engine.step.redact import Redactor
 from daskflow.events import DaskflowEventType, EventRecord
 
-__all__ = ["StepEmitter", "redact"]
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+__all__ = ["StepEmitter"]
 
 
 # Sent at once even from a worker (progress and logs are live); the rest of a step's
@@ -39,7 +32,11 @@ _LIVE = frozenset(
 
 
 class StepEmitter:
-    """Sends one step's events (secrets redacted); a worker batches all but the live ones."""
+    """Sends one step's events; a worker batches all but the live ones.
+
+    Every event is built here, so this is where secrets are masked: in the message and in
+    every string of the data (errors, tracebacks, type-check descriptions, metadata).
+    """
 
     def __init__(
         self,
@@ -52,6 +49,7 @@ class StepEmitter:
         self.pipeline_name = pipeline_name
         self.step_key = step_key
         self.secrets = secrets
+        self.redactor = Redactor(secrets)
         self.sent = 0
         self._buffer: list[dict[str, Any]] = []
         self._batching = not has_local_sink(run_id)  # on a worker process
@@ -67,11 +65,11 @@ class StepEmitter:
             self.run_id,
             event_type,
             self.pipeline_name,
-            redact(message, self.secrets),
+            self.redactor.text(message),
             self.step_key,
             self.step_key,
             level,
-            data,
+            self.redactor.value(data),
         )
         self._buffer.append(record.to_dict())
         self.sent += 1
@@ -84,5 +82,4 @@ class StepEmitter:
             send_events(self.run_id, records)
 
     def failure(self, message: str, error: dict[str, Any]) -> None:
-        error = {k: redact(v, self.secrets) if isinstance(v, str) else v for k, v in error.items()}
         self.emit(DaskflowEventType.STEP_FAILURE, message, logging.ERROR, {"error": error})
