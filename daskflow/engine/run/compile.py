@@ -28,6 +28,7 @@ from dask.base import tokenize
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler, is_lazy_step
+from daskflow.engine.lazy.deferred import deferred_task
 from daskflow.engine.step.task import run_step
 
 if TYPE_CHECKING:
@@ -98,8 +99,14 @@ def _compile(payload: RunPayload, shuffle: str) -> CompiledRun:
     any_lazy = False
     for step in payload.plan.steps.values():
         if is_lazy_step(step):
-            keys[step.key] = lazy.add(step)
             any_lazy = True
+            built = lazy.add(step)
+            if built is None:  # it computes while building: run by a task (lazy.deferred)
+                built, task = deferred_task(
+                    payload, payload_key, step, keys, lazy.handed_inputs(step), shuffle
+                )
+                graph[built] = task
+            keys[step.key] = built
             continue
         key = step_task_key(step.key, payload.run_id)
         upstream = [TaskRef(keys[k]) for k in step.upstream_keys]
