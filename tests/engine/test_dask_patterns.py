@@ -6,14 +6,13 @@ threaded scheduler and on the session's 2-worker cluster, with ``fs_io_manager``
 ``mem_io_manager``; every solid's answer is compared with pandas on the same data.
 """
 
-import os
-
 import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
 from dask.delayed import Delayed
+from dask.task_spec import Task
 
 from daskflow import (
     DaskDataFrame,
@@ -312,3 +311,129 @@ def test_every_pattern_on_a_cluster(source, tmp_path, io_name, cluster_execution
     config = _config(source, tmp_path, cluster_execution, io_name)
     result = execute_pipeline(_patterns_pipeline(IO_MANAGERS[io_name]), config)
     _check(result, _expected())
+
+
+# -- unit tests of Dask solids ---------------------------------------------------------------
+@pytest.mark.parametrize("as_dask", [False, True], ids=["pandas", "dask"])
+def test_execute_solid_runs_a_dask_solid_on_a_frame(as_dask):
+    value = dd.from_pandas(TRIPS, npartitions=3) if as_dask else TRIPS
+    lazy = execute_solid(map_parts, {"df": value})
+    expected = TRIPS.assign(tip=TRIPS.fare * 0.1)
+    pd.testing.assert_frame_equal(_canonical(lazy.output_value()), _canonical(expected))
+    eager = execute_solid(computed, {"df": value})
+    want = TRIPS.groupby("zone").agg(fare=("fare", "sum"), n=("id", "count"))
+    pd.testing.assert_frame_equal(eager.output_value().sort_index(), want, check_dtype=False)
+
+
+# -- what an eager step looks like --------------------------------------------------------------
+CALLS: list[str] = []
+
+
+@solid
+def counted(context, df: DaskDataFrame) -> int:
+    context.log.info("counting")  # before the eager call: also reached by the abandoned build
+    rows = len(df)
+    CALLS.append("counted")
+    return rows
+
+
+@solid
+def slow_zones(_) -> Zones:
+    import time
+
+    time.sleep(1.0)
+    return ZONES
+
+
+@solid
+def zone_names(_, df: DaskDataFrame, lookup: DaskDataFrame) -> DaskDataFrame:
+    return df.merge(lookup, on="zone")[["id", "borough"]]
+
+
+def test_an_eager_body_runs_once_and_reports_one_start(source, tmp_path):
+    @pipeline(name="eager_once")
+    def eager_once():
+        counted(trips())
+
+    CALLS.clear()
+    config = _config(source, tmp_path, {"in_process": {}}, "fs")
+    config["solids"].pop("written")
+    result = execute_pipeline(eager_once, config)
+    assert result.success
+    assert result.output_for_solid("counted") == len(TRIPS)
+    assert CALLS == ["counted"]  # the abandoned build stopped at the eager call
+    starts = [e for e in result.events if e.event_type == E.STEP_START and e.step_key == "counted"]
+    logs = [e for e in result.events if e.event_type == E.LOG and e.step_key == "counted"]
+    assert len(starts) == 1 and len(logs) == 1  # the abandoned build's events were dropped
+
+
+def test_a_lazy_pipeline_stays_one_graph_without_deferred_steps(source, tmp_path):
+    from daskflow.engine.lazy.deferred import run_deferred
+    from daskflow.engine.process.transport import register_local_sink, unregister_local_sink
+    from daskflow.engine.run.compile import compile_run
+    from daskflow.engine.run.launch import RunRequest, prepare_run
+    from daskflow.instance import DaskflowInstance
+
+    @pipeline(name="lazy_only")
+    def lazy_only():
+        df = trips()
+        lazy_total(map_parts(df))
+
+    instance = DaskflowInstance.ephemeral()
+    config = _config(source, tmp_path, {"threads": {}}, "fs")
+    config["solids"].pop("written")
+    coordinator, _, _ = prepare_run(RunRequest(lazy_only, config), instance)
+    register_local_sink(coordinator.run_id, lambda record: None)
+    try:
+        compiled = compile_run(coordinator.payload)
+    finally:
+        unregister_local_sink(coordinator.run_id)
+    functions = {node.func for node in compiled.graph.values() if isinstance(node, Task)}
+    assert run_deferred not in functions
+    assert len(functions) > 1
+
+
+def test_a_dask_step_runs_and_times_from_its_start_task_not_from_the_build(source, tmp_path):
+    @pipeline(name="timed")
+    def timed():
+        zone_names(trips(), slow_zones())
+
+    config = _config(source, tmp_path, {"threads": {"max_workers": 2}}, "fs")
+    config["solids"].pop("written")
+    result = execute_pipeline(timed, config)
+    events = {(e.step_key, e.event_type): e for e in result.events}
+    upstream_done = events[("slow_zones", E.STEP_SUCCESS)].timestamp
+    start = events[("zone_names", E.STEP_START)]
+    success = events[("zone_names", E.STEP_SUCCESS)]
+    assert start.timestamp >= upstream_done  # shown running only once its tasks can run
+    assert success.data["duration_ms"] < 1000  # the 1 s upstream wait is not its time
+    assert success.data["build_seconds"] < 1.0
+
+
+def test_in_memory_chains_keep_every_solid_name_on_the_scheduler(source, tmp_path, dask_cluster):
+    from dask.utils import key_split
+    from distributed import Client
+
+    @pipeline(
+        name="chain", mode_defs=[ModeDefinition(resource_defs={"io_manager": mem_io_manager})]
+    )
+    def chain():
+        lazy_total(map_parts(trips()))
+
+    config = _config(
+        source, tmp_path, {"dask": {"cluster": {"address": dask_cluster.scheduler_address}}}, "mem"
+    )
+    config["solids"].pop("written")
+    with Client(dask_cluster.scheduler_address) as client:
+        result = execute_pipeline(chain, config)
+        prefixes = client.run_on_scheduler(
+            lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
+        )
+    assert result.success
+    assert result.output_for_solid("lazy_total") == pytest.approx(TRIPS.fare.sum())
+    for name in ("trips", "map_parts", "lazy_total"):
+        assert any(key_split(p).startswith(name) for p in prefixes), (name, prefixes)
+    success = next(
+        e for e in result.events if e.event_type == E.STEP_SUCCESS and e.step_key == "lazy_total"
+    )
+    assert list(success.data["fused_from"]) == ["map_parts", "trips"]

@@ -52,6 +52,8 @@ class CommitSpec:
     deferred: list[DeferredEvent] = field(default_factory=list)
     references: dict[str, SourceReference] = field(default_factory=dict)
     build_seconds: float = 0.0  # calling the solid and compiling its graph, on the coordinator
+    # in-memory upstream steps whose collections run fused inside this step's tasks
+    fused_from: list[str] = field(default_factory=list)
 
 
 def start_step(run_id: str, records: list[dict[str, Any]], _upstream: list[StepResult]) -> float:
@@ -119,7 +121,12 @@ def _commit(
     run.emitter.emit(
         DaskflowEventType.STEP_SUCCESS,
         f'Finished step "{run.key}" in {duration * 1000:.1f} ms.',
-        data={"duration_ms": duration * 1000, "build_seconds": spec.build_seconds, **_stats(parts)},
+        data={
+            "duration_ms": duration * 1000,
+            "build_seconds": spec.build_seconds,
+            "fused_from": spec.fused_from,
+            **_stats(parts),
+        },
     )
     return result
 

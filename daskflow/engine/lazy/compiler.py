@@ -166,6 +166,7 @@ class LazyCompiler:
         self.eager_allowed = self.inputs.concrete
         self.deferred: set[str] = set()  # steps run by a task once their upstream has run
         self._gathered: dict[tuple[str, str], TaskRef] = {}
+        self._fused: dict[str, list[str]] = {}  # step -> in-memory steps fused into it
         self._results: dict[str, StepResult] = {}  # steps that ended while being built
 
     def task_key(self, step_key: str) -> str:
@@ -213,6 +214,7 @@ class LazyCompiler:
             emitter.deferred,
             build.references,
             build_seconds=time.time() - started,
+            fused_from=self._fused_from(step),
         )
         upstream = List(*(TaskRef(self.step_task_keys[k]) for k in step.upstream_keys))
         self.graph[key] = Task(
@@ -227,6 +229,17 @@ class LazyCompiler:
             self._start_task(step.key, emitter, upstream),
         )
         return key
+
+    def _fused_from(self, step: ExecutionStep) -> list[str]:
+        """The in-memory upstream steps (transitively) whose work runs in this step's tasks:
+        their keys carry this solid's name, so time is attributed back through this list."""
+        chain: list[str] = []
+        for inp in step.inputs:
+            for ref in inp.refs if inp.source == UPSTREAM else ():
+                if (ref.node, ref.output) in self.handed_on and ref.node not in chain:
+                    chain += [ref.node, *self._fused.get(ref.node, [])]
+        self._fused[step.key] = list(dict.fromkeys(chain))
+        return self._fused[step.key]
 
     def _start_task(
         self, step_key: str, emitter: _BuildEmitter, upstream: List
