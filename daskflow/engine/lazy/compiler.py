@@ -167,6 +167,9 @@ class LazyCompiler:
         self.deferred: set[str] = set()  # steps run by a task once their upstream has run
         self._gathered: dict[tuple[str, str], TaskRef] = {}
         self._fused: dict[str, list[str]] = {}  # step -> in-memory steps fused into it
+        # what a deferred step returned: its persisted partitions (futures on a cluster)
+        # must stay referenced until its graph has run
+        self.returned: list[Any] = []
         self._results: dict[str, StepResult] = {}  # steps that ended while being built
 
     def task_key(self, step_key: str) -> str:
@@ -305,6 +308,8 @@ class LazyCompiler:
     def _output(self, build: _StepBuild, name: str, value: Any) -> None:
         run = build.run
         output_def = run.definition.output_def_named(name)
+        if self.eager_allowed:
+            self.returned.append(value)
         if is_dask_collection(value) and not is_dask_frame(value) and self.eager_allowed:
             value = value.compute()  # a Delayed or a lazy scalar: its value is the output
         if not is_dask_collection(value):

@@ -81,19 +81,21 @@ def run_deferred(  # noqa: PLR0913 (the task's graph inputs)
         )
         return skip_step(step_key, emitter, blocked)
     with scheduler_get(scheduler, shuffle) as get:
-        graph, key = _step_graph(payload, step, by_key, handed)
+        graph, key, compiler = _step_graph(payload, step, by_key, handed)
         node = graph[key]
         if isinstance(node, DataNode):  # ended while being built (failed)
             result: StepResult = node.value
             return result
         computed: StepResult = get(graph, [key])[0]
+        del compiler  # what the body returned (persisted futures) was held until now
         return computed
 
 
 def _step_graph(
     payload: RunPayload, step: ExecutionStep, upstream: dict[str, StepResult], handed: Handed
-) -> tuple[dict[Any, GraphNode], str]:
-    """The step's own graph (its upstream results as data) and the key of its result."""
+) -> tuple[dict[Any, GraphNode], str, LazyCompiler]:
+    """The step's own graph (its upstream results as data), the key of its result and the
+    compiler that built it (holding what the body returned)."""
     payload_key = f"daskflow_run-{tokenize(payload.run_id, step.key, time.time())}"
     graph: dict[Any, GraphNode] = {payload_key: DataNode(payload_key, payload)}
     keys = {}
@@ -101,10 +103,11 @@ def _step_graph(
         keys[up_key] = f"{up_key}_result-{tokenize(payload_key, up_key)}"
         graph[keys[up_key]] = DataNode(keys[up_key], result)
     inputs = ConcreteInputs(payload, payload_key, keys, {}, upstream, handed)
-    key = LazyCompiler(payload, payload_key, graph, keys, inputs).add(step)
+    compiler = LazyCompiler(payload, payload_key, graph, keys, inputs)
+    key = compiler.add(step)
     if key is None:
         raise RuntimeError(f'step "{step.key}" was deferred inside its own deferred task')
-    return graph, key
+    return graph, key, compiler
 
 
 class ConcreteInputs(LazyInputs):
