@@ -57,7 +57,7 @@ from daskflow.engine.lazy.values import (
     is_lazy_step,
     wants_pandas,
 )
-from daskflow.engine.planning.plan import UPSTREAM
+from daskflow.engine.planning.plan import PARENT, UPSTREAM
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
@@ -170,6 +170,7 @@ class LazyCompiler:
         # what a deferred step returned: its persisted partitions (futures on a cluster)
         # must stay referenced until its graph has run
         self.returned: list[Any] = []
+        self._partition_keys: dict[tuple[str, str], list[Any]] = {}  # computed partitions
         self._results: dict[str, StepResult] = {}  # steps that ended while being built
 
     def task_key(self, step_key: str) -> str:
@@ -197,7 +198,9 @@ class LazyCompiler:
             return self._constant(key, skip_step(step.key, emitter, blocked))
         graph_before, values_before = set(self.graph), set(self.lazy_values)
         try:
-            with contextlib.nullcontext() if self.eager_allowed else refusing_eager_calls():
+            reads_upstream = any(i.source in (UPSTREAM, PARENT) for i in step.inputs)
+            refusing = refusing_eager_calls(reads_upstream)
+            with contextlib.nullcontext() if self.eager_allowed else refusing:
                 build = self._build(step, emitter)
         except EagerCall:  # abandoned: its tasks and held events are dropped
             for dropped in set(self.graph) - graph_before:
@@ -353,7 +356,9 @@ class LazyCompiler:
         manager: PartitionedIOManager,
         value: dd.DataFrame,
     ) -> None:
-        """An output written partition by partition; lazy readers read the written parts."""
+        """An output written partition by partition. Lazy readers in this run wait for each
+        part's write and take the partition from memory (write-through: nothing is read
+        back); re-executions and later runs read the parts."""
         import dask.dataframe as dd
 
         run, name = build.run, output_def.name
@@ -367,6 +372,7 @@ class LazyCompiler:
             [manager.part_url(context, i) for i in range(len(writes))],
             writes,
             [TaskRef(self.payload_key)] * len(writes),
+            [TaskRef(k) for k in self._partition_keys[(run.key, name)]],
             meta=series_frame(meta) if isinstance(meta, pd.Series) else meta,
             divisions=collection.divisions,
             label=f"{run.key}_load",
@@ -414,6 +420,7 @@ class LazyCompiler:
         run_id = self.payload.run_id
         tasks, keys = collection_tasks(collection, step_key, run_id, optimize=False)
         self.graph.update(tasks)
+        self._partition_keys[(step_key, name)] = keys
         write_name = f"{step_key}_{kind}-{tokenize(run_id, step_key, name)}"
         refs = []
         for index, key in enumerate(keys):

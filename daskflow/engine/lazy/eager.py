@@ -28,6 +28,9 @@ from typing import Any
 import dask
 import pandas as pd
 
+# dask.task_spec does not export it (see engine.lazy.graph): the one private name used
+from dask._task_spec import convert_legacy_graph
+
 __all__ = [
     "EagerCall",
     "deferred_scheduler",
@@ -48,10 +51,28 @@ def _refuse_eager(_graph: Any, _keys: Any, **_kwargs: Any) -> Any:
     raise EagerCall("a Dask solid computed while its graph was being built")
 
 
+def _run_if_complete(graph: Any, keys: Any, **kwargs: Any) -> Any:
+    """Compute here a graph needing nothing of the run (Dask gathering parquet metadata, a
+    ``len`` of a config-loaded source); refuse one waiting for tasks of the run."""
+    from dask.threaded import get
+
+    if not isinstance(graph, Mapping):  # an expression, as dask.local.get_async takes it
+        graph = graph.__dask_graph__()
+    nodes = convert_legacy_graph(dict(graph))
+    if any(dep not in nodes for node in nodes.values() for dep in node.dependencies):
+        raise EagerCall("a Dask solid computed data of its upstream while being built")
+    return get(nodes, keys, **kwargs)
+
+
 @contextlib.contextmanager
-def refusing_eager_calls() -> Iterator[None]:
-    """While building: Dask's scheduler is one that raises ``EagerCall``."""
-    with dask.config.set(scheduler=_refuse_eager):
+def refusing_eager_calls(reads_upstream: bool) -> Iterator[None]:
+    """While building: Dask's scheduler is one that raises ``EagerCall``.
+
+    A step reading no upstream output (only config-loaded sources) may compute what needs
+    nothing of the run, on the coordinator's threads: Dask itself computes while building
+    some collections (parquet footers on S3), which must not defer the step.
+    """
+    with dask.config.set(scheduler=_refuse_eager if reads_upstream else _run_if_complete):
         yield
 
 

@@ -201,10 +201,12 @@ def partitioned(manager: IOManager, key: str) -> PartitionedIOManager:
 
 
 class PartitionReader:
-    """Reads partition ``i`` of a persisted output once its write task has finished.
+    """Partition ``i`` of a persisted output, once its write task has finished.
 
-    Used with ``dd.from_map(reader, urls, writes, payloads)``: ``columns`` in the
-    signature lets Dask push column projections into the read.
+    Used with ``dd.from_map(reader, urls, writes, payloads[, partitions])``: ``columns`` in
+    the signature lets Dask push column projections into the read. Given the computed
+    ``partition`` (write-through, in the run that wrote it), it is used instead of reading
+    the written part back.
     """
 
     def __init__(self, step_key: str, output_name: str, io_manager_key: str):
@@ -212,11 +214,12 @@ class PartitionReader:
         self.output_name = output_name
         self.io_manager_key = io_manager_key
 
-    def __call__(
+    def __call__(  # noqa: PLR0913 (from_map's iterables, then Dask's projection)
         self,
         url: str,
         written: PartResult | None,
         payload: RunPayload,
+        partition: pd.DataFrame | pd.Series | None = None,
         columns: list[str] | None = None,
     ) -> pd.DataFrame:
         if written is not None and not written.ok:
@@ -224,6 +227,9 @@ class PartitionReader:
                 f'partition {written.index} of output "{self.output_name}" of solid '
                 f'"{self.step_key}" was not written (that step failed)'
             )
+        if partition is not None:
+            frame = series_frame(partition) if isinstance(partition, pd.Series) else partition
+            return frame if columns is None else frame[columns]
         key = self.io_manager_key
         return partitioned(_io_manager(payload, key), key).read_part(url, columns=columns)
 
