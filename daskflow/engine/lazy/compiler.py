@@ -196,23 +196,41 @@ class LazyCompiler:
         if blocked is not None:
             emitter.release()
             return self._constant(key, skip_step(step.key, emitter, blocked))
-        graph_before, values_before = set(self.graph), set(self.lazy_values)
         try:
-            reads_upstream = any(i.source in (UPSTREAM, PARENT) for i in step.inputs)
-            refusing = refusing_eager_calls(reads_upstream)
+            build = self._attempt(step, emitter)
+        except StepError as exc:
+            emitter.release()
+            return self._constant(key, fail_step(step.key, emitter, exc))
+        if build is None:
+            self._defer(step)
+            return None
+        emitter.flush()
+        self._commit_task(key, step, emitter, build, started)
+        return key
+
+    def _attempt(self, step: ExecutionStep, emitter: _BuildEmitter) -> _StepBuild | None:
+        """Build the step; None when it made an eager call (what it added is dropped)."""
+        graph_before, values_before = set(self.graph), set(self.lazy_values)
+        reads_upstream = any(i.source in (UPSTREAM, PARENT) for i in step.inputs)
+        refusing = refusing_eager_calls(reads_upstream)
+        try:
             with contextlib.nullcontext() if self.eager_allowed else refusing:
-                build = self._build(step, emitter)
+                return self._build(step, emitter)
         except EagerCall:  # abandoned: its tasks and held events are dropped
             for dropped in set(self.graph) - graph_before:
                 del self.graph[dropped]
             for dropped_value in set(self.lazy_values) - values_before:
                 del self.lazy_values[dropped_value]
-            self._defer(step)
             return None
-        except StepError as exc:
-            emitter.release()
-            return self._constant(key, fail_step(step.key, emitter, exc))
-        emitter.flush()
+
+    def _commit_task(
+        self,
+        key: str,
+        step: ExecutionStep,
+        emitter: _BuildEmitter,
+        build: _StepBuild,
+        started: float,
+    ) -> None:
         spec = CommitSpec(
             emitter.sent,
             started,
@@ -234,7 +252,6 @@ class LazyCompiler:
             dict_node(build.values),
             self._start_task(step.key, emitter, upstream),
         )
-        return key
 
     def _fused_from(self, step: ExecutionStep) -> list[str]:
         """The in-memory upstream steps (transitively) whose work runs in this step's tasks:
