@@ -437,3 +437,27 @@ def test_in_memory_chains_keep_every_solid_name_on_the_scheduler(source, tmp_pat
         e for e in result.events if e.event_type == E.STEP_SUCCESS and e.step_key == "lazy_total"
     )
     assert list(success.data["fused_from"]) == ["map_parts", "trips"]
+
+
+@solid
+def plain_delayed(_) -> int:  # no Dask type: a task step returning a Delayed
+    return dask.delayed(sum)([1, 2, 3])
+
+
+@solid
+def plus_one(_, n: int) -> int:
+    return n + 1
+
+
+@pytest.mark.parametrize("where", ["threads", "cluster"])
+def test_a_plain_solid_returning_a_delayed_gives_its_value(request, where):
+    @pipeline(name="plain_delayed_pipeline")
+    def plain_delayed_pipeline():
+        plus_one(plain_delayed())
+
+    execution = {"threads": {}}
+    if where == "cluster":
+        execution = request.getfixturevalue("cluster_execution")
+    result = execute_pipeline(plain_delayed_pipeline, {"execution": execution})
+    assert result.output_for_solid("plain_delayed") == 6
+    assert result.output_for_solid("plus_one") == 7

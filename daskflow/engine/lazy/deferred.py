@@ -20,7 +20,6 @@ from dask.base import tokenize
 from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler
-from daskflow.engine.lazy.eager import deferred_scheduler, scheduler_get
 from daskflow.engine.lazy.graph import dict_node
 from daskflow.engine.lazy.inputs import LazyInputs
 from daskflow.engine.lazy.values import is_dask_frame_type
@@ -28,6 +27,7 @@ from daskflow.engine.process.cancel import is_canceled
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.outcome import StepResult, blocked_reason, skip_step
+from daskflow.engine.step.scheduling import scheduler_get, scheduler_kind
 from daskflow.engine.step.step_run import upstream_output_def
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def deferred_task(  # noqa: PLR0913 (the task's graph inputs)
         run_deferred,
         TaskRef(payload_key),
         step.key,
-        deferred_scheduler(payload.resolved.execution),
+        scheduler_kind(payload.resolved.execution),
         shuffle,
         List(*(TaskRef(step_task_keys[k]) for k in step.upstream_keys)),
         dict_node(handed),

@@ -20,7 +20,6 @@ machine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import dask
@@ -29,6 +28,7 @@ from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler, is_lazy_step
 from daskflow.engine.lazy.deferred import deferred_task
+from daskflow.engine.step.scheduling import shuffle_method
 from daskflow.engine.step.task import run_step
 
 if TYPE_CHECKING:
@@ -64,24 +64,6 @@ class CompiledRun:
 
     def step_of(self, dask_key: str) -> str:
         return self._reverse[dask_key]
-
-
-def shuffle_method(execution: Mapping[str, Any]) -> str:
-    """The shuffle method Dask DataFrame solids are built with on this run's scheduler.
-
-    On a distributed cluster ``tasks`` (shuffles are ordinary tasks, so they keep working
-    renamed after their solid, on any number of machines); on the local schedulers the
-    user's ``dataframe.shuffle.method`` or Dask's local default, ``disk``. Never ``p2p``.
-
-    >>> shuffle_method({"threads": {"max_workers": 4}})
-    'disk'
-    >>> shuffle_method({"dask": {"cluster": {"address": "tcp://127.0.0.1:8786"}}})
-    'tasks'
-    """
-    if "dask" in execution:
-        return "tasks"
-    configured = dask.config.get("dataframe.shuffle.method", None)
-    return configured if configured in ("tasks", "disk") else "disk"
 
 
 def compile_run(payload: RunPayload) -> CompiledRun:
