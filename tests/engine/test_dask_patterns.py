@@ -461,3 +461,22 @@ def test_a_plain_solid_returning_a_delayed_gives_its_value(request, where):
     result = execute_pipeline(plain_delayed_pipeline, {"execution": execution})
     assert result.output_for_solid("plain_delayed") == 6
     assert result.output_for_solid("plus_one") == 7
+
+
+def test_only_the_building_thread_is_refused_and_only_for_the_runs_data():
+    import threading
+
+    from daskflow.engine.lazy.eager import EagerCall, refusing_eager_calls
+
+    df = dd.from_pandas(TRIPS, npartitions=2)
+    seen = []
+    with refusing_eager_calls(reads_upstream=True):
+        with pytest.raises(EagerCall):
+            len(df)
+        other = threading.Thread(target=lambda: seen.append(len(df)))
+        other.start()
+        other.join()
+    assert seen == [len(TRIPS)]  # another thread computing meanwhile is not refused
+    with refusing_eager_calls(reads_upstream=False):
+        assert len(df) == len(TRIPS)  # a source-only step may compute what needs no task
+    assert len(df) == len(TRIPS)  # and afterwards Dask's own scheduler is back

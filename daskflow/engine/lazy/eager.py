@@ -17,6 +17,7 @@ deferred step are deferred too. Pipelines without eager calls stay one fused gra
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -36,33 +37,47 @@ class EagerCall(BaseException):  # noqa: N818 (a signal, not an error)
     """
 
 
-def _refuse_eager(_graph: Any, _keys: Any, **_kwargs: Any) -> Any:
-    raise EagerCall("a Dask solid computed while its graph was being built")
+class _Building(threading.local):
+    """What this thread is building: None (nothing), or whether the step reads upstream."""
+
+    reads_upstream: bool | None = None
 
 
-def _run_if_complete(graph: Any, keys: Any, **kwargs: Any) -> Any:
-    """Compute here a graph needing nothing of the run (Dask gathering parquet metadata, a
-    ``len`` of a config-loaded source); refuse one waiting for tasks of the run."""
+_BUILDING = _Building()
+
+
+def _scheduler_while_building(graph: Any, keys: Any, **kwargs: Any) -> Any:
+    """Dask's scheduler while a step is built: ``EagerCall`` for the building thread's
+    computations that need the run's data; anything else runs on local threads.
+
+    A step reading no upstream output (only config-loaded sources) may compute a graph
+    needing nothing of the run (Dask gathering parquet footers on S3, a ``len`` of a
+    ``parquet:`` input), which must not defer it. Dask's config is process-wide: other
+    threads computing meanwhile are not refused.
+    """
     from dask.threaded import get
 
+    reads_upstream = _BUILDING.reads_upstream
+    if reads_upstream:
+        raise EagerCall("a Dask solid computed while its graph was being built")
     if not isinstance(graph, Mapping):  # an expression, as dask.local.get_async takes it
         graph = graph.__dask_graph__()
     nodes = convert_legacy_graph(dict(graph))
-    if any(dep not in nodes for node in nodes.values() for dep in node.dependencies):
-        raise EagerCall("a Dask solid computed data of its upstream while being built")
+    missing = any(dep not in nodes for node in nodes.values() for dep in node.dependencies)
+    if missing and reads_upstream is not None:
+        raise EagerCall("a Dask solid computed data of the run while being built")
     return get(nodes, keys, **kwargs)
 
 
 @contextlib.contextmanager
 def refusing_eager_calls(reads_upstream: bool) -> Iterator[None]:
-    """While building: Dask's scheduler is one that raises ``EagerCall``.
-
-    A step reading no upstream output (only config-loaded sources) may compute what needs
-    nothing of the run, on the coordinator's threads: Dask itself computes while building
-    some collections (parquet footers on S3), which must not defer the step.
-    """
-    with dask.config.set(scheduler=_refuse_eager if reads_upstream else _run_if_complete):
-        yield
+    """While this thread builds a step: eager calls raise ``EagerCall`` (see above)."""
+    _BUILDING.reads_upstream = reads_upstream
+    try:
+        with dask.config.set(scheduler=_scheduler_while_building):
+            yield
+    finally:
+        _BUILDING.reads_upstream = None
 
 
 def to_dask(value: Any) -> Any:
