@@ -30,7 +30,7 @@ from daskflow.types._columns import check_dataframe_partition as check_dataframe
 from daskflow.types._columns import check_frame_structure as check_frame_structure
 from daskflow.types._columns import merge_column_failures as merge_column_failures
 from daskflow.types._core import DaskflowType, TypeCheck, TypeCheckContext
-from daskflow.types._dask import DaskDataFrame
+from daskflow.types._dask import DaskDataFrame, DaskSeries
 from daskflow.types._dataframe import (
     DataFrame,
     DataFrameSchemaType,
@@ -54,6 +54,7 @@ __all__ = [
     "Bool",
     "Column",
     "DaskDataFrame",
+    "DaskSeries",
     "DaskflowType",
     "DaskflowTypeCheckError",
     "DaskflowTypeLoadError",

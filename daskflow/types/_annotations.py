@@ -33,7 +33,7 @@ from daskflow.types._builtins import (
 )
 from daskflow.types._collections import set_of, tuple_of
 from daskflow.types._core import DaskflowType
-from daskflow.types._dask import DaskDataFrame
+from daskflow.types._dask import DaskDataFrame, DaskSeries
 from daskflow.types._dataframe import DataFrame
 
 __all__ = ["List", "Optional", "Set", "Tuple", "register_python_type", "resolve_daskflow_type"]
@@ -188,6 +188,8 @@ def _resolve_class(cls: type) -> DaskflowType:
     dask_dataframe = sys.modules.get("dask.dataframe")  # a dask class implies it is imported
     if dask_dataframe is not None and issubclass(cls, dask_dataframe.DataFrame):
         return DaskDataFrame
+    if dask_dataframe is not None and issubclass(cls, dask_dataframe.Series):
+        return DaskSeries
     if cls not in _PYTHON_OBJECT_TYPES:
         _PYTHON_OBJECT_TYPES[cls] = PythonObjectDaskflowType(cls)
     return _PYTHON_OBJECT_TYPES[cls]

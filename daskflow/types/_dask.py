@@ -1,4 +1,4 @@
-"""``DaskDataFrame``: a lazy dask frame, checked and loaded without computing anything.
+"""``DaskDataFrame`` and ``DaskSeries``: lazy dask collections, checked without computing.
 
 ``dask.dataframe`` is imported only inside functions so that importing
 ``daskflow.types`` stays fast.
@@ -22,7 +22,7 @@ from daskflow.types._loaders import type_loader
 from daskflow.types._parquet_filters import parquet_schema, typed_filters
 from daskflow.types._readers import reader_kwargs, storage_options_field, wrap_missing_file
 
-__all__ = ["DaskDataFrame", "load_dask_dataframe"]
+__all__ = ["DaskDataFrame", "DaskSeries", "load_dask_dataframe"]
 
 DASK_LOADER_SCHEMA = Selector(
     {
@@ -165,3 +165,27 @@ DaskDataFrame = DaskflowType(
     description="A lazy, partitioned dask DataFrame: checked from its metadata, never computed.",
 )
 DaskDataFrame._pickle_by_reference(__name__, "DaskDataFrame")
+
+
+def _check_dask_series(_context: TypeCheckContext, value: Any) -> bool | TypeCheck:
+    dask_dataframe = sys.modules.get("dask.dataframe")
+    if dask_dataframe is None or not isinstance(value, dask_dataframe.Series):
+        return False
+    meta = value._meta
+    return TypeCheck(
+        True,
+        metadata_entries=[
+            EventMetadataEntry.int(value.npartitions, label="npartitions"),
+            EventMetadataEntry.json(
+                {"name": str(meta.name), "dtype": str(meta.dtype)}, label="series"
+            ),
+        ],
+    )
+
+
+DaskSeries = DaskflowType(
+    "DaskSeries",
+    _check_dask_series,
+    description="A lazy, partitioned dask Series: checked from its metadata, never computed.",
+)
+DaskSeries._pickle_by_reference(__name__, "DaskSeries")

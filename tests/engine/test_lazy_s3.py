@@ -197,7 +197,9 @@ def recording_io_manager(init_context):
     return RecordingReads(config["base_dir"], config["storage_options"])
 
 
-def test_the_downstream_dask_solid_reads_the_upstream_parts_from_s3(s3_lineitem):
+def test_the_downstream_dask_solid_takes_the_written_parts_from_memory(s3_lineitem):
+    """Write-through: the parts are written to S3, the lazy consumer in the same run uses
+    the partitions from memory (nothing read back); later readers read the parts."""
     bucket, options, frame = s3_lineitem
 
     @pipeline(mode_defs=[ModeDefinition(resource_defs={"io_manager": recording_io_manager})])
@@ -209,8 +211,13 @@ def test_the_downstream_dask_solid_reads_the_upstream_parts_from_s3(s3_lineitem)
     result = execute_pipeline(recorded, config)
     assert result.success
     run = f"s3://{bucket}/runs/{result.run_id}"
-    read = sorted(path for path, _ in RecordingReads.reads)
-    assert read == [f"{run}/shipped/result/part.{i}.parquet" for i in range(NFILES)]
+    assert RecordingReads.reads == []
+    assert _listing(options, f"{run}/shipped/result") == _parts(NFILES)
+    stored = result.output_for_solid("shipped")
+    assert sorted(p.removeprefix("s3://") for p, _ in RecordingReads.reads) == [
+        f"{run.removeprefix('s3://')}/shipped/result/part.{i}.parquet" for i in range(NFILES)
+    ]
+    assert len(stored) == _expected(frame).orders.sum()  # priced only adds a column
     assert _listing(options, f"{run}/priced/result") == _parts(NFILES)
     assert len(result.output_for_solid("priced")) == _expected(frame).orders.sum()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,6 +22,7 @@ from daskflow.definitions.events import Output
 from daskflow.engine.lazy.graph import failure_in
 from daskflow.engine.lazy.partitions import PartResult, describe_partition_failures
 from daskflow.engine.process.cancel import is_canceled
+from daskflow.engine.process.transport import send_events
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from daskflow.engine.planning.payload import RunPayload
     from daskflow.io_managers import IOManager, OutputContext, SourceReference
 
-__all__ = ["CommitSpec", "DeferredEvent", "commit_step"]
+__all__ = ["CommitSpec", "DeferredEvent", "commit_step", "start_step"]
 
 DeferredEvent = tuple[DaskflowEventType, str, dict[str, Any]]
 
@@ -51,17 +52,33 @@ class CommitSpec:
     deferred: list[DeferredEvent] = field(default_factory=list)
     references: dict[str, SourceReference] = field(default_factory=dict)
     build_seconds: float = 0.0  # calling the solid and compiling its graph, on the coordinator
+    # in-memory upstream steps whose collections run fused inside this step's tasks
+    fused_from: list[str] = field(default_factory=list)
 
 
-def commit_step(
+def start_step(run_id: str, records: list[dict[str, Any]], _upstream: list[StepResult]) -> float:
+    """``<solid>_start``: once the upstream steps ran, send the build's held events (the
+    step shows running from now) and return the time its duration counts from."""
+    now = time.time()
+    send_events(run_id, [{**record, "timestamp": now} for record in records])
+    return now
+
+
+def commit_step(  # noqa: PLR0913 (the task's graph inputs)
     payload: RunPayload,
     step_key: str,
     spec: CommitSpec,
     upstream: list[StepResult],
     parts: dict[str, list[PartResult]],
     values: dict[str, Any],
+    started: float | None = None,
 ) -> StepResult:
-    """Finish the step: skip it, fail it, or commit its outputs (see the module docstring)."""
+    """Finish the step: skip it, fail it, or commit its outputs (see the module docstring).
+
+    ``started`` is when its start task ran (None: it started with ``spec.started_at``).
+    """
+    if started is not None:
+        spec = replace(spec, started_at=started)
     step = payload.plan.steps[step_key]
     emitter = StepEmitter(payload.run_id, payload.pipeline_name, step_key, payload.resolved.secrets)
     by_key = {r.step_key: r for r in upstream}
@@ -104,7 +121,12 @@ def _commit(
     run.emitter.emit(
         DaskflowEventType.STEP_SUCCESS,
         f'Finished step "{run.key}" in {duration * 1000:.1f} ms.',
-        data={"duration_ms": duration * 1000, "build_seconds": spec.build_seconds, **_stats(parts)},
+        data={
+            "duration_ms": duration * 1000,
+            "build_seconds": spec.build_seconds,
+            "fused_from": spec.fused_from,
+            **_stats(parts),
+        },
     )
     return result
 

@@ -27,14 +27,19 @@ coordinator, the rest from the commit.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import dask
+import pandas as pd
 from dask.base import is_dask_collection, tokenize
+from dask.delayed import Delayed
 from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
-from daskflow.engine.lazy.commit import CommitSpec, DeferredEvent, commit_step
+from daskflow.engine.lazy.commit import CommitSpec, DeferredEvent, commit_step, start_step
+from daskflow.engine.lazy.eager import EagerCall, refusing_eager_calls
 from daskflow.engine.lazy.graph import collection_tasks, dict_node, failure_in
 from daskflow.engine.lazy.inputs import LazyInputs, LazyValues
 from daskflow.engine.lazy.partitions import (
@@ -42,6 +47,7 @@ from daskflow.engine.lazy.partitions import (
     check_only,
     has_value_rules,
     output_schema,
+    series_frame,
     write_partition,
 )
 from daskflow.engine.lazy.values import (
@@ -51,7 +57,7 @@ from daskflow.engine.lazy.values import (
     is_lazy_step,
     wants_pandas,
 )
-from daskflow.engine.planning.plan import UPSTREAM
+from daskflow.engine.planning.plan import PARENT, UPSTREAM
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
@@ -78,11 +84,23 @@ _DEFERRED = frozenset(
 
 
 class _BuildEmitter(StepEmitter):
-    """Sends build-time events now; holds back assets and expectations for the commit."""
+    """Holds a build's events: sent by the step's start task, or dropped if abandoned.
 
-    def __init__(self, run_id: str, pipeline_name: str, step_key: str, secrets: frozenset[str]):
+    Assets and expectations are held for the commit. In a deferred step's task
+    (``hold=False``) the events are sent as they come.
+    """
+
+    def __init__(
+        self,
+        run_id: str,
+        pipeline_name: str,
+        step_key: str,
+        secrets: frozenset[str],
+        hold: bool = True,
+    ):
         super().__init__(run_id, pipeline_name, step_key, secrets)
         self.deferred: list[DeferredEvent] = []
+        self.holding = hold
 
     def emit(
         self,
@@ -95,6 +113,20 @@ class _BuildEmitter(StepEmitter):
             self.deferred.append((event_type, message, data or {}))
             return
         super().emit(event_type, message, level, data)
+
+    def flush(self) -> None:
+        if not self.holding:
+            super().flush()
+
+    def take_held(self) -> list[dict[str, Any]]:
+        """The held event records (for the start task); nothing more is held."""
+        records, self._buffer, self.holding = self._buffer, [], False
+        return records
+
+    def release(self) -> None:
+        """Send what is held now (a step that ends while being built)."""
+        self.holding = False
+        self.flush()
 
 
 @dataclass
@@ -121,35 +153,84 @@ class LazyCompiler:
         payload_key: str,
         graph: dict[Any, GraphNode],
         step_task_keys: dict[str, str],
+        inputs: LazyInputs | None = None,
     ):
         self.payload = payload
         self.payload_key = payload_key
         self.graph = graph
         self.step_task_keys = step_task_keys
-        self.lazy_values: LazyValues = {}
+        self.inputs = inputs or LazyInputs(payload, payload_key, step_task_keys, {})
+        self.lazy_values: LazyValues = self.inputs.lazy_values
         self.handed_on: LazyValues = {}  # lazy outputs nothing computes
-        self.inputs = LazyInputs(payload, payload_key, step_task_keys, self.lazy_values)
+        # in a deferred step's task the body may compute (its inputs exist)
+        self.eager_allowed = self.inputs.concrete
+        self.deferred: set[str] = set()  # steps run by a task once their upstream has run
+        self._gathered: dict[tuple[str, str], TaskRef] = {}
+        self._fused: dict[str, list[str]] = {}  # step -> in-memory steps fused into it
+        # what a deferred step returned: its persisted partitions (futures on a cluster)
+        # must stay referenced until its graph has run
+        self.returned: list[Any] = []
+        self._partition_keys: dict[tuple[str, str], list[Any]] = {}  # computed partitions
         self._results: dict[str, StepResult] = {}  # steps that ended while being built
 
     def task_key(self, step_key: str) -> str:
         return f"{step_key}_commit-{tokenize(self.payload.run_id, step_key)}"
 
-    def add(self, step: ExecutionStep) -> str:
-        """Build ``step`` into the graph; returns the key of its commit (or result) task."""
+    def add(self, step: ExecutionStep) -> str | None:
+        """Build ``step`` into the graph: the key of its commit (or result) task, or None
+        when it is deferred (it computes while building, or reads a deferred step)."""
         key = self.task_key(step.key)
-        payload = self.payload
+        if any(k in self.deferred for k in step.upstream_keys):
+            self._defer(step)
+            return None
         emitter = _BuildEmitter(
-            payload.run_id, payload.pipeline_name, step.key, payload.resolved.secrets
+            self.payload.run_id,
+            self.payload.pipeline_name,
+            step.key,
+            self.payload.resolved.secrets,
+            hold=not self.eager_allowed,
         )
         started = time.time()
         known = {k: self._results[k] for k in step.upstream_keys if k in self._results}
         blocked = blocked_reason(step.key, step.inputs, known)
         if blocked is not None:
+            emitter.release()
             return self._constant(key, skip_step(step.key, emitter, blocked))
         try:
-            build = self._build(step, emitter)
+            build = self._attempt(step, emitter)
         except StepError as exc:
+            emitter.release()
             return self._constant(key, fail_step(step.key, emitter, exc))
+        if build is None:
+            self._defer(step)
+            return None
+        emitter.flush()
+        self._commit_task(key, step, emitter, build, started)
+        return key
+
+    def _attempt(self, step: ExecutionStep, emitter: _BuildEmitter) -> _StepBuild | None:
+        """Build the step; None when it made an eager call (what it added is dropped)."""
+        graph_before, values_before = set(self.graph), set(self.lazy_values)
+        reads_upstream = any(i.source in (UPSTREAM, PARENT) for i in step.inputs)
+        refusing = refusing_eager_calls(reads_upstream)
+        try:
+            with contextlib.nullcontext() if self.eager_allowed else refusing:
+                return self._build(step, emitter)
+        except EagerCall:  # abandoned: its tasks and held events are dropped
+            for dropped in set(self.graph) - graph_before:
+                del self.graph[dropped]
+            for dropped_value in set(self.lazy_values) - values_before:
+                del self.lazy_values[dropped_value]
+            return None
+
+    def _commit_task(
+        self,
+        key: str,
+        step: ExecutionStep,
+        emitter: _BuildEmitter,
+        build: _StepBuild,
+        started: float,
+    ) -> None:
         spec = CommitSpec(
             emitter.sent,
             started,
@@ -157,18 +238,66 @@ class LazyCompiler:
             emitter.deferred,
             build.references,
             build_seconds=time.time() - started,
+            fused_from=self._fused_from(step),
         )
+        upstream = List(*(TaskRef(self.step_task_keys[k]) for k in step.upstream_keys))
         self.graph[key] = Task(
             key,
             commit_step,
             TaskRef(self.payload_key),
             step.key,
             DataNode(None, spec),
-            List(*(TaskRef(self.step_task_keys[k]) for k in step.upstream_keys)),
+            upstream,
             dict_node({n: List(*refs) for n, refs in build.parts.items()}),
             dict_node(build.values),
+            self._start_task(step.key, emitter, upstream),
         )
-        return key
+
+    def _fused_from(self, step: ExecutionStep) -> list[str]:
+        """The in-memory upstream steps (transitively) whose work runs in this step's tasks:
+        their keys carry this solid's name, so time is attributed back through this list."""
+        chain: list[str] = []
+        for inp in step.inputs:
+            for ref in inp.refs if inp.source == UPSTREAM else ():
+                if (ref.node, ref.output) in self.handed_on and ref.node not in chain:
+                    chain += [ref.node, *self._fused.get(ref.node, [])]
+        self._fused[step.key] = list(dict.fromkeys(chain))
+        return self._fused[step.key]
+
+    def _start_task(
+        self, step_key: str, emitter: _BuildEmitter, upstream: List
+    ) -> GraphNode | TaskRef:
+        """``<solid>_start``: sends the held build events when the step's upstream is done.
+
+        The step shows running from then, and its duration counts from then (the build,
+        on the coordinator before anything ran, is reported apart as ``build_seconds``).
+        """
+        if not emitter.holding:  # a deferred step's own task: it started already
+            return DataNode(None, None)
+        key = f"{step_key}_start-{tokenize(self.payload.run_id, step_key)}"
+        self.graph[key] = Task(
+            key, start_step, self.payload.run_id, DataNode(None, emitter.take_held()), upstream
+        )
+        return TaskRef(key)
+
+    def _defer(self, step: ExecutionStep) -> None:
+        """Mark the step deferred: the caller adds the task that runs it (``deferred``)."""
+        self.deferred.add(step.key)
+
+    def handed_inputs(self, step: ExecutionStep) -> dict[tuple[str, str], TaskRef]:
+        """For a deferred step: a task gathering each in-memory collection it reads."""
+        handed = {}
+        for inp in step.inputs:
+            for ref in inp.refs if inp.source == UPSTREAM else ():
+                if (ref.node, ref.output) in self.handed_on:  # no task computes it: gather
+                    handed[(ref.node, ref.output)] = self._gather_handed(ref.node, ref.output)
+        return handed
+
+    def _gather_handed(self, step_key: str, name: str) -> TaskRef:
+        if (step_key, name) not in self._gathered:
+            value = self.handed_on[(step_key, name)]
+            self._gathered[(step_key, name)] = self._materialize(step_key, name, value)
+        return self._gathered[(step_key, name)]
 
     def _constant(self, key: str, result: StepResult) -> str:
         self._results[result.step_key] = result
@@ -199,6 +328,10 @@ class LazyCompiler:
     def _output(self, build: _StepBuild, name: str, value: Any) -> None:
         run = build.run
         output_def = run.definition.output_def_named(name)
+        if self.eager_allowed:
+            self.returned.append(value)
+        if is_dask_collection(value) and not is_dask_frame(value) and self.eager_allowed:
+            value = value.compute()  # a Delayed or a lazy scalar: its value is the output
         if not is_dask_collection(value):
             build.values[name] = DataNode(None, value)
             self.lazy_values[(run.key, name)] = value
@@ -240,7 +373,9 @@ class LazyCompiler:
         manager: PartitionedIOManager,
         value: dd.DataFrame,
     ) -> None:
-        """An output written partition by partition; lazy readers read the written parts."""
+        """An output written partition by partition. Lazy readers in this run wait for each
+        part's write and take the partition from memory (write-through: nothing is read
+        back); re-executions and later runs read the parts."""
         import dask.dataframe as dd
 
         run, name = build.run, output_def.name
@@ -248,16 +383,19 @@ class LazyCompiler:
         writes = build.parts[name] = self._partition_writes(run.key, name, collection)
         context = run.output_context(output_def)
         reader = PartitionReader(run.key, name, output_def.io_manager_key)
-        self.lazy_values[(run.key, name)] = dd.from_map(
+        meta = collection._meta
+        read = dd.from_map(
             reader,
             [manager.part_url(context, i) for i in range(len(writes))],
             writes,
             [TaskRef(self.payload_key)] * len(writes),
-            meta=collection._meta,
+            [TaskRef(k) for k in self._partition_keys[(run.key, name)]],
+            meta=series_frame(meta) if isinstance(meta, pd.Series) else meta,
             divisions=collection.divisions,
             label=f"{run.key}_load",
             enforce_metadata=False,
-        )
+        )  # a Series is written as a one-column frame: read back as the Series
+        self.lazy_values[(run.key, name)] = read.iloc[:, 0] if isinstance(meta, pd.Series) else read
 
     def _by_reference(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> bool:
         """Record an unmodified parquet read by reference (True) instead of copying it."""
@@ -284,6 +422,8 @@ class LazyCompiler:
             for ref in inp.refs
             if (ref.node, ref.output) == (step_key, output_name)
         ]
+        if self.eager_allowed:  # a deferred step's consumers read what its commit stores
+            return False
         return bool(consumers) and all(is_lazy_step(s) for s in consumers)
 
     def _partition_writes(
@@ -297,6 +437,7 @@ class LazyCompiler:
         run_id = self.payload.run_id
         tasks, keys = collection_tasks(collection, step_key, run_id, optimize=False)
         self.graph.update(tasks)
+        self._partition_keys[(step_key, name)] = keys
         write_name = f"{step_key}_{kind}-{tokenize(run_id, step_key, name)}"
         refs = []
         for index, key in enumerate(keys):
@@ -309,7 +450,8 @@ class LazyCompiler:
 
     def _materialize(self, step_key: str, name: str, value: Any) -> TaskRef:
         """A task computing the whole collection (for pandas-typed outputs and scalars)."""
-        collection = value.optimize()
+        # a Delayed has no optimize(); dask-expr collections must use theirs (pitfall 1)
+        collection = dask.optimize(value)[0] if isinstance(value, Delayed) else value.optimize()
         tasks, keys = collection_tasks(collection, step_key, self.payload.run_id, optimize=False)
         self.graph.update(tasks)
         finalize, extra = collection.__dask_postcompute__()

@@ -123,6 +123,9 @@ def collection_tasks(
     tasks: dict[Any, GraphNode] = {}
     for key, node in graph.items():
         new_key = renamed[key]
+        if isinstance(node, DataNode):  # data (a persisted partition's future): as it is
+            tasks[new_key] = DataNode(new_key, node.value)
+            continue
         dependencies = {dep: TaskRef(renamed.get(dep, dep)) for dep in node.dependencies}
         tasks[new_key] = Task(
             new_key, guarded, step_key, DataNode(None, node), dict_node(dependencies)

@@ -12,15 +12,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from dask.base import is_dask_collection
 from dask.task_spec import TaskRef
 
+from daskflow.engine.lazy.eager import EagerCall, to_dask
 from daskflow.engine.lazy.partitions import PartitionReader, TaskOutputReader
-from daskflow.engine.lazy.values import is_lazy_step, schema_meta
+from daskflow.engine.lazy.values import (
+    is_dask_frame,
+    is_dask_frame_type,
+    is_lazy_step,
+    schema_meta,
+)
 from daskflow.engine.planning.plan import NOTHING, PARENT, UPSTREAM
 from daskflow.engine.step import step_io
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.step_run import StepRun, output_context, upstream_output_def
 from daskflow.io_managers import LazyReadIOManager, PartitionedIOManager
+from daskflow.types import DaskSeries
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
     from daskflow.definitions.graph import OutputRef
     from daskflow.engine.planning.payload import RunPayload
     from daskflow.io_managers import OutputContext
+    from daskflow.types import DaskflowType
 
 __all__ = ["LazyInputs", "LazyValues"]
 
@@ -38,7 +47,10 @@ class LazyInputs:
     """Loads the inputs of Dask DataFrame steps while the run's graph is built.
 
     ``lazy_values`` is shared with the compiler, which adds each built step's outputs.
+    ``concrete``: the upstream outputs exist (a deferred step's task, ``lazy.deferred``).
     """
+
+    concrete = False
 
     def __init__(
         self,
@@ -68,9 +80,31 @@ class LazyInputs:
                 value = loaded if inp.fan_in else loaded[0]
             else:
                 value = step_io.load_input_value(run, inp, input_def)
+            if not inp.fan_in:
+                value = self._adapt(run, inp.name, input_def.daskflow_type, value)
             step_io.check_type(run, "input", inp.name, input_def.daskflow_type, value)
             values[inp.name] = value
         return values
+
+    def _adapt(self, run: StepRun, input_name: str, daskflow_type: DaskflowType, value: Any) -> Any:
+        """The value as the input's type wants it: a pandas value as a one-partition Dask
+        collection for a Dask-typed input; a Dask one computed for an input wanting a value
+        (a pandas frame, an ``int``), which needs the upstream to have run (``EagerCall``
+        while building, so the step is deferred)."""
+        if daskflow_type is DaskSeries and is_dask_frame(value) and value.ndim == 2:  # noqa: PLR2004
+            return value[value.columns[0]]  # a series stored as a one-column frame
+        if is_dask_frame_type(daskflow_type):
+            return to_dask(value)
+        if not is_dask_collection(value) or daskflow_type.python_type is None:
+            return value
+        if not self.concrete:
+            raise EagerCall(f'input "{input_name}" of solid "{run.key}" needs a value')
+        return value.compute()
+
+    def payload_arg(self) -> Any:
+        """The payload as partition reads take it: a reference to the graph's payload key
+        (a deferred step's reads are computed by the user's own calls too: the payload)."""
+        return self.payload if self.concrete else TaskRef(self.payload_key)
 
     def _upstream_value(self, run: StepRun, input_name: str, ref: OutputRef, parent: str) -> Any:
         if parent:
@@ -90,13 +124,8 @@ class LazyInputs:
 
         output_def = upstream_output_def(self.payload, ref)
         meta = schema_meta(output_def.daskflow_type)
-        if meta is None:
-            raise StepError(
-                f'Input "{input_name}" of Dask DataFrame solid "{run.key}" comes from solid '
-                f'"{ref.node}", a pandas solid whose output type does not declare its '
-                "columns' dtypes. The Dask solid builds its graph before that solid runs, so "
-                "declare the output with dataframe_type(name, {column: dtype, ...})."
-            )
+        if meta is None:  # the frame's columns are known once that solid has run
+            raise EagerCall(f'input "{input_name}" of solid "{run.key}" needs its columns')
         reader = TaskOutputReader(ref.node, ref.output, meta)
         return dd.from_map(
             reader,
@@ -145,7 +174,7 @@ class LazyInputs:
             reader,
             urls,
             [None] * len(urls),
-            [TaskRef(self.payload_key)] * len(urls),
+            [self.payload_arg()] * len(urls),
             meta=meta,
             label=f"{ref.node}_load",
             enforce_metadata=False,

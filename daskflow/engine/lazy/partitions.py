@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from daskflow.engine.planning.payload import RunPayload
 
 __all__ = [
+    "series_frame",
     "PartResult",
     "PartitionReader",
     "TaskOutputReader",
@@ -65,7 +66,7 @@ class PartResult:
     rows: int = 0
     nbytes: int = 0
     part: StoredPart | None = None  # what the IO manager wrote
-    frame: pd.DataFrame | None = None  # the partition itself, for in-memory outputs
+    frame: pd.DataFrame | pd.Series | None = None  # the partition, for in-memory outputs
     failures: list[ColumnFailure] = field(default_factory=list)
     error: TaskFailure | None = None
     canceled: bool = False
@@ -145,6 +146,8 @@ def write_partition(
                 return result  # a failing partition is never written
         if store:
             _store(payload, output_context(payload, step_key, output_def), frame, result)
+            if result.frame is not None:  # kept in memory as it is (a Series stays one)
+                result.frame = partition
     except Exception as exc:
         result.error = TaskFailure(step_key, exc, f'partition {index} of output "{output_name}"')
     return result
@@ -152,10 +155,15 @@ def write_partition(
 
 def _as_frame(partition: Any) -> pd.DataFrame:
     if isinstance(partition, pd.Series):
-        return partition.to_frame()
+        return series_frame(partition)
     if not isinstance(partition, pd.DataFrame):
         raise TypeError(f"a partition is a {type(partition).__name__}, not a pandas DataFrame")
     return partition
+
+
+def series_frame(series: pd.Series) -> pd.DataFrame:
+    """A Series as the one-column frame it is written as (an unnamed one's column: "0")."""
+    return series.to_frame(name="0" if series.name is None else series.name)
 
 
 def _store(
@@ -193,10 +201,12 @@ def partitioned(manager: IOManager, key: str) -> PartitionedIOManager:
 
 
 class PartitionReader:
-    """Reads partition ``i`` of a persisted output once its write task has finished.
+    """Partition ``i`` of a persisted output, once its write task has finished.
 
-    Used with ``dd.from_map(reader, urls, writes, payloads)``: ``columns`` in the
-    signature lets Dask push column projections into the read.
+    Used with ``dd.from_map(reader, urls, writes, payloads[, partitions])``: ``columns`` in
+    the signature lets Dask push column projections into the read. Given the computed
+    ``partition`` (write-through, in the run that wrote it), it is used instead of reading
+    the written part back.
     """
 
     def __init__(self, step_key: str, output_name: str, io_manager_key: str):
@@ -204,11 +214,12 @@ class PartitionReader:
         self.output_name = output_name
         self.io_manager_key = io_manager_key
 
-    def __call__(
+    def __call__(  # noqa: PLR0913 (from_map's iterables, then Dask's projection)
         self,
         url: str,
         written: PartResult | None,
         payload: RunPayload,
+        partition: pd.DataFrame | pd.Series | None = None,
         columns: list[str] | None = None,
     ) -> pd.DataFrame:
         if written is not None and not written.ok:
@@ -216,6 +227,9 @@ class PartitionReader:
                 f'partition {written.index} of output "{self.output_name}" of solid '
                 f'"{self.step_key}" was not written (that step failed)'
             )
+        if partition is not None:
+            frame = series_frame(partition) if isinstance(partition, pd.Series) else partition
+            return frame if columns is None else frame[columns]
         key = self.io_manager_key
         return partitioned(_io_manager(payload, key), key).read_part(url, columns=columns)
 

@@ -21,6 +21,7 @@ from daskflow.events import DaskflowEventType
 from daskflow.types import (
     DaskDataFrame,
     DaskflowType,
+    DaskSeries,
     DataFrameSchema,
     DataFrameSchemaType,
     check_frame_structure,
@@ -49,7 +50,7 @@ def is_dask_frame_type(daskflow_type: DaskflowType) -> bool:
 
 
 def _is_dask_frame_type(daskflow_type: DaskflowType) -> bool:
-    if daskflow_type is DaskDataFrame:
+    if daskflow_type is DaskDataFrame or daskflow_type is DaskSeries:
         return True
     return isinstance(daskflow_type, DataFrameSchemaType) and daskflow_type.is_dask
 

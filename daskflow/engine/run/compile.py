@@ -20,7 +20,6 @@ machine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import dask
@@ -28,6 +27,8 @@ from dask.base import tokenize
 from dask.task_spec import DataNode, GraphNode, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler, is_lazy_step
+from daskflow.engine.lazy.deferred import deferred_task
+from daskflow.engine.step.scheduling import shuffle_method
 from daskflow.engine.step.task import run_step
 
 if TYPE_CHECKING:
@@ -65,24 +66,6 @@ class CompiledRun:
         return self._reverse[dask_key]
 
 
-def shuffle_method(execution: Mapping[str, Any]) -> str:
-    """The shuffle method Dask DataFrame solids are built with on this run's scheduler.
-
-    On a distributed cluster ``tasks`` (shuffles are ordinary tasks, so they keep working
-    renamed after their solid, on any number of machines); on the local schedulers the
-    user's ``dataframe.shuffle.method`` or Dask's local default, ``disk``. Never ``p2p``.
-
-    >>> shuffle_method({"threads": {"max_workers": 4}})
-    'disk'
-    >>> shuffle_method({"dask": {"cluster": {"address": "tcp://127.0.0.1:8786"}}})
-    'tasks'
-    """
-    if "dask" in execution:
-        return "tasks"
-    configured = dask.config.get("dataframe.shuffle.method", None)
-    return configured if configured in ("tasks", "disk") else "disk"
-
-
 def compile_run(payload: RunPayload) -> CompiledRun:
     """The run's graph; Dask DataFrame solids run here, on lazy inputs."""
     shuffle = shuffle_method(payload.resolved.execution)
@@ -98,8 +81,14 @@ def _compile(payload: RunPayload, shuffle: str) -> CompiledRun:
     any_lazy = False
     for step in payload.plan.steps.values():
         if is_lazy_step(step):
-            keys[step.key] = lazy.add(step)
             any_lazy = True
+            built = lazy.add(step)
+            if built is None:  # it computes while building: run by a task (lazy.deferred)
+                built, task = deferred_task(
+                    payload, payload_key, step, keys, lazy.handed_inputs(step), shuffle
+                )
+                graph[built] = task
+            keys[step.key] = built
             continue
         key = step_task_key(step.key, payload.run_id)
         upstream = [TaskRef(keys[k]) for k in step.upstream_keys]

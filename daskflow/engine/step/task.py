@@ -8,7 +8,11 @@ It never raises for a user error: it emits STEP_FAILURE and returns a failed
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
+
+import dask
+from dask.base import is_dask_collection
 
 from daskflow.engine.process.cancel import is_canceled
 from daskflow.engine.step import step_io
@@ -22,10 +26,12 @@ from daskflow.engine.step.outcome import (
     fail_step,
     skip_step,
 )
+from daskflow.engine.step.scheduling import scheduler_get, scheduler_kind, shuffle_method
 from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType, StepStatus
 
 if TYPE_CHECKING:
+    from daskflow.definitions.events import Output
     from daskflow.engine.planning.payload import RunPayload
 
 __all__ = ["StepResult", "run_step"]
@@ -42,7 +48,7 @@ def run_step(payload: RunPayload, step_key: str, *upstream: StepResult) -> StepR
     try:
         run = StepRun.open(payload, step, emitter, by_key)
         emitter.emit(DaskflowEventType.STEP_START, f'Started execution of step "{step_key}".')
-        outputs = run_compute_with_retries(run, step_io.load_inputs(run))
+        outputs = _computed(run, run_compute_with_retries(run, step_io.load_inputs(run)))
         result = StepResult(step_key, StepStatus.SUCCESS, emitter.sent)
         step_io.handle_outputs(run, outputs, result)
         materialize_outputs(run, outputs)
@@ -56,3 +62,31 @@ def run_step(payload: RunPayload, step_key: str, *upstream: StepResult) -> StepR
     )
     result.events_sent = emitter.sent
     return result
+
+
+def _computed(run: StepRun, outputs: dict[str, Output]) -> dict[str, Output]:
+    """Outputs whose type wants a value (``-> int``) but that the solid returned lazy (a
+    ``Delayed``, a Dask collection): computed here, on the run's scheduler. Untyped outputs
+    stay as returned (a Dask frame handed on as it is)."""
+    lazy = {
+        name: output
+        for name, output in outputs.items()
+        if is_dask_collection(output.value)
+        and run.definition.output_def_named(name).daskflow_type.python_type is not None
+    }
+    if not lazy:
+        return outputs
+    execution = run.payload.resolved.execution
+    try:
+        with scheduler_get(scheduler_kind(execution), shuffle_method(execution)) as get:
+            values = dask.compute(*(o.value for o in lazy.values()), scheduler=get)
+    except Exception as exc:
+        raise StepError(
+            f"Computing the Dask value returned for output(s) {', '.join(lazy)} of solid "
+            f'"{run.key}" failed: {type(exc).__name__}: {exc}',
+            exc,
+        ) from exc
+    computed = {
+        name: replace(o, value=v) for (name, o), v in zip(lazy.items(), values, strict=True)
+    }
+    return {**outputs, **computed}
