@@ -18,10 +18,32 @@ from daskflow.instance._events import EventStorage, StepStats, StoredEvent
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._process import coordinator_id
+from daskflow.instance._queue_storage import (
+    BACKFILL_TAG,
+    BackfillRecord,
+    QueueEntry,
+    QueueStorage,
+)
 from daskflow.instance._run_index import RunFilter, RunPage
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
+from daskflow.instance._schedule_storage import (
+    DaemonHeartbeat,
+    InstigatorState,
+    ScheduleStorage,
+    TickRecord,
+    TickStatus,
+)
 
 __all__ = [
+    "BACKFILL_TAG",
+    "BackfillRecord",
+    "DaemonHeartbeat",
+    "InstigatorState",
+    "QueueEntry",
+    "QueueStorage",
+    "ScheduleStorage",
+    "TickRecord",
+    "TickStatus",
     "CONFIG_FILE",
     "DASKFLOW_HOME_ENV",
     "DB_FILE",

@@ -20,7 +20,9 @@ from types import TracebackType
 from daskflow.instance._db import Database
 from daskflow.instance._events import EventStorage
 from daskflow.instance._home import InstanceSettings, load_settings, resolve_home
+from daskflow.instance._queue_storage import QueueStorage
 from daskflow.instance._runs import RunStorage
+from daskflow.instance._schedule_storage import ScheduleStorage
 from daskflow.instance._stale import mark_stale_runs
 
 __all__ = ["DaskflowInstance"]
@@ -38,6 +40,8 @@ class DaskflowInstance:
         self.storage_dir: str = settings.storage_dir
         self.run_storage = RunStorage(database)
         self.event_storage = EventStorage(database)
+        self.schedule_storage = ScheduleStorage(database)
+        self.queue_storage = QueueStorage(database)
         self._database = database
         self._temp_dir = temp_dir
         self._disposed = False
