@@ -3,7 +3,8 @@ function from the scheduled time to run config (plus tags and ``should_execute``
 
 >>> @schedule("0 6 * * *", pipeline_name="etl", execution_timezone="Europe/Paris")
 ... def morning(context):
-...     return {"solids": {"load": {"config": {"day": context.scheduled_execution_time.date().isoformat()}}}}
+...     day = context.scheduled_execution_time.date().isoformat()
+...     return {"solids": {"load": {"config": {"day": day}}}}
 >>> tick = morning.next_tick_times(after=0.0, count=1)[0]
 >>> morning.evaluate(tick).run_config
 {'solids': {'load': {'config': {'day': '1970-01-01'}}}}
