@@ -94,7 +94,7 @@ class RepositoryDefinition:
         return [self._by_kind["pipeline"][n] for n in self.pipeline_names]
 
     def get_pipeline(self, name: str) -> PipelineDefinition:
-        return self._get("pipeline", name)  # type: ignore[no-any-return]
+        return self._get("pipeline", name)
 
     def has_pipeline(self, name: str) -> bool:
         return name in self._by_kind["pipeline"]
@@ -103,19 +103,19 @@ class RepositoryDefinition:
         return _sorted(self._by_kind["schedule"])
 
     def get_schedule(self, name: str) -> ScheduleDefinition:
-        return self._get("schedule", name)  # type: ignore[no-any-return]
+        return self._get("schedule", name)
 
     def get_all_partition_sets(self) -> list[PartitionSetDefinition]:
         return _sorted(self._by_kind["partition set"])
 
     def get_partition_set(self, name: str) -> PartitionSetDefinition:
-        return self._get("partition set", name)  # type: ignore[no-any-return]
+        return self._get("partition set", name)
 
     def get_all_sensors(self) -> list[SensorDefinition]:
         return _sorted(self._by_kind["sensor"])
 
     def get_sensor(self, name: str) -> SensorDefinition:
-        return self._get("sensor", name)  # type: ignore[no-any-return]
+        return self._get("sensor", name)
 
 
 def _sorted(found: Mapping[str, D]) -> list[D]:

@@ -38,6 +38,7 @@ class DaskflowInstance:
     ) -> None:
         self.home: Path = settings.home
         self.storage_dir: str = settings.storage_dir
+        self.settings = settings
         self.run_storage = RunStorage(database)
         self.event_storage = EventStorage(database)
         self.schedule_storage = ScheduleStorage(database)

@@ -41,6 +41,7 @@ class QueueEntry:
     tags: dict[str, str]
     enqueued_at: float
     claimed_by: str | None
+    claimed_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class BackfillRecord:
     next_index: int
     error: str | None
     created_at: float
+
+
+def _entry(r: Any) -> QueueEntry:
+    return QueueEntry(r.run_id, from_json(r.tags, {}), r.enqueued_at, r.claimed_by, r.claimed_at)
 
 
 def _backfill(row: Any) -> BackfillRecord:
@@ -123,10 +128,7 @@ class QueueStorage:
             .limit(limit)
         )
         with self._db.read() as conn:
-            return [
-                QueueEntry(r.run_id, from_json(r.tags, {}), r.enqueued_at, r.claimed_by)
-                for r in conn.execute(query)
-            ]
+            return [_entry(r) for r in conn.execute(query)]
 
     def in_flight(self) -> list[QueueEntry]:
         """Claimed entries whose run has not finished (they count against the limits)."""
@@ -136,10 +138,7 @@ class QueueStorage:
             .where(run_queue.c.claimed_by.is_not(None), runs.c.status.in_(ACTIVE))
         )
         with self._db.read() as conn:
-            return [
-                QueueEntry(r.run_id, from_json(r.tags, {}), r.enqueued_at, r.claimed_by)
-                for r in conn.execute(query)
-            ]
+            return [_entry(r) for r in conn.execute(query)]
 
     def claim(self, run_id: str, daemon_id: str, now: float) -> bool:
         """Take ``run_id`` off the queue for launching; only one claimer ever wins."""

@@ -234,6 +234,11 @@ class ScheduleStorage:
         with self._db.write() as conn:
             conn.execute(update(ticks).where(ticks.c.id == tick_id).values(**values))
 
+    def get_tick(self, tick_id: int) -> TickRecord | None:
+        with self._db.read() as conn:
+            row = conn.execute(select(ticks).where(ticks.c.id == tick_id)).one_or_none()
+        return None if row is None else TickRecord.from_row(row)
+
     def get_ticks(
         self, kind: str, name: str, limit: int = 50, status: str | None = None
     ) -> list[TickRecord]:
