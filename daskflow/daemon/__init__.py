@@ -13,7 +13,7 @@ from daskflow.daemon.queue import QueueCoordinator, QueueLimits, TagLimit
 from daskflow.daemon.scheduler import SCHEDULE, SchedulerDaemon, schedule_spec
 from daskflow.daemon.sensors import SENSOR, SensorDaemon
 from daskflow.daemon.submit import QueuedRun, RunSpec, find_or_create_run
-from daskflow.daemon.workspace import OperateWorkspace
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",

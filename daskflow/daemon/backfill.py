@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from daskflow.daemon.submit import RunSpec, find_or_create_run
-from daskflow.daemon.workspace import OperateWorkspace
 from daskflow.definitions.operate import PartitionSetDefinition
 from daskflow.errors import DaskflowError, DaskflowInvalidDefinitionError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus
 from daskflow.instance import BACKFILL_TAG, BackfillRecord, DaskflowInstance
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["BackfillDaemon", "cancel_backfill", "partitions_to_backfill"]
 

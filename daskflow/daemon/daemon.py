@@ -20,9 +20,9 @@ from daskflow.daemon.clock import Clock, SystemClock
 from daskflow.daemon.queue import QueueCoordinator, QueueLimits
 from daskflow.daemon.scheduler import SchedulerDaemon
 from daskflow.daemon.sensors import SensorDaemon
-from daskflow.daemon.workspace import OperateWorkspace
 from daskflow.instance import DaskflowInstance
 from daskflow.launcher import RunLauncher
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["HEARTBEAT_STALE_SECONDS", "DaemonPass", "DaskflowDaemon"]
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from daskflow.daemon.submit import RunSpec, find_or_create_run
-from daskflow.daemon.workspace import OperateWorkspace
 from daskflow.definitions.operate import ScheduleDefinition
 from daskflow.definitions.operate.time_partitions import PartitionScheduleDefinition
 from daskflow.errors import DaskflowError
 from daskflow.instance import DaskflowInstance, TickRecord, TickStatus
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["SCHEDULE", "SchedulerDaemon", "schedule_spec"]
 

@@ -6,10 +6,10 @@ find-or-create one run per ``RunRequest`` by the key ``sensor:<name>:<run_key>``
 from __future__ import annotations
 
 from daskflow.daemon.submit import RunSpec, find_or_create_run
-from daskflow.daemon.workspace import OperateWorkspace
 from daskflow.definitions.operate import SensorDefinition, SensorEvaluationContext
 from daskflow.errors import DaskflowError
 from daskflow.instance import DaskflowInstance, TickRecord, TickStatus
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["SENSOR", "SensorDaemon"]
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from daskflow.daemon.workspace import OperateWorkspace
 from daskflow.engine.planning.selection import select_solids
 from daskflow.errors import DaskflowStorageError
 from daskflow.instance import DaskflowInstance
+from daskflow.launcher.operate_workspace import OperateWorkspace
 from daskflow.launcher.prepare import plan_new_run
 
 __all__ = ["QueuedRun", "RunSpec", "find_or_create_run"]

@@ -19,13 +19,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from daskflow.events import RunStatus
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._operate_tables import backfills, run_keys, run_queue
-from daskflow.instance._tables import run_tags, runs
+from daskflow.instance._partition_queries import latest_partition_runs, partition_step_matrix
+from daskflow.instance._tables import runs
 
 __all__ = ["BACKFILL_TAG", "BackfillRecord", "QueueEntry", "QueueStorage"]
 
@@ -216,39 +217,15 @@ class QueueStorage:
     ) -> dict[str, tuple[str, str]]:
         """Per partition with a run: (status, run_id) of its latest run, in one query over
         indexed tags. Status: ``queued``, ``running``, ``success`` or ``failure``."""
-        part = run_tags.alias("part")
-        pset = run_tags.alias("pset")
-        latest = func.row_number().over(
-            partition_by=part.c.value, order_by=runs.c.created_at.desc()
-        )
-        inner = (
-            select(
-                part.c.value.label("partition"),
-                runs.c.run_id,
-                runs.c.status,
-                run_queue.c.claimed_by,
-                run_queue.c.run_id.label("queued"),
-                latest.label("n"),
-            )
-            .join(pset, and_(pset.c.run_id == part.c.run_id, pset.c.key == PARTITION_SET_TAG))
-            .join(runs, runs.c.run_id == part.c.run_id)
-            .outerjoin(run_queue, run_queue.c.run_id == runs.c.run_id)
-            .where(part.c.key == PARTITION_TAG, pset.c.value == partition_set)
-        )
-        if backfill_id is not None:
-            bf = run_tags.alias("bf")
-            inner = inner.join(
-                bf,
-                and_(
-                    bf.c.run_id == part.c.run_id,
-                    bf.c.key == BACKFILL_TAG,
-                    bf.c.value == backfill_id,
-                ),
-            )
+        inner = latest_partition_runs(partition_set, backfill_id)
         sub = inner.subquery()
         with self._db.read() as conn:
             rows = conn.execute(select(sub).where(sub.c.n == 1)).all()
         return {r.partition: (_label(r.status, r.queued, r.claimed_by), r.run_id) for r in rows}
+
+    def partition_step_matrix(self, partition_set: str) -> dict[str, dict[str, str]]:
+        """{partition: {step_key: status}} of each partition's latest run, in one query."""
+        return partition_step_matrix(self._db, partition_set)
 
 
 def _label(status: str, queued: str | None, claimed_by: str | None) -> str:

@@ -19,8 +19,8 @@ from daskflow.definitions.operate.time_partitions import PartitionScheduleDefini
 from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.definitions.repository import RepositoryDefinition
 from daskflow.errors import DaskflowInvalidDefinitionError
-from daskflow.launcher import CodeLocation, PipelineOrigin
 from daskflow.launcher.loading import import_location
+from daskflow.launcher.origin import CodeLocation, PipelineOrigin
 
 __all__ = ["OperateWorkspace"]
 
