@@ -70,7 +70,7 @@ def dev(
         thread = threading.Thread(target=daemon.run, args=(stop, interval), daemon=True)
         thread.start()
         try:
-            app = create_app(ui_workspace, instance, settings)
+            app = create_app(ui_workspace, instance, settings, operate=loaded)
             serve(
                 app, settings, lambda url: click.echo(f"daskflow dev: UI on {url}, daemon running")
             )

@@ -20,13 +20,12 @@ from daskflow.daemon.clock import Clock, SystemClock
 from daskflow.daemon.queue import QueueCoordinator, QueueLimits
 from daskflow.daemon.scheduler import SchedulerDaemon
 from daskflow.daemon.sensors import SensorDaemon
-from daskflow.instance import DaskflowInstance
+from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance
 from daskflow.launcher import RunLauncher
 from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["HEARTBEAT_STALE_SECONDS", "DaemonPass", "DaskflowDaemon"]
 
-HEARTBEAT_STALE_SECONDS = 60.0
 _log = logging.getLogger("daskflow.daemon")
 
 

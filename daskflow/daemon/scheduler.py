@@ -32,7 +32,7 @@ StepHook = Callable[[str], None]
 
 def schedule_spec(schedule: ScheduleDefinition) -> str:
     """What identifies a schedule's clock: a change of cron string or zone restarts it."""
-    return f"{schedule.cron_schedule}|{schedule.execution_timezone}"
+    return schedule.clock_spec
 
 
 def _no_hook(_step: str) -> None:

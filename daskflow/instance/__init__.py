@@ -27,6 +27,7 @@ from daskflow.instance._queue_storage import (
 from daskflow.instance._run_index import RunFilter, RunPage
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
 from daskflow.instance._schedule_storage import (
+    HEARTBEAT_STALE_SECONDS,
     DaemonHeartbeat,
     InstigatorState,
     ScheduleStorage,
@@ -35,6 +36,7 @@ from daskflow.instance._schedule_storage import (
 )
 
 __all__ = [
+    "HEARTBEAT_STALE_SECONDS",
     "BACKFILL_TAG",
     "BackfillRecord",
     "DaemonHeartbeat",

@@ -26,7 +26,18 @@ from sqlalchemy.exc import IntegrityError
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._operate_tables import daemon_heartbeats, instigators, ticks
 
-__all__ = ["DaemonHeartbeat", "InstigatorState", "ScheduleStorage", "TickRecord", "TickStatus"]
+__all__ = [
+    "HEARTBEAT_STALE_SECONDS",
+    "DaemonHeartbeat",
+    "InstigatorState",
+    "ScheduleStorage",
+    "TickRecord",
+    "TickStatus",
+]
+
+
+# A daemon whose last heartbeat is older than this is shown as not running.
+HEARTBEAT_STALE_SECONDS = 60.0
 
 
 class TickStatus:

@@ -78,6 +78,11 @@ class ScheduleDefinition:
         self._tags_fn = tags_fn
         self._should_execute = should_execute
 
+    @property
+    def clock_spec(self) -> str:
+        """What identifies the schedule's clock: a new cron string or zone restarts it."""
+        return f"{self.cron_schedule}|{self.execution_timezone}"
+
     def iter_tick_times(self, after: float) -> Iterator[float]:
         """Tick instants (UTC epoch seconds) strictly after ``after``."""
         return iter_cron_times(self.cron_schedule, self.zone, after)
