@@ -24,10 +24,16 @@ def daemon_group() -> None:
 @daemon_group.command("run")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 @click.option("--max-catchup-runs", default=5, show_default=True, help="Per partitioned schedule.")
+@click.option(
+    "--exit-when-idle",
+    is_flag=True,
+    help="Stop once no backfill, queued or running run is left (scripts, CI).",
+)
 @workspace_options
-def run(
+def run(  # noqa: PLR0913 (click passes its options by keyword)
     interval: float,
     max_catchup_runs: int,
+    exit_when_idle: bool,
     python_file: str | None,
     module_name: str | None,
     workspace: str | None,
@@ -44,7 +50,7 @@ def run(
             f"{len(loaded.sensors)} sensors (DASKFLOW_HOME={instance.home}; Ctrl-C to stop)"
         )
         try:
-            daemon.run(stop, interval)
+            daemon.run(stop, interval, exit_when_idle)
         except KeyboardInterrupt:
             stop.set()
 

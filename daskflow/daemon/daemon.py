@@ -89,8 +89,20 @@ class DaskflowDaemon:
         info = {"pid": os.getpid(), "errors": last.errors if last else []}
         self.instance.schedule_storage.heartbeat(self.daemon_id, "daemon", now, info)
 
-    def run(self, stop: threading.Event, interval: float = 5.0) -> None:
-        """Pass after pass, ``interval`` seconds apart, until ``stop`` is set."""
+    def is_idle(self) -> bool:
+        """No backfill left to queue, no run queued or running from the queue."""
+        queue = self.instance.queue_storage
+        return not (
+            queue.get_backfills(status="REQUESTED", limit=1) or queue.queued(1) or queue.in_flight()
+        )
+
+    def run(
+        self, stop: threading.Event, interval: float = 5.0, exit_when_idle: bool = False
+    ) -> None:
+        """Pass after pass, ``interval`` seconds apart, until ``stop`` is set (or, with
+        ``exit_when_idle``, until a pass leaves nothing queued, running or to backfill)."""
         while not stop.is_set():
             self.run_once()
+            if exit_when_idle and self.is_idle():
+                return
             stop.wait(interval)
