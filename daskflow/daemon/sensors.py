@@ -6,7 +6,7 @@ find-or-create one run per ``RunRequest`` by the key ``sensor:<name>:<run_key>``
 from __future__ import annotations
 
 from daskflow.daemon.submit import RunSpec, find_or_create_run
-from daskflow.definitions.operate import SensorDefinition, SensorEvaluationContext
+from daskflow.definitions.operate import RunRequest, SensorDefinition, SensorEvaluationContext
 from daskflow.errors import DaskflowError
 from daskflow.instance import DaskflowInstance, TickRecord, TickStatus
 from daskflow.launcher.operate_workspace import OperateWorkspace
@@ -60,7 +60,7 @@ class SensorDaemon:
         return storage.get_tick(tick.id)
 
     def _submit(
-        self, sensor: SensorDefinition, requests: list, tick: TickRecord, now: float
+        self, sensor: SensorDefinition, requests: list[RunRequest], tick: TickRecord, now: float
     ) -> list[str]:
         run_ids: list[str] = []
         for index, request in enumerate(requests):

@@ -31,8 +31,14 @@ def _config(conn: Connection | None = None) -> Config:
     return config
 
 
+# Postgres: processes opening one database at once migrate it one after the other.
+_PG_MIGRATION_LOCK = 0x6461736B  # "dask"
+
+
 def upgrade_schema(conn: Connection) -> None:
     """Apply the missing revisions (and ``ensure_schema``) on ``conn``, in its transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
     if current_revision(conn) != head_revision():
         command.upgrade(_config(conn), "head")
     ensure_schema(conn)

@@ -16,6 +16,11 @@ _Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    _state_tables()
+    _queue_tables()
+
+
+def _state_tables() -> None:
     op.create_table(
         "instigators",
         sa.Column("name", sa.String(255), primary_key=True),
@@ -41,6 +46,16 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.Double, nullable=False),
         sa.UniqueConstraint("instigator", "kind", "tick_time", name="uq_ticks_instigator_time"),
     )
+    op.create_table(
+        "daemon_heartbeats",
+        sa.Column("daemon_id", sa.String(255), primary_key=True),
+        sa.Column("daemon_type", sa.String(64), nullable=False),
+        sa.Column("timestamp", sa.Double, nullable=False),
+        sa.Column("info", sa.Text, nullable=False),
+    )
+
+
+def _queue_tables() -> None:
     op.create_table(
         "run_keys",
         sa.Column("key", sa.String(512), nullable=False),
@@ -69,13 +84,6 @@ def upgrade() -> None:
         sa.Column("error", sa.Text),
         sa.Column("created_at", sa.Double, nullable=False),
         sa.Column("updated_at", sa.Double, nullable=False),
-    )
-    op.create_table(
-        "daemon_heartbeats",
-        sa.Column("daemon_id", sa.String(255), primary_key=True),
-        sa.Column("daemon_type", sa.String(64), nullable=False),
-        sa.Column("timestamp", sa.Double, nullable=False),
-        sa.Column("info", sa.Text, nullable=False),
     )
 
 
