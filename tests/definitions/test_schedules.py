@@ -13,12 +13,14 @@ from daskflow import (
     SensorEvaluationContext,
     daily_schedule,
     date_partition_range,
+    hourly_schedule,
     monthly_schedule,
     pipeline,
     repository,
     schedule,
     sensor,
     solid,
+    weekly_schedule,
 )
 from daskflow.errors import DaskflowInvalidDefinitionError
 
@@ -158,3 +160,32 @@ def test_sensor_returning_something_else_is_an_error():
         DaskflowInvalidDefinitionError, match='sensor "odd": expected RunRequest or SkipReason'
     ):
         odd.evaluate(SensorEvaluationContext(None, 0.0))
+
+
+def test_should_execute_false_skips_the_tick_with_a_reason():
+    @schedule(
+        "0 0 * * *",
+        pipeline_name="etl",
+        should_execute=lambda c: c.scheduled_execution_time.day != 1,
+    )
+    def not_on_the_first(_context):
+        return {"x": 1}
+
+    assert "should_execute returned False" in not_on_the_first.evaluate(utc(2026, 3, 1)).skip_reason
+    assert not_on_the_first.evaluate(utc(2026, 3, 2)).run_config == {"x": 1}
+
+
+def test_hourly_and_weekly_schedules_cron_and_partitions():
+    @hourly_schedule(
+        pipeline_name="etl", start_date=datetime(2026, 1, 1), execution_time=time(0, 5)
+    )
+    def hourly(date):
+        return {"hour": date.strftime("%Y-%m-%d-%H:%M")}
+
+    @weekly_schedule(pipeline_name="etl", start_date=datetime(2026, 1, 5), execution_day_of_week=1)
+    def weekly(date):
+        return {"week": date.strftime("%Y-%m-%d")}
+
+    assert (hourly.cron_schedule, weekly.cron_schedule) == ("5 * * * *", "0 0 * * 1")
+    assert hourly.evaluate(utc(2026, 2, 1, 10, 5)).run_config == {"hour": "2026-02-01-09:00"}
+    assert weekly.evaluate(utc(2026, 2, 3)).run_config == {"week": "2026-01-26"}  # the week before
