@@ -9,6 +9,7 @@ missing (additions merged from before the migrations); new schema changes are re
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -31,6 +32,9 @@ def _config(conn: Connection | None = None) -> Config:
     return config
 
 
+# alembic's EnvironmentContext installs module-level proxies (alembic.context, alembic.op):
+# threads of one process opening instances at once migrate one at a time.
+_PROCESS_LOCK = threading.Lock()
 # Postgres: processes opening one database at once migrate it one after the other.
 _PG_MIGRATION_LOCK = 0x6461736B  # "dask"
 
@@ -40,7 +44,8 @@ def upgrade_schema(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
     if current_revision(conn) != head_revision():
-        command.upgrade(_config(conn), "head")
+        with _PROCESS_LOCK:
+            command.upgrade(_config(conn), "head")
     ensure_schema(conn)
 
 

@@ -125,7 +125,7 @@ class QueueStorage:
             select(run_queue)
             .join(runs, runs.c.run_id == run_queue.c.run_id)
             .where(run_queue.c.claimed_by.is_(None), runs.c.status == RunStatus.NOT_STARTED.value)
-            .order_by(run_queue.c.enqueued_at, run_queue.c.run_id)
+            .order_by(run_queue.c.enqueued_at, runs.c.created_at, run_queue.c.run_id)
             .limit(limit)
         )
         with self._db.read() as conn:
