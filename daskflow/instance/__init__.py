@@ -1,4 +1,6 @@
-"""Instance storage: ``DASKFLOW_HOME``, runs, event logs and the asset index.
+"""Instance storage: ``DASKFLOW_HOME``, runs, event logs, the asset index, and the operate
+layer's state (schedules, sensors, ticks, idempotency keys, the run queue, backfills,
+heartbeats), migrated in place by alembic.
 
 >>> from daskflow.instance import DaskflowInstance
 >>> with DaskflowInstance.ephemeral() as instance:
