@@ -42,6 +42,23 @@ from daskflow.definitions.graph import DependencyDefinition
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.logger import InitLoggerContext, LoggerDefinition, logger
 from daskflow.definitions.mode import ModeDefinition, PresetDefinition
+from daskflow.definitions.operate import (
+    Partition,
+    PartitionSetDefinition,
+    RunRequest,
+    ScheduleDefinition,
+    ScheduleEvaluationContext,
+    SensorDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    daily_schedule,
+    date_partition_range,
+    hourly_schedule,
+    monthly_schedule,
+    schedule,
+    sensor,
+    weekly_schedule,
+)
 from daskflow.definitions.pipeline import PipelineDefinition, pipeline
 from daskflow.definitions.repository import RepositoryDefinition, repository
 from daskflow.definitions.solid import SolidDefinition, lambda_solid, solid
@@ -171,6 +188,21 @@ def __getattr__(name: str) -> object:
 __version__ = "0.1.0"
 
 __all__ = [
+    "Partition",
+    "PartitionSetDefinition",
+    "RunRequest",
+    "ScheduleDefinition",
+    "ScheduleEvaluationContext",
+    "SensorDefinition",
+    "SensorEvaluationContext",
+    "SkipReason",
+    "daily_schedule",
+    "date_partition_range",
+    "hourly_schedule",
+    "monthly_schedule",
+    "schedule",
+    "sensor",
+    "weekly_schedule",
     "Any",
     "Array",
     "AssetKey",

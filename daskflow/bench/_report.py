@@ -42,6 +42,7 @@ from daskflow.bench._model import (
     Stat,
     StepStats,
 )
+from daskflow.engine.task_names import step_of_task_name
 
 __all__ = [
     "attribute",
@@ -54,7 +55,6 @@ __all__ = [
     "solid_rows",
 ]
 
-_SUFFIXES = ("_write", "_commit", "_gather")
 _ENGINE_PREFIXES = frozenset({"daskflow_run"})  # the run's payload: data, not work
 OTHER = "(other tasks)"
 
@@ -67,10 +67,8 @@ def solid_of(prefix: str, steps: set[str] | frozenset[str]) -> str | None:
     """
     if prefix in steps:
         return prefix
-    for suffix in _SUFFIXES:
-        if prefix.endswith(suffix) and prefix[: -len(suffix)] in steps:
-            return prefix[: -len(suffix)]
-    return None
+    step = step_of_task_name(prefix)
+    return step if step in steps else None
 
 
 def _clipped(

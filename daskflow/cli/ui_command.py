@@ -14,7 +14,9 @@ import click
 
 from daskflow.cli.common import fail, open_instance
 from daskflow.dashboards import UISettings, create_app, pick_port, serve
+from daskflow.errors import DaskflowError
 from daskflow.launcher import DaskflowLoadError, Workspace, file_location, module_location
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["ui"]
 
@@ -34,6 +36,18 @@ def _workspace(
         return Workspace([location])
     except DaskflowLoadError as exc:
         fail(str(exc))
+
+
+def _operate(loaded: Workspace) -> OperateWorkspace:
+    """The schedules, sensors and partition sets of the workspace's repositories (none,
+    with a warning, when they are invalid: the pipelines' pages still work)."""
+    try:
+        return OperateWorkspace.load(
+            [loc.location for loc in loaded.locations if loc.error is None]
+        )
+    except (DaskflowLoadError, DaskflowError) as exc:
+        click.echo(f"Warning: schedules, sensors and partition sets not shown: {exc}", err=True)
+        return OperateWorkspace()
 
 
 @click.command("ui")
@@ -87,8 +101,9 @@ def ui(  # noqa: PLR0913 (click passes its options by keyword)
         settings.check_exposure()
     except ValueError as exc:
         fail(f"{exc}; e.g. --token {secrets.token_urlsafe(16)}")
+    operate = _operate(loaded)
     with open_instance() as instance:
-        app = create_app(loaded, instance, settings)
+        app = create_app(loaded, instance, settings, operate=operate)
         if chosen != port and port:
             click.echo(f"Port {port} is taken; using {chosen}.")
 

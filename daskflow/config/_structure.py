@@ -67,7 +67,8 @@ def _depth_error(path: tuple[str, ...]) -> ConfigError:
 
 
 def structure_errors(value: typing.Any, path: tuple[str, ...] = ()) -> list[ConfigError]:
-    """Every key that is neither a string nor an integer, and the first too-deep value in ``value`` (no recursion)."""
+    """Every key that is neither a string nor an integer, and the first too-deep value in
+    ``value`` (no recursion)."""
     errors: list[ConfigError] = []
     stack: list[tuple[typing.Any, tuple[str, ...]]] = [(value, path)]
     too_deep = False

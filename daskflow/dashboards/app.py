@@ -19,9 +19,19 @@ from starlette.staticfiles import StaticFiles
 from daskflow.dashboards.context import UIContext
 from daskflow.dashboards.security import SecurityMiddleware
 from daskflow.dashboards.settings import UISettings
-from daskflow.dashboards.views import assets, events, instance, launchpad, pipelines, runs
+from daskflow.dashboards.views import (
+    assets,
+    events,
+    instance,
+    launchpad,
+    operate,
+    partitions,
+    pipelines,
+    runs,
+)
 from daskflow.instance import DaskflowInstance
 from daskflow.launcher import RunLauncher, SubprocessRunLauncher, Workspace
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["STATIC_DIR", "create_app"]
 
@@ -48,6 +58,16 @@ ROUTES = [
     Route("/assets", assets.assets_list),
     Route("/assets/{key:path}", assets.asset_page),
     Route("/instance", instance.instance_page),
+    Route("/schedules", operate.schedules_list),
+    Route("/schedules/{name}", operate.schedule_page),
+    Route("/schedules/{name}/{action:str}", operate.schedule_action, methods=["POST"]),
+    Route("/sensors", operate.sensors_list),
+    Route("/sensors/{name}", operate.sensor_page),
+    Route("/sensors/{name}/{action:str}", operate.sensor_action, methods=["POST"]),
+    Route("/partitions", partitions.partition_sets_list),
+    Route("/partitions/{name}", partitions.partition_set_page),
+    Route("/backfills", partitions.backfills_list),
+    Route("/backfills/{backfill_id}", partitions.backfill_page),
 ]
 
 
@@ -73,13 +93,21 @@ def create_app(
     instance: DaskflowInstance,
     settings: UISettings | None = None,
     launcher: RunLauncher | None = None,
+    operate: OperateWorkspace | None = None,
 ) -> Starlette:
-    """The UI for ``workspace`` over ``instance`` (which must outlive the app)."""
+    """The UI for ``workspace`` over ``instance`` (which must outlive the app); the
+    schedules, sensors and partition sets of ``operate`` get their pages."""
     settings = settings or UISettings()
     app = Starlette(
         routes=[*ROUTES, Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")],
         middleware=[Middleware(SecurityMiddleware, settings=settings)],
         exception_handlers={HTTPException: _http_error},
     )
-    app.state.ui = UIContext(workspace, instance, launcher or SubprocessRunLauncher(), settings)
+    app.state.ui = UIContext(
+        workspace,
+        instance,
+        launcher or SubprocessRunLauncher(),
+        settings,
+        operate or OperateWorkspace(),
+    )
     return app

@@ -3,7 +3,8 @@ reads, the launcher that starts runs, the settings, and the page renderer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from starlette.responses import HTMLResponse
 
 from daskflow.dashboards.formatting import FILTERS
 from daskflow.dashboards.settings import UISettings
-from daskflow.instance import DaskflowInstance
+from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance
 from daskflow.launcher import RunLauncher, Workspace
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 __all__ = ["TEMPLATES_DIR", "UIContext", "ui_context"]
 
@@ -38,6 +40,7 @@ class UIContext:
     instance: DaskflowInstance
     launcher: RunLauncher
     settings: UISettings
+    operate: OperateWorkspace = field(default_factory=OperateWorkspace)
 
     def __post_init__(self) -> None:
         self.env = _environment()
@@ -58,9 +61,33 @@ class UIContext:
             read_only=self.settings.read_only,
             csrf_token=self.settings.csrf_token,
             workspace=self.workspace,
+            daemon_banner=self.daemon_banner(),
             **values,
         )
         return HTMLResponse(html, status_code=status_code)
+
+    def daemon_banner(self) -> str | None:
+        """Why schedules, sensors or backfills are not being run, when they are not: no
+        daemon heartbeat within ``HEARTBEAT_STALE_SECONDS``."""
+        storage = self.instance.schedule_storage
+        waiting = any(
+            state.is_running
+            for kind in ("schedule", "sensor")
+            for state in storage.all_states(kind)
+        )
+        if not waiting and not self.instance.queue_storage.get_backfills(
+            status="REQUESTED", limit=1
+        ):
+            return None
+        beats = storage.heartbeats()
+        age = time.time() - beats[0].timestamp if beats else None
+        if age is not None and age < HEARTBEAT_STALE_SECONDS:
+            return None
+        seen = "has never run" if age is None else f"last heartbeat {age:.0f}s ago"
+        return (
+            f"The daemon is not running ({seen}): running schedules, sensors and backfills "
+            "launch nothing. Start it with: daskflow daemon run -f YOUR_FILE"
+        )
 
 
 def ui_context(request: Request) -> UIContext:

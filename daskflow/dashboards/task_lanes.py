@@ -17,6 +17,8 @@ from typing import Any
 
 from dask.utils import key_split
 
+from daskflow.engine.task_names import step_of_task_name
+
 __all__ = ["Lane", "LaneTask", "task_lanes"]
 
 MAX_DRAWN = 5_000  # tasks drawn on a page; a longer stream is cut (and said so)
@@ -25,7 +27,6 @@ _COLOURS = 8
 _PAYLOAD = "daskflow_run-"
 # Task names of a Dask DataFrame step besides its own: reading inputs, checking and writing
 # partitions, committing the output, gathering values for pandas consumers.
-_SUFFIXES = ("_write", "_commit", "_check", "_load", "_gather")
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,7 @@ class Lane:
 
 
 def _solid(key: str) -> str:
-    name = key_split(key)
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+    return step_of_task_name(key_split(key))
 
 
 def task_lanes(tasks: Sequence[dict[str, Any]], start: float | None, span: float) -> list[Lane]:

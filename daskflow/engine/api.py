@@ -25,6 +25,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from daskflow.definitions.mode import ModeDefinition
 from daskflow.engine.failure import for_user, raise_for_failure, user_stream
 from daskflow.engine.result import (
     CompositeSolidExecutionResult,
@@ -36,10 +37,10 @@ from daskflow.engine.run.launch import RunRequest, prepare_run
 from daskflow.engine.run.loggers import logged_events
 from daskflow.engine.run.reexecute import Reexecution, prepare_reexecution
 from daskflow.engine.single_solid import pipeline_with_input_values, single_solid_pipeline
+from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.events import EventRecord, RunStatus
 
 if TYPE_CHECKING:
-    from daskflow.definitions.mode import ModeDefinition
     from daskflow.definitions.pipeline import PipelineDefinition
     from daskflow.definitions.solid import SolidDefinition
     from daskflow.instance import DaskflowInstance
@@ -177,6 +178,12 @@ def execute_solid(  # noqa: PLR0913 (Dagster's signature, positional order inclu
     raise_on_error: bool = True,
 ) -> SolidExecutionResult | CompositeSolidExecutionResult:
     """Run one solid with given input values (and the resources of ``mode_def``)."""
+    if mode_def is not None and not isinstance(mode_def, ModeDefinition):
+        raise DaskflowInvalidDefinitionError(
+            f"execute_solid: mode_def must be a ModeDefinition, got {type(mode_def).__name__} "
+            "(Dagster's argument order: execute_solid(solid, mode_def, input_values); "
+            "pass input values as input_values={...})"
+        )
     pipeline, config = single_solid_pipeline(solid_def, input_values or {}, run_config, mode_def)
     result = execute_pipeline(pipeline, config, tags=tags, raise_on_error=raise_on_error)
     return result.result_for_solid(solid_def.name)

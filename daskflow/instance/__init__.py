@@ -1,4 +1,6 @@
-"""Instance storage: ``DASKFLOW_HOME``, runs, event logs and the asset index.
+"""Instance storage: ``DASKFLOW_HOME``, runs, event logs, the asset index, and the operate
+layer's state (schedules, sensors, ticks, idempotency keys, the run queue, backfills,
+heartbeats), migrated in place by alembic.
 
 >>> from daskflow.instance import DaskflowInstance
 >>> with DaskflowInstance.ephemeral() as instance:
@@ -20,10 +22,34 @@ from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEF
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._outputs import GarbageReport, OutputStore
 from daskflow.instance._process import coordinator_id
+from daskflow.instance._queue_storage import (
+    BACKFILL_TAG,
+    BackfillRecord,
+    QueueEntry,
+    QueueStorage,
+)
 from daskflow.instance._run_index import RunFilter, RunPage
 from daskflow.instance._runs import MIN_RUN_ID_PREFIX, RunRecord, RunStorage
+from daskflow.instance._schedule_storage import (
+    HEARTBEAT_STALE_SECONDS,
+    DaemonHeartbeat,
+    InstigatorState,
+    ScheduleStorage,
+    TickRecord,
+    TickStatus,
+)
 
 __all__ = [
+    "HEARTBEAT_STALE_SECONDS",
+    "BACKFILL_TAG",
+    "BackfillRecord",
+    "DaemonHeartbeat",
+    "InstigatorState",
+    "QueueEntry",
+    "QueueStorage",
+    "ScheduleStorage",
+    "TickRecord",
+    "TickStatus",
     "CONFIG_FILE",
     "DASKFLOW_HOME_ENV",
     "DB_FILE",

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from daskflow.errors import DaskflowStorageError
 from daskflow.instance._home import InstanceSettings, redact_credentials
-from daskflow.instance._upgrade import ensure_schema
+from daskflow.instance._migrate import upgrade_schema
 
 __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "Database", "from_json", "to_json"]
 
@@ -91,7 +91,7 @@ class Database:
     def create_tables(self) -> None:
         try:
             with self.write() as conn:
-                ensure_schema(conn)
+                upgrade_schema(conn)
         except SQLAlchemyError as exc:
             raise DaskflowStorageError(
                 f"cannot open the storage at {self.display_url}: {self.redact(str(exc))}"

@@ -30,9 +30,11 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from daskflow.config import (
+    Array,
     ConfigError,
     DaskflowConfigError,
     Field,
+    Int,
     Selector,
     StringSource,
     validate_config,
@@ -87,6 +89,28 @@ _SCHEMA = {
         },
         is_required=False,
     ),
+    "run_queue": Field(
+        {
+            "max_concurrent_runs": Field(
+                Int,
+                default_value=10,
+                description="Runs the daemon's queue lets run at once.",
+            ),
+            "tag_concurrency_limits": Field(
+                Array(
+                    {
+                        "key": Field(StringSource),
+                        "value": Field(StringSource, is_required=False),
+                        "limit": Field(Int),
+                    }
+                ),
+                default_value=[],
+                description="At most `limit` runs at once with tag `key` (= `value` if given).",
+            ),
+        },
+        is_required=False,
+        description="The daemon's run queue (`daskflow daemon run`).",
+    ),
 }
 
 _CREDENTIALS = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^\s:/@]*):[^\s@]*@")
@@ -110,6 +134,8 @@ class InstanceSettings:
     storage_dir: str
     sqlite_path: Path | None = None
     postgres_url: str | None = field(default=None, repr=False)  # secret: has the password
+    # The daemon's run queue: max_concurrent_runs, tag_concurrency_limits (key, value, limit).
+    run_queue: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve_home(path: str | os.PathLike[str] | None = None) -> Path:
@@ -131,12 +157,14 @@ def load_settings(home: Path) -> InstanceSettings:
     value: dict[str, Any] = result.value or {}
     storage_dir = _storage_dir(home, (value.get("intermediates") or {}).get("base_url"))
     storage = value.get("storage") or {"sqlite": {}}
+    queue = dict(value.get("run_queue") or {})
     if "postgres" in storage:
         url = _postgres_url(storage["postgres"]["url"], title)
-        return InstanceSettings(home, "postgres", storage_dir, postgres_url=url)
+        return InstanceSettings(home, "postgres", storage_dir, postgres_url=url, run_queue=queue)
     base_dir = storage["sqlite"].get("base_dir")
     db_dir = home if not base_dir else _below(home, base_dir)
-    return InstanceSettings(home, "sqlite", storage_dir, sqlite_path=db_dir / DB_FILE)
+    path = db_dir / DB_FILE
+    return InstanceSettings(home, "sqlite", storage_dir, sqlite_path=path, run_queue=queue)
 
 
 def _read_yaml(config_path: Path, title: str) -> dict[str, Any]:

@@ -30,7 +30,9 @@ from daskflow.instance._home import (
     resolve_home,
 )
 from daskflow.instance._outputs import GarbageReport, OutputStore
+from daskflow.instance._queue_storage import QueueStorage
 from daskflow.instance._runs import RunStorage
+from daskflow.instance._schedule_storage import ScheduleStorage
 from daskflow.instance._stale import mark_stale_runs
 
 __all__ = ["DaskflowInstance"]
@@ -46,8 +48,11 @@ class DaskflowInstance:
     ) -> None:
         self.home: Path = settings.home
         self.storage_dir: str = settings.storage_dir
+        self.settings = settings
         self.run_storage = RunStorage(database)
         self.event_storage = EventStorage(database)
+        self.schedule_storage = ScheduleStorage(database)
+        self.queue_storage = QueueStorage(database)
         self._database = database
         self._temp_dir = temp_dir
         self._disposed = False

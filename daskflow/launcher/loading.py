@@ -20,7 +20,7 @@ from daskflow.definitions.pipeline import PipelineDefinition
 from daskflow.definitions.repository import RepositoryDefinition
 from daskflow.launcher.origin import CodeLocation
 
-__all__ = ["DaskflowLoadError", "load_location"]
+__all__ = ["DaskflowLoadError", "import_location", "load_location"]
 
 
 class DaskflowLoadError(Exception):
@@ -61,16 +61,20 @@ def _on_sys_path(directory: str) -> None:
         importlib.invalidate_caches()
 
 
-def load_location(location: CodeLocation) -> dict[str, PipelineDefinition]:
-    """Every pipeline ``location`` defines, by name (its directory put on ``sys.path``)."""
+def import_location(location: CodeLocation) -> ModuleType:
+    """The module of ``location``, imported (its directory put on ``sys.path``)."""
     if location.kind == "python_file":
         path = Path(location.target)
         _on_sys_path(str(path.parent))
         _on_sys_path(location.working_directory)
-        module = _import_file(path)
-    else:
-        _on_sys_path(location.working_directory)
-        module = _import_module(location.target)
+        return _import_file(path)
+    _on_sys_path(location.working_directory)
+    return _import_module(location.target)
+
+
+def load_location(location: CodeLocation) -> dict[str, PipelineDefinition]:
+    """Every pipeline ``location`` defines, by name (its directory put on ``sys.path``)."""
+    module = import_location(location)
     found: dict[str, PipelineDefinition] = {}
     for value in vars(module).values():
         if isinstance(value, PipelineDefinition):

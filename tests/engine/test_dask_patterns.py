@@ -317,10 +317,10 @@ def test_every_pattern_on_a_cluster(source, tmp_path, io_name, cluster_execution
 @pytest.mark.parametrize("as_dask", [False, True], ids=["pandas", "dask"])
 def test_execute_solid_runs_a_dask_solid_on_a_frame(as_dask):
     value = dd.from_pandas(TRIPS, npartitions=3) if as_dask else TRIPS
-    lazy = execute_solid(map_parts, {"df": value})
+    lazy = execute_solid(map_parts, input_values={"df": value})
     expected = TRIPS.assign(tip=TRIPS.fare * 0.1)
     pd.testing.assert_frame_equal(_canonical(lazy.output_value()), _canonical(expected))
-    eager = execute_solid(computed, {"df": value})
+    eager = execute_solid(computed, input_values={"df": value})
     want = TRIPS.groupby("zone").agg(fare=("fare", "sum"), n=("id", "count"))
     pd.testing.assert_frame_equal(eager.output_value().sort_index(), want, check_dtype=False)
 

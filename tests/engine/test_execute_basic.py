@@ -311,3 +311,15 @@ def test_secrets_from_env_never_reach_events_or_storage(monkeypatch, tmp_path):
         assert "tok-very-secret" not in text
         run = instance.run_storage.get_run(result.run_id)
         assert run.run_config["resources"]["lake"]["config"]["token"] == {"env": "LAKE_TOKEN"}
+
+
+def test_execute_solid_names_dagsters_argument_order_when_inputs_come_second():
+    from daskflow import DaskflowInvalidDefinitionError, execute_solid, solid
+
+    @solid
+    def double(x: int) -> int:
+        return 2 * x
+
+    with pytest.raises(DaskflowInvalidDefinitionError, match="input_values="):
+        execute_solid(double, {"x": 2})
+    assert execute_solid(double, input_values={"x": 2}).output_value() == 4

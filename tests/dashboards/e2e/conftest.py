@@ -1,7 +1,8 @@
 """End-to-end fixtures: one headless Chromium (Debian's, driven by Playwright through
 ``executable_path``; ``playwright install`` is never used) and two UI servers on
 127.0.0.1 over one instance, a normal and a ``--read-only`` one, serving the cereal
-example and the test pipelines. Launched runs are real processes.
+example, the test pipelines and the daemon tests' repository (schedules, sensors,
+partition sets). Launched runs are real processes.
 
 Without a browser these tests skip, unless ``DASKFLOW_REQUIRE_BROWSER=1`` (set by
 ``.ci/run``, after ``scripts/ci-chromium.sh`` installed it): then they fail.
@@ -20,11 +21,14 @@ import uvicorn
 from daskflow.dashboards import UISettings, create_app, pick_port
 from daskflow.instance import DaskflowInstance
 from daskflow.launcher import Workspace, file_location
+from daskflow.launcher.operate_workspace import OperateWorkspace
 
 from ..conftest import CEREAL_FILE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEST_PIPELINES = os.path.join(os.path.dirname(HERE), "ui_pipelines.py")
+# Schedules, sensors and partition sets (and their pipeline "etl") for the operate pages.
+OPERATE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "daemon", "operate_repo.py")
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -57,9 +61,9 @@ def _unavailable(reason: str) -> None:
 class Server:
     """A UI server in a thread of this process (launched runs get their own processes)."""
 
-    def __init__(self, workspace, instance, read_only=False):
+    def __init__(self, workspace, instance, read_only=False, operate=None):
         self.settings = UISettings(port=pick_port("127.0.0.1", 0), read_only=read_only)
-        app = create_app(workspace, instance, self.settings)
+        app = create_app(workspace, instance, self.settings, operate=operate)
         config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -92,9 +96,12 @@ def ui_instance(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def servers(ui_instance):
-    workspace = Workspace([file_location(CEREAL_FILE), file_location(TEST_PIPELINES)])
+    locations = [file_location(CEREAL_FILE), file_location(TEST_PIPELINES), file_location(OPERATE)]
+    workspace = Workspace(locations)
     assert all(location.error is None for location in workspace.locations)
-    normal, read_only = Server(workspace, ui_instance), Server(workspace, ui_instance, True)
+    operate = OperateWorkspace.load(locations)
+    normal = Server(workspace, ui_instance, operate=operate)
+    read_only = Server(workspace, ui_instance, True, operate=operate)
     yield normal, read_only
     normal.stop()
     read_only.stop()

@@ -1,0 +1,108 @@
+"""``DaskflowDaemon``: one process running the scheduler, the sensors, the backfills and the
+run queue in turn, and writing a heartbeat the UI shows (a banner when it goes stale).
+
+``run_once(now)`` is one pass (tests drive it with a controllable clock); ``run`` loops
+until told to stop. An error in one part is logged and the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+import uuid
+from dataclasses import dataclass, field
+
+from daskflow.daemon.backfill import BackfillDaemon
+from daskflow.daemon.clock import Clock, SystemClock
+from daskflow.daemon.queue import QueueCoordinator, QueueLimits
+from daskflow.daemon.scheduler import SchedulerDaemon
+from daskflow.daemon.sensors import SensorDaemon
+from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance
+from daskflow.launcher import RunLauncher
+from daskflow.launcher.operate_workspace import OperateWorkspace
+
+__all__ = ["HEARTBEAT_STALE_SECONDS", "DaemonPass", "DaskflowDaemon"]
+
+_log = logging.getLogger("daskflow.daemon")
+
+
+@dataclass
+class DaemonPass:
+    """What one pass did."""
+
+    schedule_ticks: int = 0
+    sensor_ticks: int = 0
+    backfill_runs: int = 0
+    launched: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class DaskflowDaemon:
+    """Scheduler, sensors, backfills and queue over one instance and workspace."""
+
+    def __init__(
+        self,
+        instance: DaskflowInstance,
+        workspace: OperateWorkspace,
+        launcher: RunLauncher,
+        clock: Clock | None = None,
+        max_catchup_runs: int = 5,
+    ) -> None:
+        self.instance = instance
+        self.clock = clock or SystemClock()
+        self.daemon_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.scheduler = SchedulerDaemon(instance, workspace, max_catchup_runs)
+        self.sensors = SensorDaemon(instance, workspace)
+        self.backfills = BackfillDaemon(instance, workspace)
+        limits = QueueLimits.from_settings(instance.settings.run_queue)
+        self.queue = QueueCoordinator(instance, launcher, self.daemon_id, limits)
+
+    def run_once(self, now: float | None = None) -> DaemonPass:
+        """One pass of every part at ``now`` (default: the clock's)."""
+        moment = self.clock.now() if now is None else now
+        result = DaemonPass()
+        parts = (
+            (
+                "scheduler",
+                lambda: setattr(result, "schedule_ticks", len(self.scheduler.tick(moment))),
+            ),
+            ("sensors", lambda: setattr(result, "sensor_ticks", len(self.sensors.tick(moment)))),
+            (
+                "backfills",
+                lambda: setattr(result, "backfill_runs", len(self.backfills.tick(moment))),
+            ),
+            ("queue", lambda: result.launched.extend(self.queue.tick(moment))),
+        )
+        for name, part in parts:
+            try:
+                part()
+            except Exception as exc:
+                _log.error("daemon %s failed: %s", name, traceback.format_exc())
+                result.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        self.heartbeat(moment, result)
+        return result
+
+    def heartbeat(self, now: float, last: DaemonPass | None = None) -> None:
+        info = {"pid": os.getpid(), "errors": last.errors if last else []}
+        self.instance.schedule_storage.heartbeat(self.daemon_id, "daemon", now, info)
+
+    def is_idle(self) -> bool:
+        """No backfill left to queue, no run queued or running from the queue."""
+        queue = self.instance.queue_storage
+        return not (
+            queue.get_backfills(status="REQUESTED", limit=1) or queue.queued(1) or queue.in_flight()
+        )
+
+    def run(
+        self, stop: threading.Event, interval: float = 5.0, exit_when_idle: bool = False
+    ) -> None:
+        """Pass after pass, ``interval`` seconds apart, until ``stop`` is set (or, with
+        ``exit_when_idle``, until a pass leaves nothing queued, running or to backfill)."""
+        while not stop.is_set():
+            self.run_once()
+            if exit_when_idle and self.is_idle():
+                return
+            stop.wait(interval)
