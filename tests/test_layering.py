@@ -36,7 +36,7 @@ import daskflow
 ROOT = Path(daskflow.__file__).parent
 
 LAYERS: list[set[str]] = [
-    {"errors", "events", "metadata"},
+    {"errors", "events", "metadata", "display"},
     {"config"},
     {"types"},
     {"resources"},

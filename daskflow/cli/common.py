@@ -6,7 +6,6 @@ there is none).
 from __future__ import annotations
 
 import contextlib
-import datetime
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from rich.text import Text
 
 from daskflow.config import MAX_DEPTH
 from daskflow.definitions.mode import deep_merge, load_yaml_files
+from daskflow.display import format_duration, format_time
 from daskflow.errors import (
     ConfigError,
     DaskflowAmbiguousRunIdError,
@@ -116,30 +116,6 @@ def read_config_files(paths: Sequence[str]) -> dict[str, Any]:
 
 def short_id(run_id: str | None) -> str:
     return (run_id or "")[:SHORT_ID]
-
-
-def format_time(timestamp: float | None, with_date: bool = True) -> str:
-    if timestamp is None:
-        return "-"
-    moment = datetime.datetime.fromtimestamp(timestamp)
-    if with_date:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
-
-
-def format_duration(seconds: float | None) -> str:
-    """``12ms``, ``3.40s``, ``2m 05s``, ``1h 02m``; ``-`` when unknown."""
-    if seconds is None:
-        return "-"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f}ms"
-    if seconds < 60:
-        return f"{seconds:.2f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
 
 
 def format_bytes(count: int) -> str:

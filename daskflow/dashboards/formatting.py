@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -14,30 +13,9 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from daskflow.display import format_duration, format_time
+
 __all__ = ["FILTERS", "format_duration", "format_time", "short_id", "to_yaml"]
-
-
-def format_time(timestamp: float | None, with_date: bool = True) -> str:
-    if timestamp is None:
-        return "-"
-    moment = datetime.datetime.fromtimestamp(timestamp)
-    if with_date:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f}ms"
-    if seconds < 60:
-        return f"{seconds:.2f}s"
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
 
 
 def short_id(run_id: str | None) -> str:
