@@ -189,3 +189,36 @@ def test_hourly_and_weekly_schedules_cron_and_partitions():
     assert (hourly.cron_schedule, weekly.cron_schedule) == ("5 * * * *", "0 0 * * 1")
     assert hourly.evaluate(utc(2026, 2, 1, 10, 5)).run_config == {"hour": "2026-02-01-09:00"}
     assert weekly.evaluate(utc(2026, 2, 3)).run_config == {"week": "2026-01-26"}  # the week before
+
+
+def test_an_hourly_partitioned_schedule_runs_each_real_hour_once_across_dst():
+    """America/New_York falls back on 2026-11-01: 01:00-02:00 happens twice (EDT, then
+    EST); springs forward on 2026-03-08: 02:00-03:00 never happens."""
+
+    @hourly_schedule(
+        pipeline_name="etl",
+        start_date=datetime(2026, 1, 1),
+        execution_time=time(0, 5),
+        execution_timezone="America/New_York",
+    )
+    def hourly(date):
+        return {"hour": date.isoformat()}
+
+    # ticks at 01:05 EDT, 01:05 EST, 02:05 EST run the hour before each: three real hours
+    ticks = [utc(2026, 11, 1, 5, 5), utc(2026, 11, 1, 6, 5), utc(2026, 11, 1, 7, 5)]
+    hours = [hourly.evaluate(t).run_config["hour"] for t in ticks]
+    assert hours == [
+        "2026-11-01T00:00:00-04:00",
+        "2026-11-01T01:00:00-04:00",
+        "2026-11-01T01:00:00-05:00",
+    ]
+    names = [
+        p.name for p in hourly.partition_set.get_partitions(datetime(2026, 11, 1, 7, tzinfo=UTC))
+    ]
+    assert names[-2:] == ["2026-11-01-01:00-0400", "2026-11-01-01:00-0500"]
+    assert len(names) == len(set(names))
+    # springing forward: 01:00 EST is followed by 03:00 EDT, no 02:00 partition
+    spring = [
+        p.name for p in hourly.partition_set.get_partitions(datetime(2026, 3, 8, 8, tzinfo=UTC))
+    ]
+    assert spring[-2:] == ["2026-03-08-01:00-0500", "2026-03-08-03:00-0400"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from daskflow.definitions.names import check_valid_name
@@ -47,7 +47,13 @@ _FORMATS = {"days": "%Y-%m-%d", "hours": "%Y-%m-%d-%H:%M", "weeks": "%Y-%m-%d", 
 
 class DatePartitionRange:
     """Partitions from ``start`` every ``delta_range`` up to ``end`` (default: now), each
-    named by ``fmt``; ``inclusive`` keeps a partition starting exactly at ``end``."""
+    named by ``fmt``; ``inclusive`` keeps a partition starting exactly at ``end``.
+
+    With a ``timezone``, hours are counted in real time (UTC), so the hour a clock repeats
+    when it falls back is two partitions, named apart by their UTC offset
+    (``2026-11-01-01:00-0400`` and ``2026-11-01-01:00-0500``), and the hour it skips
+    springing forward is none. Days, weeks and months follow the local calendar.
+    """
 
     def __init__(  # noqa: PLR0913 (Dagster's arguments)
         self,
@@ -67,7 +73,8 @@ class DatePartitionRange:
         self.start = start if zone is None or start.tzinfo else start.replace(tzinfo=zone)
         self.end = end
         self.delta_range = delta_range
-        self.fmt = fmt or _FORMATS[delta_range]
+        aware_hours = delta_range == "hours" and self.start.tzinfo is not None
+        self.fmt = fmt or (_FORMATS[delta_range] + ("%z" if aware_hours else ""))
         self.inclusive = inclusive
         self.zone = zone
 
@@ -79,7 +86,7 @@ class DatePartitionRange:
             end = end.astimezone(self.zone).replace(tzinfo=None)
         found: list[Partition] = []
         moment = self.start
-        while moment < end or (self.inclusive and moment == end):
+        while _before(moment, end) or (self.inclusive and _instant(moment) == _instant(end)):
             found.append(Partition(moment, moment.strftime(self.fmt)))
             moment = self.step(moment)
         return found
@@ -88,7 +95,19 @@ class DatePartitionRange:
         if self.delta_range == "months":
             year, month = divmod(moment.month, 12)
             return moment.replace(year=moment.year + year, month=month + 1)
+        if self.delta_range == "hours" and moment.tzinfo is not None:  # real time
+            return (moment.astimezone(UTC) + _STEPS["hours"]).astimezone(moment.tzinfo)
         return moment + _STEPS[self.delta_range]
+
+
+def _instant(moment: datetime) -> datetime | float:
+    """What orders moments: the instant of an aware one (two datetimes of one zone compare
+    by wall clock, which is wrong in the repeated hour), a naive one as it is."""
+    return moment.timestamp() if moment.tzinfo is not None else moment
+
+
+def _before(moment: datetime, end: datetime) -> bool:
+    return _instant(moment) < _instant(end)  # type: ignore[operator]
 
 
 def date_partition_range(  # noqa: PLR0913 (Dagster's arguments)

@@ -14,7 +14,7 @@ the partition *offset* periods before the one containing *t* (by default: yester
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from daskflow.definitions.operate.partitions import (
@@ -51,7 +51,12 @@ class PartitionScheduleDefinition(ScheduleDefinition):
         self.offset = offset
 
     def partition_for_tick(self, tick: float) -> datetime:
-        """The start (naive, local) of the partition the tick at ``tick`` runs."""
+        """The start of the partition the tick at ``tick`` runs: naive local for days,
+        weeks and months; for hours an aware local time, counted back in real time."""
+        if self.period == "hours":
+            hour = self.local_time(tick).replace(minute=0, second=0, microsecond=0)
+            back = hour.astimezone(UTC) - timedelta(hours=self.offset)
+            return back.astimezone(self.zone)
         local = self.local_time(tick).replace(tzinfo=None)
         start = _period_start(local, self.period)
         for _ in range(self.offset):
@@ -63,8 +68,8 @@ class PartitionScheduleDefinition(ScheduleDefinition):
         if base.skip_reason is not None:
             return base
         start = self.partition_for_tick(tick)
-        ranges = self.partition_set.get_partitions(current_time=start + timedelta(microseconds=1))
-        matches = [p for p in ranges if p.value.replace(tzinfo=None) == start]
+        ranges = self.partition_set.get_partitions(current_time=_just_after(start))
+        matches = [p for p in ranges if _same_start(p.value, start)]
         if not matches:
             return TickEvaluation(
                 skip_reason=f"no partition of {self.partition_set.name} starts at "
@@ -74,6 +79,18 @@ class PartitionScheduleDefinition(ScheduleDefinition):
         run_config = self.partition_set.run_config_for_partition(partition)
         tags = {**self.partition_set.tags_for_partition(partition), **base.tags}
         return TickEvaluation(run_config, tags)
+
+
+def _just_after(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment + timedelta(microseconds=1)
+    return (moment.astimezone(UTC) + timedelta(microseconds=1)).astimezone(moment.tzinfo)
+
+
+def _same_start(value: datetime, start: datetime) -> bool:
+    if start.tzinfo is not None and value.tzinfo is not None:
+        return value.timestamp() == start.timestamp()  # the instant, fold included
+    return value.replace(tzinfo=None) == start.replace(tzinfo=None)
 
 
 def _period_start(moment: datetime, period: str) -> datetime:
@@ -96,8 +113,11 @@ def _make(  # noqa: PLR0913 (one builder for the four decorators)
 ) -> PartitionScheduleDefinition:
     name = options["name"] or fn.__name__
     tags_fn: DateTagsFn | None = options["tags_fn_for_date"]
+    # hourly partitions live in the schedule's zone (real hours, see DatePartitionRange);
+    # days, weeks and months are local calendar dates
+    zone = options["execution_timezone"] if period == "hours" else None
     partitions = DatePartitionRange(
-        options["start_date"], options["end_date"], period, timezone=None
+        options["start_date"], options["end_date"], period, timezone=zone
     )
     partition_set = PartitionSetDefinition(
         f"{name}_partitions",
