@@ -13,8 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dask.utils import key_split
 from distributed import Client
 
+from daskflow.engine.task_names import step_of_task_name
 from daskflow.instance import DaskflowInstance
 
 __all__ = ["TaskStreamRecorder", "load_task_stream", "task_stream_path"]
@@ -58,6 +60,12 @@ class TaskStreamRecorder:
                     "start": start,
                     "stop": stop,
                 }
+
+    def has_step(self, step_key: str) -> bool:
+        """Whether a task of ``step_key`` (``<solid>-…``, ``<solid>_commit-…``, …) is here."""
+        return any(
+            step_of_task_name(key_split(task["key"])) == step_key for task in self.tasks.values()
+        )
 
     def save(self, instance: DaskflowInstance, run_id: str) -> Path | None:
         """Write what was recorded (nothing, and None, when nothing was)."""

@@ -8,6 +8,7 @@ task prefix. Reading stops quietly when the cluster goes away.
 from __future__ import annotations
 
 import threading
+import time
 
 from distributed import Client
 from distributed.client import default_client
@@ -24,6 +25,9 @@ _STEP_ENDS = {
     DaskflowEventType.STEP_FAILURE,
     DaskflowEventType.STEP_SKIPPED,
 }
+
+
+_TRAIL_SECONDS = 1.0
 
 
 class ClusterWatcher:
@@ -47,7 +51,7 @@ class ClusterWatcher:
         if self.stream is None and event.data.get("dashboard_link"):
             self._connect(event.timestamp)
         elif event.event_type in _STEP_ENDS:
-            self._read()
+            self._read(ended_step=event.step_key)
 
     def _connect(self, since: float) -> None:
         try:
@@ -64,16 +68,27 @@ class ClusterWatcher:
         while not self._stop.wait(self._interval):
             self._read()
 
-    def _read(self) -> None:
+    def _read(self, ended_step: str | None = None) -> None:
+        """Fetch the task stream and progress; after a step ended, until the scheduler has
+        recorded one of its tasks (its record can trail the step's event; the cluster a run
+        started is gone once the run ends), for at most ``_TRAIL_SECONDS``."""
+        deadline = time.monotonic() + _TRAIL_SECONDS
         with self._lock:
-            client = self._client
-            if client is None or self.stream is None or self.progress is None:
-                return
-            try:
-                self.stream.fetch(client)
-                self.progress.update(client)
-            except Exception:  # the cluster is going away: keep what we have
-                self._client = None
+            while True:
+                client = self._client
+                if client is None or self.stream is None or self.progress is None:
+                    return
+                try:
+                    self.stream.fetch(client)
+                    self.progress.update(client)
+                except Exception:  # the cluster is going away: keep what we have
+                    self._client = None
+                    return
+                if ended_step is None or self.stream.has_step(ended_step):
+                    return
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.05)
 
     def finish(self) -> None:
         """Stop reading, save the task stream, drop the live progress file."""
