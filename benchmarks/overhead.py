@@ -47,7 +47,6 @@ import os
 import platform
 import pstats
 import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -58,100 +57,19 @@ from typing import Any
 
 import dask
 import distributed
-from dask import delayed
 
 import daskflow
-from daskflow import ModeDefinition, execute_pipeline, pipeline, solid
+from daskflow import execute_pipeline
 from daskflow.events import DaskflowEventType, EventRecord
 from daskflow.instance import DaskflowInstance
-from daskflow.io_managers import mem_io_manager
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # its companions, also when run as ``-m benchmarks.overhead``
+from overhead_report import TARGETS, VARIANTS, markdown_table, summarise  # noqa: E402
+from overhead_shapes import MODES, Shape, add_one, raw_chain, raw_fan, source  # noqa: E402, F401
+
 REPO = HERE.parent
-TARGETS = {"threads": 2.0, "cluster": 1.5}  # max daskflow / raw dask, per step
-VARIANTS = ("raw", "daskflow-mem", "daskflow-fs")
 MODE_OF = {"daskflow-mem": "mem", "daskflow-fs": "fs"}
-
-
-# -- the solids and their raw twins ------------------------------------------------------
-
-
-@solid
-def source(_) -> int:
-    return 0
-
-
-@solid
-def add_one(_, x: int) -> int:
-    return x + 1
-
-
-@solid
-def total(_, xs: list) -> int:
-    return sum(xs)
-
-
-def raw_source() -> int:
-    return 0
-
-
-def raw_add_one(x: int) -> int:
-    return x + 1
-
-
-def raw_total(xs: list) -> int:
-    return sum(xs)
-
-
-MODES = [
-    ModeDefinition("mem", resource_defs={"io_manager": mem_io_manager}),
-    ModeDefinition("fs"),
-]  # no io_manager given: the default fs_io_manager
-
-
-def chain_pipeline(n: int) -> Any:
-    @pipeline(name=f"chain_{n}", mode_defs=MODES)
-    def body():
-        value = source()
-        for i in range(1, n):
-            value = add_one.alias(f"step_{i}")(value)
-
-    return body
-
-
-def fan_pipeline(n: int) -> Any:
-    @pipeline(name=f"fan_{n}", mode_defs=MODES)
-    def body():
-        start = source()
-        total([add_one.alias(f"add_{i}")(start) for i in range(n)])
-
-    return body
-
-
-def raw_chain(n: int) -> Any:
-    value = delayed(raw_source, pure=False)()
-    for _ in range(1, n):
-        value = delayed(raw_add_one, pure=False)(value)
-    return value
-
-
-def raw_fan(n: int) -> Any:
-    start = delayed(raw_source, pure=False)()
-    return delayed(raw_total, pure=False)(
-        [delayed(raw_add_one, pure=False)(start) for _ in range(n)]
-    )
-
-
-class Shape:
-    def __init__(self, kind: str, n: int):
-        self.kind = kind
-        self.n = n
-        if kind == "chain":
-            self.name, self.steps, self.expected = f"chain-{n}", n, n - 1
-            self.pipeline, self.raw_build, self.last = chain_pipeline(n), raw_chain, f"step_{n - 1}"
-        else:
-            self.name, self.steps, self.expected = f"fan-{n}", n + 2, n
-            self.pipeline, self.raw_build, self.last = fan_pipeline(n), raw_fan, "total"
 
 
 # -- timing hooks: where a daskflow run spends its wall time --------------------------------
@@ -292,108 +210,6 @@ def measure(
 
 
 # -- summarising ----------------------------------------------------------------------------
-
-
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
-def summarise(
-    scheduler: str, shapes: list[Shape], runs: dict[tuple[str, str], list[dict[str, Any]]]
-) -> list[dict[str, Any]]:
-    rows = []
-    for shape in shapes:
-        raw_walls = [r["wall"] for r in runs[(shape.name, "raw")]]
-        raw_computes = [r["phases"]["compute"] for r in runs[(shape.name, "raw")]]
-        for variant in VARIANTS:
-            reps = runs[(shape.name, variant)]
-            walls = [r["wall"] for r in reps]
-            ratios = [w / r for w, r in zip(walls, raw_walls, strict=True)]
-            compute_ratios = [w / r for w, r in zip(walls, raw_computes, strict=True)]
-            extra = [(w - r) / shape.steps * 1000 for w, r in zip(walls, raw_walls, strict=True)]
-            row: dict[str, Any] = {
-                "shape": shape.name,
-                "steps": shape.steps,
-                "scheduler": scheduler,
-                "variant": variant,
-                "walls_s": walls,
-                "wall_median_s": _median(walls),
-                "wall_min_s": min(walls),
-                "ms_per_step_median": _median(walls) / shape.steps * 1000,
-                "ms_per_step_min": min(walls) / shape.steps * 1000,
-                "ratios_vs_raw": ratios,
-                "ratio_median": _median(ratios),
-                "ratio_min": min(ratios),
-                "ratios_vs_raw_compute_only": compute_ratios,
-                "ratio_compute_only_median": _median(compute_ratios),
-                "extra_ms_per_step_median": _median(extra),
-                "target_ratio": TARGETS[scheduler] if variant != "raw" else None,
-            }
-            if variant == "raw":
-                row["phases_median_s"] = {
-                    k: _median([r["phases"][k] for r in reps]) for k in ("build", "compute")
-                }
-            else:
-                row["meets_target"] = row["ratio_median"] <= TARGETS[scheduler]
-                row["meets_target_vs_compute_only"] = (
-                    row["ratio_compute_only_median"] <= TARGETS[scheduler]
-                )
-                row["events_per_step"] = reps[0]["step_events"] / shape.steps
-                row["store_ms_per_step_median"] = (
-                    _median([r["store_seconds"] for r in reps]) / shape.steps * 1000
-                )
-                row["step_body_ms_per_step_median"] = (
-                    _median([r["step_body_seconds"] for r in reps]) / shape.steps * 1000
-                )
-                if all("phases" in r for r in reps):
-                    row["phases_median_s"] = {
-                        k: _median([r["phases"][k] for r in reps]) for k in reps[0]["phases"]
-                    }
-            rows.append(row)
-    return rows
-
-
-def markdown_table(rows: list[dict[str, Any]]) -> str:
-    head = (
-        "| shape | steps | scheduler | variant | wall median (s) | wall min (s) | "
-        "ms/step | x raw (median, min) | x raw compute only | target | extra ms/step | "
-        "phases (ms) | events/step | SQLite ms/step | in-step ms/step |"
-    )
-    lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
-    for r in rows:
-        if r["variant"] == "raw":
-            ratio, target, extra, events, store, body = "1", "", "", "", "", ""
-            compute_only = f"{r['phases_median_s']['compute'] / r['wall_median_s']:.2f}"
-            p = r["phases_median_s"]
-            phases = f"build {p['build'] * 1000:.0f} / compute {p['compute'] * 1000:.0f}"
-        else:
-            ratio = f"{r['ratio_median']:.2f}, {r['ratio_min']:.2f}"
-            compute_only = f"{r['ratio_compute_only_median']:.2f}"
-            verdict = "met" if r["meets_target"] else "**missed**"
-            strict = "met" if r["meets_target_vs_compute_only"] else "**missed**"
-            target = f"<= {r['target_ratio']:g}: {verdict} ({strict} vs compute only)"
-            extra = f"{r['extra_ms_per_step_median']:.2f}"
-            p = r.get("phases_median_s")
-            phases = (
-                "prepare {:.0f} / compile {:.0f} / connect {:.0f} / run {:.0f}".format(
-                    *(p[k] * 1000 for k in ("prepare", "compile", "connect", "run"))
-                )
-                if p
-                else ""
-            )
-            events = f"{r['events_per_step']:.1f}"
-            store = f"{r['store_ms_per_step_median']:.3f}"
-            body = f"{r['step_body_ms_per_step_median']:.3f}"
-        lines.append(
-            f"| {r['shape']} | {r['steps']} | {r['scheduler']} | {r['variant']} | "
-            f"{r['wall_median_s']:.3f} | {r['wall_min_s']:.3f} | "
-            f"{r['ms_per_step_median']:.3f} | {ratio} | {compute_only} | {target} | "
-            f"{extra} | {phases} | {events} | {store} | {body} |"
-        )
-    return "\n".join(lines)
-
-
-# -- components: what one event costs, outside a run -------------------------------------
 
 
 def event_costs(instance: Any, n: int = 2000) -> dict[str, float]:
