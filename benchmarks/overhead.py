@@ -51,6 +51,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,9 @@ class Runner:
     ):
         self.scheduler = scheduler
         self.instance = instance
+        # raw-files runs write on the same disk as daskflow's outputs, beside its storage
+        self.files_dir = os.path.join(os.path.dirname(instance.storage_dir), "raw-files")
+        os.makedirs(self.files_dir, exist_ok=True)
         self.client = client
         if scheduler == "threads":
             self.execution = {"threads": {"max_workers": 2}}
@@ -153,6 +157,22 @@ class Runner:
         if value != shape.expected:
             raise AssertionError(f"raw {shape.name} returned {value}, not {shape.expected}")
         return {"wall": end - start, "phases": {"build": built - start, "compute": end - built}}
+
+    def raw_files(self, shape: Shape) -> dict[str, Any]:
+        """The raw graph storing every value in a file (a new directory per run, as a
+        daskflow run gets): what any file per output costs on this disk."""
+        start = time.perf_counter()
+        directory = f"{self.files_dir}/{uuid.uuid4().hex}"
+        os.mkdir(directory)
+        graph = shape.raw_files_build(shape.n, directory)
+        if self.scheduler == "threads":
+            (value,) = dask.compute(graph, scheduler="threads", num_workers=2)
+        else:
+            (value,) = dask.compute(graph, scheduler=self.client)
+        end = time.perf_counter()
+        if value != shape.expected:
+            raise AssertionError(f"raw-files {shape.name} returned {value}")
+        return {"wall": end - start}
 
     def daskflow(self, shape: Shape, variant: str) -> dict[str, Any]:
         _MARKS.clear()
@@ -187,7 +207,11 @@ class Runner:
 
     def run(self, shape: Shape, variant: str) -> dict[str, Any]:
         gc.collect()  # garbage of the previous run is not charged to this one
-        return self.raw(shape) if variant == "raw" else self.daskflow(shape, variant)
+        if variant == "raw":
+            return self.raw(shape)
+        if variant == "raw-files":
+            return self.raw_files(shape)
+        return self.daskflow(shape, variant)
 
 
 def measure(

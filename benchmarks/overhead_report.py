@@ -9,7 +9,7 @@ from typing import Any
 from overhead_shapes import Shape
 
 TARGETS = {"threads": 2.0, "cluster": 1.5}  # max daskflow / raw dask, per step
-VARIANTS = ("raw", "daskflow-mem", "daskflow-fs")
+VARIANTS = ("raw", "raw-files", "daskflow-mem", "daskflow-fs")
 
 
 def _median(values: list[float]) -> float:
@@ -45,13 +45,18 @@ def summarise(
                 "ratios_vs_raw_compute_only": compute_ratios,
                 "ratio_compute_only_median": _median(compute_ratios),
                 "extra_ms_per_step_median": _median(extra),
-                "target_ratio": TARGETS[scheduler] if variant != "raw" else None,
+                "target_ratio": None if variant.startswith("raw") else TARGETS[scheduler],
             }
+            if variant == "daskflow-fs":  # against the same files written by raw dask
+                files = [r["wall"] for r in runs[(shape.name, "raw-files")]]
+                row["ratio_vs_raw_files_median"] = _median(
+                    [w / f for w, f in zip(walls, files, strict=True)]
+                )
             if variant == "raw":
                 row["phases_median_s"] = {
                     k: _median([r["phases"][k] for r in reps]) for k in ("build", "compute")
                 }
-            else:
+            elif variant != "raw-files":
                 row["meets_target"] = row["ratio_median"] <= TARGETS[scheduler]
                 row["meets_target_vs_compute_only"] = (
                     row["ratio_compute_only_median"] <= TARGETS[scheduler]
@@ -75,15 +80,20 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| shape | steps | scheduler | variant | wall median (s) | wall min (s) | "
         "ms/step | x raw (median, min) | x raw compute only | target | extra ms/step | "
-        "phases (ms) | events/step | SQLite ms/step | in-step ms/step |"
+        "phases (ms) | events/step | SQLite ms/step | in-step ms/step | x raw-files |"
     )
     lines = [head, "|" + "---|" * head.count(" | ") + "---|"]
     for r in rows:
+        files = f"{r['ratio_vs_raw_files_median']:.2f}" if "ratio_vs_raw_files_median" in r else ""
         if r["variant"] == "raw":
             ratio, target, extra, events, store, body = "1", "", "", "", "", ""
             compute_only = f"{r['phases_median_s']['compute'] / r['wall_median_s']:.2f}"
             p = r["phases_median_s"]
             phases = f"build {p['build'] * 1000:.0f} / compute {p['compute'] * 1000:.0f}"
+        elif r["variant"] == "raw-files":
+            ratio = f"{r['ratio_median']:.2f}, {r['ratio_min']:.2f}"
+            compute_only = f"{r['ratio_compute_only_median']:.2f}"
+            target, extra, phases, events, store, body = "", "", "", "", "", ""
         else:
             ratio = f"{r['ratio_median']:.2f}, {r['ratio_min']:.2f}"
             compute_only = f"{r['ratio_compute_only_median']:.2f}"
@@ -106,7 +116,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             f"| {r['shape']} | {r['steps']} | {r['scheduler']} | {r['variant']} | "
             f"{r['wall_median_s']:.3f} | {r['wall_min_s']:.3f} | "
             f"{r['ms_per_step_median']:.3f} | {ratio} | {compute_only} | {target} | "
-            f"{extra} | {phases} | {events} | {store} | {body} |"
+            f"{extra} | {phases} | {events} | {store} | {body} | {files} |"
         )
     return "\n".join(lines)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, insert, select, update
+from sqlalchemy import Connection, Row, case, func, insert, select, update
 
 from daskflow.errors import DaskflowStorageError
 from daskflow.events import DaskflowEventType, EventRecord, RunStatus, StepStatus
@@ -95,17 +95,26 @@ def _event_row(record: EventRecord) -> dict[str, Any]:
 
 
 def _insert_event_rows(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
-    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+    """Insert ``rows`` with one statement; their new ids, in the order of ``rows``."""
+    if conn.dialect.insert_executemany_returning_sort_by_parameter_order:  # PostgreSQL
         stmt = insert(event_logs).returning(event_logs.c.id, sort_by_parameter_order=True)
         return list(conn.execute(stmt, rows).scalars())
-    return [_insert_event_row(conn, row) for row in rows]
-
-
-def _insert_event_row(conn: Connection, row: dict[str, Any]) -> int:
-    key = conn.execute(insert(event_logs), row).inserted_primary_key
-    if key is None:  # every supported database returns the new row's id
-        raise DaskflowStorageError("the database returned no id for a stored event")
-    return int(key[0])
+    # SQLite: a write transaction holds the database's write lock (BEGIN IMMEDIATE), so
+    # the rows inserted here are the only ones with ids above the largest id before, and
+    # they get increasing ids in the order they are inserted.
+    before = conn.execute(select(func.max(event_logs.c.id))).scalar() or 0
+    conn.execute(insert(event_logs), rows)
+    ids = list(
+        conn.execute(
+            select(event_logs.c.id).where(event_logs.c.id > before).order_by(event_logs.c.id)
+        ).scalars()
+    )
+    if len(ids) != len(rows):  # another writer inside our transaction: never expected
+        raise DaskflowStorageError(
+            f"stored {len(rows)} events but found {len(ids)} new ids: the event log "
+            "was written by someone else during the same transaction"
+        )
+    return ids
 
 
 def _run_changes(records: Sequence[EventRecord]) -> dict[str, dict[str, Any]]:

@@ -106,12 +106,29 @@ def discard_file(fs: Any, path: str) -> None:
 
 
 def open_new(path: str) -> IO[bytes]:
-    """Create a new local file for writing, making its directory only when it is missing."""
+    """Create a new local file for writing, making its directory only when it is missing
+    (for files written into one directory many times: parts)."""
     try:
         return open(path, "xb")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         return open(path, "xb")  # noqa: SIM115
+
+
+def open_new_in(path: str) -> tuple[IO[bytes], bool]:
+    """Make the file's directory, then create the file for writing; also whether the
+    directory is new (so nothing else is in it yet). For a file that is usually its
+    directory's first: one ``mkdir`` and one ``open``."""
+    directory = os.path.dirname(path)
+    try:
+        os.mkdir(directory)
+        made = True
+    except FileExistsError:
+        made = False
+    except FileNotFoundError:  # its parent is missing too
+        os.makedirs(directory, exist_ok=True)
+        made = True
+    return open(path, "xb"), made  # noqa: SIM115 - the caller closes it
 
 
 def publish_via_temporary(

@@ -40,7 +40,7 @@ from daskflow.io_managers._fs_base import (
     Writer,
     discard,
     discard_file,
-    open_new,
+    open_new_in,
     publish_via_temporary,
     stored_format,
 )
@@ -90,16 +90,30 @@ class SingleFileOutputs(FilesystemStore):
             raise self._write_error(context, path, exc) from exc
 
     def _write_single_local(self, path: str, write: Writer) -> int:
-        try:  # forget an earlier value first: a failed or killed rewrite leaves nothing
+        parent, name = path.rsplit("/", 1)
+
+        def open_tmp(tmp_path: str) -> IO[bytes]:
+            file, made_directory = open_new_in(tmp_path)
+            if not made_directory:  # the usual first write made it: nothing to forget
+                try:
+                    self._forget_local(path)
+                except BaseException:
+                    file.close()
+                    raise
+            return file
+
+        return publish_via_temporary(self.fs, parent, name, open_tmp, write)
+
+    def _forget_local(self, path: str) -> None:
+        """Remove an earlier value before writing: a failed or killed rewrite leaves none."""
+        try:
             os.unlink(path)
-        except FileNotFoundError:  # the usual case: the first attempt
+        except FileNotFoundError:  # another output of the solid made the directory
             pass
         except OSError:  # a directory: an earlier partitioned write of this output
             if not os.path.isdir(path):
                 raise
             self._remove_parts(path)
-        parent, name = path.rsplit("/", 1)
-        return publish_via_temporary(self.fs, parent, name, open_new, write)
 
     def _put_single(self, path: str, write: Writer) -> int:
         fs, buffer = self.fs, io.BytesIO()

@@ -34,6 +34,23 @@ def test_batches_round_trip_in_order(instance):
     assert instance.event_storage.store_events([]) == []
 
 
+def test_batch_ids_match_the_stored_rows_after_the_newest_run_is_deleted(instance):
+    """A batch is one insert statement; its ids are those of its rows, in order, also when
+    the largest ids were freed by deleting the newest run (and asset rows point at them)."""
+    kept, dropped = _run(instance), _run(instance)
+    instance.event_storage.store_events([event(kept, T.LOG, "a", n=i) for i in range(3)])
+    instance.event_storage.store_events([event(dropped, T.LOG, "a", n=i) for i in range(4)])
+    assert instance.run_storage.delete_run(dropped)
+    batch = [event(kept, T.LOG, "b", n=i) for i in range(250)]
+    batch.insert(7, event(kept, T.ASSET_MATERIALIZATION, "b", asset_key=["table"]))
+    ids = instance.event_storage.store_events(batch)
+    stored = instance.event_storage.get_events(kept)[3:]
+    assert [e.id for e in stored] == ids and len(set(ids)) == 251
+    assert [e.record for e in stored] == batch
+    (materialization,) = instance.event_storage.get_materializations("table")
+    assert materialization.event_id == ids[7]
+
+
 def test_get_events_filters(instance):
     run_id, other = _run(instance), _run(instance)
     kinds = [T.PIPELINE_START, T.STEP_START, T.LOG, T.STEP_SUCCESS, T.LOG, T.PIPELINE_SUCCESS]
