@@ -10,6 +10,10 @@ Each shape runs, in the same process and on the same scheduler, as
 
 - ``raw``: the same graph of ``dask.delayed(fn, pure=False)`` calls, built and computed
   with ``dask.compute`` (graph building is inside the timing);
+- ``raw-files``: the same raw graph whose tasks store every value in a file as
+  ``fs_io_manager`` does (a directory per task, a temporary file renamed into place; the
+  next task reads it back), on the same disk: the floor of any file per output, which
+  ``daskflow-fs`` rows are also divided by ("x raw-files");
 - ``daskflow-mem``: ``execute_pipeline`` in a mode whose ``io_manager`` is
   ``mem_io_manager`` (values travel through Dask memory; events still go to SQLite);
 - ``daskflow-fs``: the default ``fs_io_manager`` (a pickle file and ``_SUCCESS`` marker
