@@ -57,7 +57,9 @@ class SingleFileOutputs(FilesystemStore):
             raise DaskflowIOError(
                 f"output {context.output_name!r} of solid {context.solid_name!r} is a lazy "
                 f"dask collection ({type(obj).__name__}); fs_io_manager stores computed values "
-                "only (the engine writes dask DataFrames partition by partition)",
+                "only (the engine writes dask DataFrames partition by partition). Return its "
+                "computed value (.compute()), type the output DaskDataFrame/DaskSeries if it is "
+                "one, or hand lazy collections on in memory with mem_io_manager",
                 *context.identifier,
             )
         table = frame_to_table(obj) if isinstance(obj, pd.DataFrame) else None

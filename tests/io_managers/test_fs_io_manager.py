@@ -429,6 +429,13 @@ def test_lazy_dask_collections_are_refused(local):
         local.handle_output(out_ctx(), lazy)
 
 
+def test_a_dask_array_output_says_what_to_do_instead(local):
+    array = pytest.importorskip("dask.array").arange(10, chunks=5)
+    with pytest.raises(DaskflowIOError, match=r"\(Array\).*\.compute\(\).*mem_io_manager"):
+        local.handle_output(out_ctx(), array)
+    assert not os.path.exists(local.output_dir(out_ctx()))  # nothing half-written
+
+
 def test_manager_pickles_without_its_filesystem(manager):
     manager.handle_output(out_ctx(), {"x": 1})
     clone = pickle.loads(pickle.dumps(manager))
