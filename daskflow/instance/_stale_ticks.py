@@ -63,7 +63,13 @@ def _find(
     conn: Connection, is_alive: Callable[[int], bool], timeout: float, lock: bool
 ) -> list[tuple[int, str]]:
     query = (
-        select(ticks.c.id, ticks.c.owner, ticks.c.updated_at, daemon_heartbeats.c.timestamp)
+        select(
+            ticks.c.id,
+            ticks.c.kind,
+            ticks.c.owner,
+            ticks.c.updated_at,
+            daemon_heartbeats.c.timestamp,
+        )
         .select_from(
             ticks.outerjoin(daemon_heartbeats, daemon_heartbeats.c.daemon_id == ticks.c.owner)
         )
@@ -76,7 +82,7 @@ def _find(
     for row in conn.execute(query):
         why = _why(_Started(row.owner, row.updated_at, row.timestamp), is_alive, timeout)
         if why is not None:
-            found.append((int(row.id), interrupted_reason(why)))
+            found.append((int(row.id), interrupted_reason(row.kind, why)))
     return found
 
 
@@ -101,13 +107,14 @@ def _why(tick: _Started, is_alive: Callable[[int], bool], timeout: float) -> str
     return f"{what} (timeout {timeout:.0f} s)" if silent > timeout else None
 
 
-def interrupted_reason(why: str) -> str:
-    """What an interrupted tick says.
+def interrupted_reason(kind: str, why: str) -> str:
+    """What an interrupted tick of a ``kind`` (schedule or sensor) says.
 
-    >>> interrupted_reason("its daemon process 42 exited")[:60]
-    'Interrupted before it finished: its daemon process 42 exited'
+    >>> interrupted_reason("sensor", "its daemon process 42 exited")[:80]
+    'Interrupted before it finished: its daemon process 42 exited. The cursor was not'
     """
-    return (
-        f"Interrupted before it finished: {why}. The cursor and the schedule's clock were "
-        "not advanced, so the next evaluation starts where this one did."
-    )
+    if kind == "schedule":
+        then = "The clock was not advanced: this time runs again if catch-up still runs it."
+    else:
+        then = "The cursor was not advanced: the next tick evaluates from the same cursor."
+    return f"Interrupted before it finished: {why}. {then}"
