@@ -62,3 +62,35 @@ def test_concurrent_threaded_runs_share_a_pool_and_all_succeed():
         assert name.startswith("daskflow-worker")
         assert result.output_for_solid("slow_sum") == len(name) + 1000
     assert len({r.run_id for r in results}) == 8
+
+
+def _inc(x: int) -> int:
+    return x + 1
+
+
+def test_a_distributed_run_waits_on_its_own_client_whatever_client_is_current(dask_cluster):
+    """``distributed.wait`` uses the *current* client; a stale one (closed, its loop gone:
+    what an abandoned ``with Client(...)`` block or a run generator closed late leaves as
+    current) made the coordinator's wait fail, or hang for ever when that client's loop was
+    stopped but not closed. The run waits with its own client."""
+    from distributed import Client
+
+    from daskflow.engine.run.executors import DistributedRun
+
+    stale = Client(dask_cluster.scheduler_address, set_as_default=False)
+    stale.close()
+    with Client(dask_cluster.scheduler_address, set_as_default=False) as client:
+        run = DistributedRun(client, {"x": (_inc, 1)}, ["x"])
+        finished: list[bool] = []
+
+        def wait_with_a_stale_current_client() -> None:
+            with stale.as_current():
+                while not run.wait(0.05):
+                    pass
+            finished.append(True)
+
+        waiter = threading.Thread(target=wait_with_a_stale_current_client, daemon=True)
+        waiter.start()
+        waiter.join(30)
+        assert finished == [True], "the run's wait hung or failed on the stale client"
+        assert run.results() == {"x": 2}

@@ -215,7 +215,12 @@ class DistributedRun(RunningGraph):
         from distributed import wait
         from distributed.client import FuturesCancelledError
 
-        with contextlib.suppress(TimeoutError, FuturesCancelledError):
+        # ``wait`` runs on the *current* client's loop: pin ours, since the current one may
+        # be a stale client (closed, or its loop stopped) left by an abandoned run or block
+        with (
+            self._client.as_current(),
+            contextlib.suppress(TimeoutError, FuturesCancelledError),
+        ):
             wait(list(self._futures.values()), timeout=timeout)
         return all(f.done() for f in self._futures.values())
 
