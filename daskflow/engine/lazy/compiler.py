@@ -58,6 +58,7 @@ from daskflow.engine.lazy.values import (
     wants_pandas,
 )
 from daskflow.engine.planning.plan import PARENT, UPSTREAM
+from daskflow.engine.process.expr_locks import release_expression_locks
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
@@ -179,6 +180,7 @@ class LazyCompiler:
     def add(self, step: ExecutionStep) -> str | None:
         """Build ``step`` into the graph: the key of its commit (or result) task, or None
         when it is deferred (it computes while building, or reads a deferred step)."""
+        release_expression_locks()  # before building Dask expressions, maybe in threads
         key = self.task_key(step.key)
         if any(k in self.deferred for k in step.upstream_keys):
             self._defer(step)

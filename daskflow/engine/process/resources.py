@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from daskflow.engine.process.expr_locks import release_expression_locks
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.io_managers import IOManager
 from daskflow.resources import init_resources
@@ -29,6 +30,8 @@ _LOCK = threading.RLock()
 def run_resources(payload: RunPayload, keys: Sequence[str]) -> SimpleNamespace:
     """The resources ``keys`` of the payload's run, initialising the missing ones."""
     with _LOCK:
+        if payload.run_id not in _RUNS:  # this process's first step of the run
+            release_expression_locks()
         stack, built = _RUNS.setdefault(payload.run_id, (contextlib.ExitStack(), {}))
         missing = [k for k in keys if k not in built]
         if missing:
