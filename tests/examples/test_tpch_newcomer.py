@@ -24,15 +24,3 @@ def test_newcomer_q1_equals_duckdb(tpch_sf001, tmp_path, request, where):
     for solid_name in ("clean_lineitems", "price_shipped"):  # parquet intermediates
         out_dir = store / result.run_id / solid_name / "result"
         assert (out_dir / "_SUCCESS").is_file(), solid_name
-
-
-def test_handwritten_q1_writing_intermediates_equals_duckdb(tpch_sf001, tmp_path):
-    import pandas as pd
-
-    from examples.tpch.handwritten import q1_writing_intermediates
-
-    answer = q1_writing_intermediates(tpch_sf001, tmp_path)
-    assert_same_answer(answer, duckdb_answer(1, tpch_sf001), 1)
-    priced = pd.read_parquet(tmp_path / "priced")
-    assert {"disc_price", "charge"} <= set(priced.columns) and len(priced) > 0
-    assert sorted((tmp_path / "shipped").glob("*.parquet"))
