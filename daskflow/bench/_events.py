@@ -78,7 +78,8 @@ def _add_success(stat: StepStats, data: Mapping[str, Any]) -> None:
     if "partitions" in data:  # a Dask DataFrame solid's commit
         stat.lazy = True
         stat.partitions += int(data.get("partitions") or 0)
-        stat.build_seconds += float(data.get("build_seconds") or 0.0)
+        if not data.get("built_in_task"):  # a deferred step's build is its own task's time
+            stat.build_seconds += float(data.get("build_seconds") or 0.0)
         stat.check_seconds += float(data.get("check_seconds") or 0.0)
         stat.write_seconds += float(data.get("write_seconds") or 0.0)
 
