@@ -3,6 +3,7 @@ pipelines' parquet mode): the same answer as the plain hand-written query, and e
 intermediates the pipeline persists in its default mode, with the same rows (SF 0.01)."""
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from daskflow import execute_pipeline
@@ -14,10 +15,21 @@ CASES = [(query, PIPELINES[query].pipeline, query) for query in sorted(PIPELINES
 CASES.append(("1_newcomer", q1_newcomer.tpch_q1_newcomer, 1))
 
 
+def _parts(directory):
+    parts = sorted(directory.glob("part.*.parquet"))
+    assert parts, directory
+    return parts
+
+
 def _stored_rows(store, run_id, solid_name):
-    parts = sorted((store / run_id / solid_name / "result").glob("part.*.parquet"))
-    assert parts, solid_name
-    return sum(len(pd.read_parquet(part)) for part in parts)
+    return sum(
+        len(pd.read_parquet(part)) for part in _parts(store / run_id / solid_name / "result")
+    )
+
+
+def _stored_columns(directory):
+    """The parquet columns of a part: the frame's columns and its index, when stored."""
+    return len(pq.read_schema(_parts(directory)[0]).names)
 
 
 def _persisted(store, run_id):
@@ -45,6 +57,8 @@ def test_writing_variant_answers_and_writes_the_pipelines_intermediates(
         written = pd.read_parquet(run_dir / solid_name)
         assert len(written) == _stored_rows(store, result.run_id, solid_name), solid_name
         assert len(written) > 0, solid_name
+        stored = store / result.run_id / solid_name / "result"
+        assert _stored_columns(run_dir / solid_name) == _stored_columns(stored), solid_name
 
 
 def test_each_call_writes_a_new_directory(tpch_sf001, tmp_path):
