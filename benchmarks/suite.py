@@ -5,13 +5,18 @@ same scheduler, so each ratio is a pair measured under the same noise):
 
 1. TPC-H data at ``--sf`` with ``tpchgen-cli`` (once per directory; ``data/tpch-sf<SF>``).
 2. The per-step overhead benchmark (``benchmarks/overhead.py``; ``--skip-overhead``).
-3. Per TPC-H query (1, 3, 5, 6, 10, 18), ``daskflow bench`` on the query's pipeline with the
+3. Per TPC-H query (1, 3, 5, 6, 10, 18), ``daskflow bench`` on the query's pipeline with a
    hand-written ``dask.dataframe`` version (``examples/tpch/handwritten.py``) as baseline:
    - ``parquet``: intermediates persisted as parquet parts (mode ``default``), on every
-     ``--cluster`` (threads vs local cluster);
-   - ``in-memory``: the lazy collections handed on (mode ``in_memory``), every cluster;
+     ``--cluster`` (threads vs local cluster), against ``q<N>_writing_intermediates``, the
+     hand-written query writing the same intermediates with the same writer settings
+     (into a scratch directory per case, removed after the case; target <= 1.15x);
+   - ``in-memory``: the lazy collections handed on (mode ``in_memory``), every cluster,
+     against the plain hand-written ``q<N>`` (target <= 1.0x);
    - ``parquet, no value checks`` and ``in-memory, no value checks``: only the columns'
      dtype rules (``DASKFLOW_TPCH_CHECKS=off``), on the first cluster (checks on vs off).
+   With Q1, the newcomer's Q1 (``pipelines/q1_newcomer.py``: plain Dask solids, an
+   aggregate calling ``.compute()``) in both modes, against the same kinds of baseline.
    DuckDB runs the same SQL on the same files ``--repeat`` times in this process.
 4. ``--large-sf N``: Q1 at scale factor N (lineitem only) on a 2-worker local cluster,
    with the hand-written query, ``--large-repeat`` pairs (3), the workers restarted
@@ -32,9 +37,12 @@ section of ``benchmarks/README.md``. Nothing here asserts on times.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,11 +75,36 @@ class Case:
     warmup: int = 1
     performance_report: bool = True  # one extra untimed run on distributed configs
     fresh_workers: bool = False  # restart the workers before every run (memory peaks)
+    pipeline: str = ""  # its module in examples.tpch.pipelines (default ``q<query>``)
+
+    @property
+    def module(self) -> str:
+        return self.pipeline or f"q{self.query}"
 
     @property
     def slug(self) -> str:
         variant = self.variant.replace(", ", "-").replace(" ", "-")
-        return f"q{self.query}-{variant}"
+        return f"{self.module}-{variant}"
+
+    @property
+    def writes_intermediates(self) -> bool:
+        """A persisted-intermediates variant, measured against the hand-written query
+        writing the same intermediates (the out-of-core run keeps the plain one)."""
+        return self.variant.startswith("parquet")
+
+    @property
+    def baseline(self) -> str:
+        """The hand-written function (``examples.tpch.handwritten``) it is measured against."""
+        if self.writes_intermediates:
+            return f"{self.module}_writing_intermediates"
+        return f"q{self.query}"
+
+    def baseline_spec(self, scratch: Path) -> str:
+        """``daskflow bench --baseline``: the function with its literal arguments."""
+        args = [repr(str(self.data_dir))]
+        if self.writes_intermediates:
+            args.append(repr(str(scratch)))
+        return f"examples.tpch.handwritten:{self.baseline}({', '.join(args)})"
 
 
 @dataclass
@@ -118,6 +151,11 @@ def tpch_cases(settings: Settings, data_dir: Path) -> list[Case]:
                 **common,
             ),
         ]
+    if 1 in settings.queries:  # the eager pattern: Q1 as a newcomer writes it
+        cases += [
+            Case(1, variant, mode, settings.clusters, pipeline="q1_newcomer", **common)
+            for variant, mode in (("parquet", "default"), ("in-memory", "in_memory"))
+        ]
     if settings.variants:
         cases = [c for c in cases if c.variant in settings.variants]
     return cases
@@ -128,16 +166,26 @@ def case_dir_for(case: Case, out: Path, sf: float) -> Path:
 
 
 def run_case(case: Case, case_dir: Path) -> Path:
-    """``daskflow bench`` for one case, in its own process (clean memory peaks)."""
+    """``daskflow bench`` for one case, in its own process (clean memory peaks); what the
+    hand-written baseline wrote (a new directory per call) is removed after the case."""
+    scratch = Path(tempfile.mkdtemp(prefix=f"daskflow-suite-{case.slug}-"))
+    try:
+        return _bench_case(case, case_dir, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _bench_case(case: Case, case_dir: Path, scratch: Path) -> Path:
     case_dir.mkdir(parents=True, exist_ok=True)
     config_file = case_dir / "run_config.yaml"
-    run_config = PIPELINES[case.query].run_config(str(case.data_dir))
+    module = importlib.import_module(f"examples.tpch.pipelines.{case.module}")
+    run_config = module.run_config(str(case.data_dir))
     config_file.write_text(yaml.safe_dump(run_config, sort_keys=False))
     command = [
         str(Path(sys.executable).parent / "daskflow"),
         "bench",
         "-m",
-        f"examples.tpch.pipelines.q{case.query}",
+        f"examples.tpch.pipelines.{case.module}",
         "-c",
         str(config_file),
         "--mode",
@@ -147,7 +195,7 @@ def run_case(case: Case, case_dir: Path) -> Path:
         "--warmup",
         str(case.warmup),
         "--baseline",
-        f"examples.tpch.handwritten:q{case.query}({str(case.data_dir)!r})",
+        case.baseline_spec(scratch),
         "--out",
         str(case_dir / "bench"),
     ]
@@ -203,10 +251,12 @@ def run_suite(
             run_case(case, case_dir)
             duckdb = (
                 time_duckdb(case.query, case.data_dir, case.repeat, case.warmup)
-                if case.variant == "parquet"
+                if case.variant == "parquet" and not case.pipeline
                 else []
             )
-            write_case(case_dir, case.query, case.variant, settings.sf, duckdb)
+            write_case(
+                case_dir, case.query, case.variant, settings.sf, duckdb, case.baseline, case.module
+            )
     if settings.large_sf:
         run_large(settings)
     return write_summary(settings.out, readme)
@@ -230,7 +280,9 @@ def run_large(settings: Settings) -> None:
     )
     case_dir = case_dir_for(case, settings.out, settings.large_sf)
     run_case(case, case_dir)
-    write_case(case_dir, case.query, case.variant, settings.large_sf, [])
+    write_case(
+        case_dir, case.query, case.variant, settings.large_sf, [], case.baseline, case.module
+    )
 
 
 def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:

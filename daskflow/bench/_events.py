@@ -5,6 +5,8 @@
   coordinator while the graph is built, so they are not task time and are left out.
 - Eager solids: ``STEP_INPUT``/``STEP_OUTPUT`` carry ``check_seconds``, ``HANDLED_OUTPUT``
   ``write_seconds`` and ``LOADED_INPUT`` ``load_seconds`` (absent from older runs: then 0).
+- ``STEP_SUCCESS`` also names the in-memory upstream steps fused into the step's tasks
+  (``fused_from``), so their time can be attributed to the step that ran it.
 - Rows are the type checks' ``row_count`` metadata of each output; bytes written are the IO
   managers' ``bytes`` metadata; bytes read are the written sizes of the stored upstream
   outputs a step consumes (an upper bound: column projection may read less).
@@ -60,12 +62,8 @@ def step_stats(
             written[ref] = written.get(ref, 0) + nbytes
         elif kind == "LOADED_INPUT":
             stat.load_seconds += float(data.get("load_seconds") or 0.0)
-        elif kind == "STEP_SUCCESS" and "partitions" in data:
-            stat.lazy = True
-            stat.partitions += int(data.get("partitions") or 0)
-            stat.build_seconds += float(data.get("build_seconds") or 0.0)
-            stat.check_seconds += float(data.get("check_seconds") or 0.0)
-            stat.write_seconds += float(data.get("write_seconds") or 0.0)
+        elif kind == "STEP_SUCCESS":
+            _add_success(stat, data)
     for step_key, seconds in input_checks.items():
         if not stats[step_key].lazy:  # a Dask solid checks its inputs on the coordinator
             stats[step_key].check_seconds += seconds
@@ -73,6 +71,17 @@ def step_stats(
         if step_key in stats:
             stats[step_key].bytes_read = sum(written.get(ref, 0) for ref in refs)
     return stats
+
+
+def _add_success(stat: StepStats, data: Mapping[str, Any]) -> None:
+    stat.fused_from = [str(name) for name in data.get("fused_from") or ()]
+    if "partitions" in data:  # a Dask DataFrame solid's commit
+        stat.lazy = True
+        stat.partitions += int(data.get("partitions") or 0)
+        if not data.get("built_in_task"):  # a deferred step's build is its own task's time
+            stat.build_seconds += float(data.get("build_seconds") or 0.0)
+        stat.check_seconds += float(data.get("check_seconds") or 0.0)
+        stat.write_seconds += float(data.get("write_seconds") or 0.0)
 
 
 def _add_output(stat: StepStats, data: Mapping[str, Any]) -> None:

@@ -40,7 +40,9 @@ DEFINITIONS = (
     "written are the IO managers' own counts; bytes read are the stored sizes of the "
     "upstream outputs a solid loads (an upper bound: column projection reads less); process "
     "IO counts every read/write call of the processes. Baseline ratios are the median of "
-    "per-pair ratios (pipeline run i / baseline run i, run back to back)."
+    "per-pair ratios (pipeline run i / baseline run i, run back to back). With in-memory "
+    "hand-off a chain of Dask solids runs fused in the last one's tasks (named after it): "
+    "its row *includes* the earlier solids' time, and theirs say *fused into* it."
 )
 
 SUMMARY_HEADERS = [
@@ -119,8 +121,26 @@ def summary_cells(config: ConfigReport) -> list[str]:
     ]
 
 
+def solid_name_cell(row: SolidRow) -> str:
+    """The solid's name, with the other tasks' prefixes or what it was fused with.
+
+    >>> solid_name_cell(SolidRow("c", includes=["a", "b"]))
+    'c (includes a, b)'
+    >>> solid_name_cell(SolidRow("a", fused_into=["c"]))
+    'a (fused into c)'
+    """
+    notes = []
+    if row.prefixes:
+        notes.append(", ".join(row.prefixes))
+    if row.fused_into:
+        notes.append(f"fused into {', '.join(row.fused_into)}")
+    if row.includes:
+        notes.append(f"includes {', '.join(row.includes)}")
+    return row.solid + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def solid_cells(row: SolidRow) -> list[str]:
-    name = row.solid + (f" ({', '.join(row.prefixes)})" if row.prefixes else "")
+    name = solid_name_cell(row)
     return [
         name,
         str(row.tasks),

@@ -39,6 +39,8 @@ class StepStats:
     partitions: int = 0  # partitions written (Dask DataFrame solids)
     build_seconds: float = 0.0  # building a Dask DataFrame solid's graph on the coordinator
     lazy: bool = False  # a Dask DataFrame solid
+    # in-memory upstream steps whose work ran inside this step's tasks (named after it)
+    fused_from: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +96,11 @@ class SolidRow:
     bytes_written: int = 0
     bytes_read: int = 0
     prefixes: list[str] = field(default_factory=list)  # for the "other tasks" row
+    # In-memory hand-off fuses a chain of Dask solids into the last one's tasks (their keys
+    # carry its name): the earlier solids have no tasks of their own and name the solid(s)
+    # whose tasks did their work; that solid's time includes theirs.
+    fused_into: list[str] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -16,6 +16,10 @@ median, the lower of the two middle ones for an even count, so its parts add up 
 
 Tasks map to solids by name: ``key_split`` of a key is ``<step>`` or ``<step>_write``,
 ``<step>_commit``, ``<step>_gather`` (Dask DataFrame solids); anything else is "other".
+With in-memory hand-off a chain of Dask solids runs fused in the last one's tasks, named
+after it: the run records the chain (``fused_from``), so the earlier solids' rows say which
+solid's tasks did their work (``fused_into``) and that solid's row says which solids its
+time includes (``includes``), instead of showing them idle.
 
 Baseline ratios are per pair: repetition *i* of the pipeline and of the baseline ran one
 after the other, and the reported ratio is the median of ``pipeline_i / baseline_i``.
@@ -146,9 +150,27 @@ def solid_rows(
             other.prefixes.append(task.prefix)
     for name, row in rows.items():
         _fill_from_events(row, rep.steps.get(name))
+    _mark_fused(rows, rep.steps)
     overhead = overhead_of(tasks, rep.started_at, rep.stopped_at, busy)
     overhead.build = sum(s.build_seconds for s in rep.steps.values())
     return list(rows.values()), (other if other.tasks else None), busy, overhead
+
+
+def _mark_fused(rows: dict[str, SolidRow], steps: dict[str, StepStats]) -> None:
+    """Link each step whose tasks ran fused upstream work with those upstream steps.
+
+    A fused step's own ``fused_from`` (a chain inside a chain) is covered by the outermost
+    step's list, which is transitive; the included solids are listed in pipeline order.
+    """
+    inner = {name for stats in steps.values() for name in stats.fused_from}
+    order = {name: index for index, name in enumerate(rows)}
+    for name, stats in steps.items():
+        if name in inner or name not in rows or not stats.fused_from:
+            continue
+        members = sorted((m for m in stats.fused_from if m in rows), key=order.__getitem__)
+        rows[name].includes = members
+        for member in members:
+            rows[member].fused_into.append(name)
 
 
 def _fill_from_events(row: SolidRow, stats: StepStats | None) -> None:

@@ -229,6 +229,9 @@ def test_step_stats_from_events():
             write_seconds=0.2,
             build_seconds=0.05,
         ),
+        _event(  # deferred: built (and its eager computes run) inside its own task
+            E.STEP_SUCCESS, "deferred", partitions=1, build_seconds=0.9, built_in_task=True
+        ),
         _event(E.LOADED_INPUT, "eager", load_seconds=0.3),
         _event(E.STEP_INPUT, "eager", check_seconds=0.01),
         _event(E.STEP_OUTPUT, "eager", check_seconds=0.02, type_check={}),
@@ -245,6 +248,7 @@ def test_step_stats_from_events():
         lazy=True,
         build_seconds=0.05,
     )
+    assert stats["deferred"].lazy and stats["deferred"].build_seconds == 0.0
     eager = stats["eager"]
     assert eager.check_seconds == pytest.approx(0.03) and eager.write_seconds == 0.04
     assert eager.load_seconds == 0.3 and eager.bytes_read == 100 and eager.rows is None

@@ -54,6 +54,9 @@ class CommitSpec:
     build_seconds: float = 0.0  # calling the solid and compiling its graph, on the coordinator
     # in-memory upstream steps whose collections run fused inside this step's tasks
     fused_from: list[str] = field(default_factory=list)
+    # a deferred step, built (its body run, eager computes included) inside its own task:
+    # its build_seconds are task time, not coordinator time before the graph ran
+    built_in_task: bool = False
 
 
 def start_step(run_id: str, records: list[dict[str, Any]], _upstream: list[StepResult]) -> float:
@@ -125,6 +128,7 @@ def _commit(
             "duration_ms": duration * 1000,
             "build_seconds": spec.build_seconds,
             "fused_from": spec.fused_from,
+            "built_in_task": spec.built_in_task,
             **_stats(parts),
         },
     )

@@ -241,6 +241,7 @@ class LazyCompiler:
             build.references,
             build_seconds=time.time() - started,
             fused_from=self._fused_from(step),
+            built_in_task=self.inputs.concrete,
         )
         upstream = List(*(TaskRef(self.step_task_keys[k]) for k in step.upstream_keys))
         self.graph[key] = Task(
