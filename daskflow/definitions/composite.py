@@ -18,12 +18,11 @@ nothing connects is set from run config (``solids.<composite>.inputs``) or its d
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from daskflow.config import ConfigMapping, Field, config_field_from_schema, configured_mapping
+from daskflow.config import ConfiguredMapping, Field, config_field_from_schema, configured_copy
 from daskflow.definitions import composition
 from daskflow.definitions.composition import InputMappingHandle, OutputHandle
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
@@ -55,7 +54,7 @@ class CompositeSolidDefinition:
         self.positional_inputs = [i.name for i in self.input_defs]
         self.config_field: Field | None = config_field_from_schema(config_schema)
         self.config_fn = config_fn
-        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
+        self.config_mapping: ConfiguredMapping | None = None  # set by ``configured``
         if config_fn is None and self.config_field is not None:
             raise DaskflowInvalidDefinitionError(
                 f"{owner}: a config_schema needs a config_fn mapping it onto the inner solids"
@@ -103,17 +102,9 @@ class CompositeSolidDefinition:
     ) -> CompositeSolidDefinition:
         """A copy whose config is given, or computed from config validated against
         ``config_schema``, before this composite's own config mapping applies."""
-        clone = copy.copy(self)
+        owner = f'composite solid "{self.name}"'
+        clone = configured_copy(self, owner, config_or_config_fn, config_schema, description)
         clone.name = check_valid_name(name or self.name, "composite solid")
-        clone.description = description or self.description
-        clone.config_mapping = configured_mapping(
-            f'composite solid "{self.name}"',
-            self.config_field,
-            self.config_mapping,
-            config_or_config_fn,
-            config_schema,
-        )
-        clone.config_field = config_field_from_schema(config_schema)
         return clone
 
     def alias(self, name: str) -> composition.PendingInvocation:
