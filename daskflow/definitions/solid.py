@@ -22,6 +22,7 @@ from typing import Any
 from daskflow.config import ConfiguredMapping, Field, config_field_from_schema, configured_copy
 from daskflow.definitions import composition
 from daskflow.definitions.events import RetryPolicy
+from daskflow.definitions.invocable import Invocable
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
 from daskflow.definitions.signature import (
@@ -45,7 +46,7 @@ class _InputsAsDict:
         return self.fn(context, inputs)
 
 
-class SolidDefinition:
+class SolidDefinition(Invocable):
     """A solid: its compute function plus everything the engine and tools need to know.
 
     Built directly, as in Dagster, ``compute_fn(context, inputs)`` receives the inputs as
