@@ -118,7 +118,7 @@ def _ordered(owner: str, invocations: list[Invocation]) -> list[Invocation]:
             if up is None:
                 raise DaskflowInvalidDefinitionError(
                     f'{owner}: solid "{inv.node_name}" depends on solid "{handle.node_name}", '
-                    "which is not in the pipeline"
+                    f"which is not among its solids ({', '.join(by_name)})"
                 )
             if handle.output_name not in {o.name for o in up.definition.output_defs}:
                 raise DaskflowInvalidDefinitionError(
