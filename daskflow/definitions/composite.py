@@ -84,22 +84,12 @@ class CompositeSolidDefinition(Invocable):
     ):
         self.name = check_valid_name(name, "composite solid")
         owner = f'composite solid "{name}"'
-        if config_mapping is not None and not isinstance(config_mapping, ConfigMapping):
-            raise DaskflowInvalidDefinitionError(
-                f"{owner}: config_mapping must be a ConfigMapping(config_fn, config_schema), "
-                f"got {config_mapping!r:.60}"
-            )
-        self.config_field: Field | None = None
-        self.config_fn: Callable[..., Any] | None = None
-        if config_mapping is not None:
-            self.config_field = config_mapping.config_field
-            self.config_fn = config_mapping.config_fn
-        # Set by ``configured`` (a chain applied before ``config_fn``), as on every definition.
-        self.config_mapping: ConfiguredMapping | None = None
+        self._set_config(owner, config_mapping)
         self.tags = dict(tags or {})
         self.__name__ = name
         if callable(solid_defs):
-            self._check_body_form(owner, input_mappings, output_mappings, dependencies)
+            explicit_only = (input_mappings, output_mappings, dependencies, positional_inputs)
+            self._check_body_form(owner, *explicit_only)
             self.description = description or inspect.getdoc(solid_defs)
             self.__doc__ = solid_defs.__doc__
             wiring = traced_wiring(owner, name, solid_defs, input_defs, output_defs)
@@ -112,6 +102,20 @@ class CompositeSolidDefinition(Invocable):
         check_wiring(owner, wiring)
         self._set_wiring(wiring)
 
+    def _set_config(self, owner: str, config_mapping: ConfigMapping | None) -> None:
+        if config_mapping is not None and not isinstance(config_mapping, ConfigMapping):
+            raise DaskflowInvalidDefinitionError(
+                f"{owner}: config_mapping must be a ConfigMapping(config_fn, config_schema), "
+                f"got {config_mapping!r:.60}"
+            )
+        self.config_field: Field | None = None
+        self.config_fn: Callable[..., Any] | None = None
+        if config_mapping is not None:
+            self.config_field = config_mapping.config_field
+            self.config_fn = config_mapping.config_fn
+        # Set by ``configured`` (a chain applied before ``config_fn``), as on every definition.
+        self.config_mapping: ConfiguredMapping | None = None
+
     def _set_wiring(self, wiring: Wiring) -> None:
         self.input_defs = wiring.input_defs
         self.output_defs = wiring.output_defs
@@ -123,8 +127,9 @@ class CompositeSolidDefinition(Invocable):
     def _check_body_form(owner: str, *explicit_only: Any) -> None:
         if any(arg is not None for arg in explicit_only):
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: input_mappings, output_mappings and dependencies go with a list of "
-                "solid_defs; a body function declares input_defs and output_defs instead"
+                f"{owner}: input_mappings, output_mappings, dependencies and positional_inputs "
+                "go with a list of solid_defs; a body function declares input_defs and "
+                "output_defs instead (its parameters are its positional inputs)"
             )
 
     @staticmethod
