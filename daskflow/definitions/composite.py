@@ -84,6 +84,11 @@ class CompositeSolidDefinition(Invocable):
     ):
         self.name = check_valid_name(name, "composite solid")
         owner = f'composite solid "{name}"'
+        if isinstance(solid_defs, Invocable):
+            raise DaskflowInvalidDefinitionError(
+                f'{owner}: solid_defs is a list of solids; got "{solid_defs.name}" alone, put it '
+                "in a list"
+            )
         self._set_config(owner, config_mapping)
         self.tags = dict(tags or {})
         self.__name__ = name

@@ -375,6 +375,11 @@ def test_a_body_with_explicit_only_arguments_is_rejected():
         )
 
 
+def test_a_single_solid_instead_of_a_list_is_rejected():
+    with pytest.raises(DaskflowInvalidDefinitionError, match='got "add_one" alone, put it in a'):
+        CompositeSolidDefinition("comp", add_one)
+
+
 def test_fan_in_index_is_rejected_with_a_way_out():
     with pytest.raises(DaskflowInvalidDefinitionError, match="fan_in_index is not supported"):
         InputDefinition("n").mapping_to("total", "nums", fan_in_index=0)
