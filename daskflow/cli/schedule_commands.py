@@ -1,15 +1,15 @@
-"""``daskflow schedule list | start | stop | ticks | preview``."""
+"""``daskflow schedule list | start | stop | ticks | purge-ticks | preview``."""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 
 from daskflow.cli.common import fail, open_instance
 from daskflow.cli.operate_common import iso_in, load_workspace, workspace_options
+from daskflow.cli.tick_commands import add_tick_commands
 from daskflow.daemon import SCHEDULE, OperateWorkspace, schedule_spec
 from daskflow.definitions.operate import ScheduleDefinition
 from daskflow.errors import DaskflowError
@@ -62,20 +62,6 @@ def stop(name: str) -> None:
     click.echo(f"Stopped schedule {name}." if stopped else f"Schedule {name} was not running.")
 
 
-@schedule_group.command("ticks")
-@click.argument("name")
-@click.option("--limit", default=20, show_default=True, help="How many ticks, newest first.")
-def ticks(name: str, limit: int) -> None:
-    """A schedule's ticks: time (UTC), status, runs, and why it failed or skipped."""
-    with open_instance() as instance:
-        found = instance.schedule_storage.get_ticks(SCHEDULE, name, limit=limit)
-    if not found:
-        click.echo(f"No tick of schedule {name} yet.")
-    for tick in found:
-        detail = tick.error or tick.skip_reason or ", ".join(tick.run_ids)
-        click.echo(f"{iso_in(tick.tick_time, ZoneInfo('UTC'))}  {tick.status}  {detail}")
-
-
 @schedule_group.command("preview")
 @click.argument("name")
 @click.option("--after", "after", required=True, help="ISO-8601 instant (with its offset).")
@@ -99,6 +85,9 @@ def preview(  # noqa: PLR0913 (click passes its options by keyword)
         moment = moment.replace(tzinfo=schedule.zone)
     for tick in schedule.next_tick_times(moment.timestamp(), count):
         click.echo(iso_in(tick, schedule.zone))
+
+
+add_tick_commands(schedule_group, SCHEDULE)
 
 
 def _schedule(loaded: OperateWorkspace, name: str) -> ScheduleDefinition:

@@ -1,4 +1,4 @@
-"""``daskflow sensor list | start | stop | preview``."""
+"""``daskflow sensor list | start | stop | ticks | purge-ticks | preview``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 
 from daskflow.cli.common import fail, open_instance
 from daskflow.cli.operate_common import load_workspace, workspace_options
+from daskflow.cli.tick_commands import add_tick_commands
 from daskflow.daemon import SENSOR
 from daskflow.definitions.operate import SensorEvaluationContext
 from daskflow.errors import DaskflowError
@@ -18,7 +19,7 @@ __all__ = ["sensor_group"]
 
 @click.group("sensor")
 def sensor_group() -> None:
-    """Sensors: list, start, stop, and what one evaluation would ask for."""
+    """Sensors: list, start, stop, their ticks, and what one evaluation would ask for."""
 
 
 @sensor_group.command("list")
@@ -90,3 +91,6 @@ def preview(
     if result.skip_reason:
         click.echo(f"skip: {result.skip_reason}")
     click.echo(f"cursor: {result.cursor or '-'}")
+
+
+add_tick_commands(sensor_group, SENSOR)

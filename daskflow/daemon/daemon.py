@@ -2,17 +2,18 @@
 run queue in turn, and writing a heartbeat the UI shows (a banner when it goes stale).
 
 ``run_once(now)`` is one pass (tests drive it with a controllable clock); ``run`` loops
-until told to stop. An error in one part is logged and the others go on.
+until told to stop, renewing the heartbeat from a thread meanwhile, so a long sensor
+evaluation is not taken for a dead daemon. Each pass first ends the ticks other daemons
+left interrupted (``DaskflowInstance.mark_interrupted_ticks``). An error in one part is
+logged and the others go on.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import traceback
-import uuid
 from dataclasses import dataclass, field
 
 from daskflow.daemon.backfill import BackfillDaemon
@@ -20,7 +21,7 @@ from daskflow.daemon.clock import Clock, SystemClock
 from daskflow.daemon.queue import QueueCoordinator, QueueLimits
 from daskflow.daemon.scheduler import SchedulerDaemon
 from daskflow.daemon.sensors import SensorDaemon
-from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance
+from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance, new_daemon_id
 from daskflow.launcher import RunLauncher
 from daskflow.launcher.operate_workspace import OperateWorkspace
 
@@ -28,11 +29,15 @@ __all__ = ["HEARTBEAT_STALE_SECONDS", "DaemonPass", "DaskflowDaemon"]
 
 _log = logging.getLogger("daskflow.daemon")
 
+# How often ``run`` renews the heartbeat, also in the middle of a pass.
+HEARTBEAT_EVERY_SECONDS = 10.0
+
 
 @dataclass
 class DaemonPass:
     """What one pass did."""
 
+    interrupted_ticks: int = 0  # ticks of dead daemons this pass ended
     schedule_ticks: int = 0
     sensor_ticks: int = 0
     backfill_runs: int = 0
@@ -53,18 +58,27 @@ class DaskflowDaemon:
     ) -> None:
         self.instance = instance
         self.clock = clock or SystemClock()
-        self.daemon_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.scheduler = SchedulerDaemon(instance, workspace, max_catchup_runs)
-        self.sensors = SensorDaemon(instance, workspace)
+        self.daemon_id = new_daemon_id()
+        self.scheduler = SchedulerDaemon(
+            instance, workspace, max_catchup_runs, owner=self.daemon_id
+        )
+        self.sensors = SensorDaemon(instance, workspace, owner=self.daemon_id)
         self.backfills = BackfillDaemon(instance, workspace)
         limits = QueueLimits.from_settings(instance.settings.run_queue)
         self.queue = QueueCoordinator(instance, launcher, self.daemon_id, limits)
+        self._last: DaemonPass | None = None
 
     def run_once(self, now: float | None = None) -> DaemonPass:
         """One pass of every part at ``now`` (default: the clock's)."""
         moment = self.clock.now() if now is None else now
         result = DaemonPass()
         parts = (
+            (
+                "interrupted ticks",
+                lambda: setattr(
+                    result, "interrupted_ticks", len(self.instance.mark_interrupted_ticks())
+                ),
+            ),
             (
                 "scheduler",
                 lambda: setattr(result, "schedule_ticks", len(self.scheduler.tick(moment))),
@@ -82,6 +96,7 @@ class DaskflowDaemon:
             except Exception as exc:
                 _log.error("daemon %s failed: %s", name, traceback.format_exc())
                 result.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        self._last = result
         self.heartbeat(moment, result)
         return result
 
@@ -100,9 +115,27 @@ class DaskflowDaemon:
         self, stop: threading.Event, interval: float = 5.0, exit_when_idle: bool = False
     ) -> None:
         """Pass after pass, ``interval`` seconds apart, until ``stop`` is set (or, with
-        ``exit_when_idle``, until a pass leaves nothing queued, running or to backfill)."""
-        while not stop.is_set():
-            self.run_once()
-            if exit_when_idle and self.is_idle():
-                return
-            stop.wait(interval)
+        ``exit_when_idle``, until a pass leaves nothing queued, running or to backfill).
+        The heartbeat is written at once and then every ``HEARTBEAT_EVERY_SECONDS``."""
+        self.heartbeat(self.clock.now())
+        done = threading.Event()
+        beater = threading.Thread(
+            target=self._beat, args=(done,), name="daskflow-daemon-heartbeat", daemon=True
+        )
+        beater.start()
+        try:
+            while not stop.is_set():
+                self.run_once()
+                if exit_when_idle and self.is_idle():
+                    return
+                stop.wait(interval)
+        finally:
+            done.set()
+            beater.join()
+
+    def _beat(self, done: threading.Event) -> None:
+        while not done.wait(HEARTBEAT_EVERY_SECONDS):
+            try:
+                self.heartbeat(self.clock.now(), self._last)
+            except Exception:  # storage down for a moment: the next beat may pass
+                _log.warning("daemon heartbeat failed: %s", traceback.format_exc())

@@ -3,7 +3,10 @@ its run by the key ``schedule:<name>:<epoch>`` → queue it → record the tick 
 
 Every step is repeatable: the tick is unique per (schedule, instant), the key per run, the
 queue entry per run. A tick left ``STARTED`` by a crash is finished first on the next pass,
-so exactly one run exists per tick whatever step the crash interrupted.
+so exactly one run exists per tick whatever step the crash interrupted. Once its daemon is
+known dead the tick is ended ``SKIPPED`` as interrupted (``mark_interrupted_ticks``); its
+instant is then a missed one like any other: if catch-up runs it, the tick is reopened and
+evaluated again (the run key still gives one run), otherwise it stays interrupted.
 
 Due ticks are the cron instants after the schedule's clock (its last handled tick, else
 when it was started or its cron string changed) up to now. After downtime a plain schedule
@@ -48,11 +51,13 @@ class SchedulerDaemon:
         workspace: OperateWorkspace,
         max_catchup_runs: int = 5,
         on_step: StepHook = _no_hook,
+        owner: str | None = None,
     ) -> None:
         self.instance = instance
         self.workspace = workspace
         self.max_catchup_runs = max_catchup_runs
         self.on_step = on_step  # tests inject crashes after each step
+        self.owner = owner  # the daemon id its ticks record
 
     def tick(self, now: float) -> list[TickRecord]:
         """Handle every due tick of every running schedule; returns the ticks handled."""
@@ -90,8 +95,10 @@ class SchedulerDaemon:
 
     def _run_tick(self, schedule: ScheduleDefinition, tick_time: float) -> TickRecord:
         storage = self.instance.schedule_storage
-        tick, _ = storage.create_tick(SCHEDULE, schedule.name, tick_time)
+        tick, _ = storage.create_tick(SCHEDULE, schedule.name, tick_time, owner=self.owner)
         self.on_step("tick_created")
+        if tick.ended_by_interruption:  # a missed instant catch-up runs: evaluate it again
+            tick = storage.reopen_tick(tick.id, self.owner) or tick
         if tick.status == TickStatus.STARTED:
             self._evaluate(schedule, tick)
         storage.advance(SCHEDULE, schedule.name, tick_time)

@@ -1,6 +1,10 @@
 """Sensor ticks: every ``minimum_interval_seconds``, evaluate the sensor with its cursor and
 find-or-create one run per ``RunRequest`` by the key ``sensor:<name>:<run_key>`` (so a
 ``run_key`` launches one run, ever, across ticks and daemons), then store the cursor.
+
+The cursor and the sensor's last tick time move only when a tick ends: a tick interrupted
+by the daemon's death (ended later by ``mark_interrupted_ticks``) leaves both as they were,
+so the next tick evaluates from the same cursor, at once.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ SENSOR_TAG = "daskflow/sensor"
 class SensorDaemon:
     """One pass over the running sensors per ``tick(now)``."""
 
-    def __init__(self, instance: DaskflowInstance, workspace: OperateWorkspace) -> None:
+    def __init__(
+        self, instance: DaskflowInstance, workspace: OperateWorkspace, owner: str | None = None
+    ) -> None:
         self.instance = instance
         self.workspace = workspace
+        self.owner = owner  # the daemon id its ticks record
 
     def tick(self, now: float) -> list[TickRecord]:
         handled = []
@@ -40,7 +47,7 @@ class SensorDaemon:
         last = state.last_tick_at
         if last is not None and now - last < sensor.minimum_interval_seconds:
             return None
-        tick, created = storage.create_tick(SENSOR, sensor.name, now)
+        tick, created = storage.create_tick(SENSOR, sensor.name, now, owner=self.owner)
         if not created:
             return None  # another daemon evaluates this instant
         context = SensorEvaluationContext(state.cursor, now, last)

@@ -21,7 +21,7 @@ from daskflow.instance._heartbeat import HEARTBEAT_SECONDS, HEARTBEAT_TIMEOUT_SE
 from daskflow.instance._home import CONFIG_FILE, DASKFLOW_HOME_ENV, DB_FILE, DEFAULT_HOME
 from daskflow.instance._instance import DaskflowInstance
 from daskflow.instance._outputs import GarbageReport, OutputStore
-from daskflow.instance._process import coordinator_id
+from daskflow.instance._process import coordinator_id, new_daemon_id
 from daskflow.instance._queue_storage import (
     BACKFILL_TAG,
     BackfillRecord,
@@ -38,9 +38,12 @@ from daskflow.instance._schedule_storage import (
     TickRecord,
     TickStatus,
 )
+from daskflow.instance._stale_ticks import INTERRUPTED_TICK_TIMEOUT_SECONDS
+from daskflow.instance._tick_purge import TickPurgeReport
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",
+    "INTERRUPTED_TICK_TIMEOUT_SECONDS",
     "BACKFILL_TAG",
     "BackfillRecord",
     "DaemonHeartbeat",
@@ -48,6 +51,7 @@ __all__ = [
     "QueueEntry",
     "QueueStorage",
     "ScheduleStorage",
+    "TickPurgeReport",
     "TickRecord",
     "TickStatus",
     "CONFIG_FILE",
@@ -75,4 +79,5 @@ __all__ = [
     "StepStatus",
     "StoredEvent",
     "coordinator_id",
+    "new_daemon_id",
 ]

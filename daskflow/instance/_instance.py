@@ -17,6 +17,7 @@ import datetime
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -34,6 +35,8 @@ from daskflow.instance._queue_storage import QueueStorage
 from daskflow.instance._runs import RunStorage
 from daskflow.instance._schedule_storage import ScheduleStorage
 from daskflow.instance._stale import mark_stale_runs
+from daskflow.instance._stale_ticks import INTERRUPTED_TICK_TIMEOUT_SECONDS, mark_interrupted_ticks
+from daskflow.instance._tick_purge import TickPurgeReport
 
 __all__ = ["DaskflowInstance"]
 
@@ -65,8 +68,8 @@ class DaskflowInstance:
     @classmethod
     def from_home(cls, home: str | os.PathLike[str], mark_stale: bool = True) -> DaskflowInstance:
         """The instance stored in ``home`` (created if missing), configured by its
-        ``daskflow.yaml``. Stale runs of this host are marked failed unless ``mark_stale``
-        is False."""
+        ``daskflow.yaml``. Stale runs are marked failed, and interrupted ticks ended,
+        unless ``mark_stale`` is False."""
         path = resolve_home(home)
         path.mkdir(parents=True, exist_ok=True)
         settings = load_settings(path)
@@ -74,6 +77,7 @@ class DaskflowInstance:
         if mark_stale:
             try:
                 instance.mark_stale_runs()
+                instance.mark_interrupted_ticks()
             except BaseException:
                 instance.dispose()
                 raise
@@ -129,13 +133,30 @@ class DaskflowInstance:
         """Remove the stored outputs of finished runs that ended longer than ``older_than``
         (a timedelta, or seconds) ago. Outputs a newer run may reuse when it is re-executed
         (those of its ancestors) are kept; run records and events stay."""
-        seconds = (
-            older_than.total_seconds()
-            if isinstance(older_than, datetime.timedelta)
-            else float(older_than)
-        )
         runs = self.run_storage.get_runs()
-        return self.outputs.collect_garbage(runs, seconds, dry_run)
+        return self.outputs.collect_garbage(runs, _seconds(older_than), dry_run)
+
+    def purge_ticks(
+        self,
+        older_than: datetime.timedelta | float,
+        kind: str | None = None,
+        name: str | None = None,
+        dry_run: bool = False,
+    ) -> TickPurgeReport:
+        """Delete the schedule and sensor ticks older than ``older_than`` (a timedelta, or
+        seconds) of ``kind`` (``"schedule"``/``"sensor"``) and ``name`` (default: all),
+        keeping the latest finished tick of each and any tick in progress. Clocks and
+        cursors stay, so nothing relaunches."""
+        before = time.time() - _seconds(older_than)
+        return self.schedule_storage.purge_ticks(before, kind, name, dry_run)
+
+    def mark_interrupted_ticks(
+        self, timeout: float = INTERRUPTED_TICK_TIMEOUT_SECONDS
+    ) -> list[int]:
+        """End ``SKIPPED``, with the reason, the ``STARTED`` ticks whose daemon is gone: its
+        process on this host exited, or it and its heartbeat (any host) are older than
+        ``timeout`` seconds. Returns their ids. Called on open and by every daemon pass."""
+        return mark_interrupted_ticks(self._database, timeout=timeout)
 
     def mark_stale_runs(self, heartbeat_timeout: float = HEARTBEAT_TIMEOUT_SECONDS) -> list[str]:
         """Mark ``STARTED``/``CANCELING`` runs whose coordinator is gone as failed (with an
@@ -167,3 +188,7 @@ class DaskflowInstance:
     def __repr__(self) -> str:
         kind = "ephemeral " if self.is_ephemeral else ""
         return f"<{kind}DaskflowInstance home={str(self.home)!r} db={self.database_url!r}>"
+
+
+def _seconds(age: datetime.timedelta | float) -> float:
+    return age.total_seconds() if isinstance(age, datetime.timedelta) else float(age)

@@ -1,8 +1,11 @@
-"""The operate layer's tables (created by migration 0002), as SQLAlchemy Core objects.
+"""The operate layer's tables (created by migration 0002, ticks' owner by 0003), as
+SQLAlchemy Core objects.
 
-Ticks, backfills and queue entries are keyed by UTC epoch seconds like the other tables;
-``run_keys.key`` is UNIQUE: one schedule tick, backfill partition or sensor run key maps to
-one run, whatever crashes or however many daemons run.
+Ticks, backfills and queue entries are keyed by UTC epoch seconds like the other tables. A
+tick names the daemon evaluating it (``owner``), so one left ``STARTED`` by a daemon that
+died can be told from one in progress. ``run_keys.key`` is UNIQUE: one schedule tick,
+backfill partition or sensor run key maps to one run, whatever crashes or however many
+daemons run.
 """
 
 from __future__ import annotations
@@ -52,7 +55,10 @@ ticks = Table(
     Column("skip_reason", Text),
     Column("created_at", Double, nullable=False),
     Column("updated_at", Double, nullable=False),
+    Column("owner", String(255)),  # the daemon evaluating it: "host:pid:suffix" (0003)
+    Column("interrupted", Text),  # why it was found interrupted, if it was (0003)
     UniqueConstraint("instigator", "kind", "tick_time", name="uq_ticks_instigator_time"),
+    Index("ix_ticks_status", "status"),
 )
 
 run_keys = Table(

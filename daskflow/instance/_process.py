@@ -1,11 +1,19 @@
-"""Identity of the coordinator process (``hostname:pid``) and whether it is still alive."""
+"""Identity of the coordinator process (``hostname:pid``), of a daemon
+(``hostname:pid:suffix``), and whether such a process is still alive."""
 
 from __future__ import annotations
 
 import os
 import socket
+import uuid
 
-__all__ = ["coordinator_id", "parse_coordinator", "process_alive"]
+__all__ = [
+    "coordinator_id",
+    "new_daemon_id",
+    "parse_coordinator",
+    "parse_daemon_id",
+    "process_alive",
+]
 
 
 def coordinator_id() -> str:
@@ -29,6 +37,26 @@ def parse_coordinator(coordinator: str | None) -> tuple[str, int] | None:
     if not sep or not host or not pid.isdigit():
         return None
     return host, int(pid)
+
+
+def new_daemon_id() -> str:
+    """``hostname:pid:suffix`` for a new daemon of this process (two daemons of one
+    process differ by the suffix).
+
+    >>> parse_daemon_id(new_daemon_id()) == parse_coordinator(coordinator_id())
+    True
+    """
+    return f"{coordinator_id()}:{uuid.uuid4().hex[:6]}"
+
+
+def parse_daemon_id(daemon_id: str | None) -> tuple[str, int] | None:
+    """``(hostname, pid)`` from ``hostname:pid:suffix``; ``None`` when it cannot be parsed.
+
+    >>> parse_daemon_id("box:42:a1b2c3"), parse_daemon_id("box:42"), parse_daemon_id(None)
+    (('box', 42), None, None)
+    """
+    head, sep, _suffix = (daemon_id or "").rpartition(":")
+    return parse_coordinator(head) if sep else None
 
 
 def process_alive(pid: int) -> bool:

@@ -20,11 +20,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from daskflow.instance._db import Database, from_json, to_json
 from daskflow.instance._operate_tables import daemon_heartbeats, instigators, ticks
+from daskflow.instance._tick_purge import TickPurgeReport, purge_ticks
 
 __all__ = [
     "HEARTBEAT_STALE_SECONDS",
@@ -79,6 +80,17 @@ class TickRecord:
     skip_reason: str | None
     created_at: float
     updated_at: float
+    owner: str | None = None  # the daemon evaluating it, ``host:pid:suffix``
+    interrupted: str | None = None  # why it was found interrupted (it may have resumed since)
+
+    @property
+    def ended_by_interruption(self) -> bool:
+        """Ended because its daemon died before it finished (not by an evaluation)."""
+        return (
+            self.interrupted is not None
+            and self.status == TickStatus.SKIPPED
+            and self.skip_reason == self.interrupted
+        )
 
     @staticmethod
     def from_row(row: Row[Any]) -> TickRecord:
@@ -191,9 +203,13 @@ class ScheduleStorage:
         assert state is not None
         return state
 
-    def create_tick(self, kind: str, name: str, tick_time: float) -> tuple[TickRecord, bool]:
+    def create_tick(
+        self, kind: str, name: str, tick_time: float, owner: str | None = None
+    ) -> tuple[TickRecord, bool]:
         """The tick of ``name`` at ``tick_time``, created (True) or found (False): the
-        unique (instigator, kind, tick_time) makes it one tick whoever creates it."""
+        unique (instigator, kind, tick_time) makes it one tick whoever creates it. ``owner``
+        is the daemon that evaluates it (``host:pid:suffix``): if that process dies before
+        the tick ends, ``mark_interrupted_ticks`` ends it."""
         now = time.time()
         values = dict(
             instigator=name,
@@ -203,6 +219,7 @@ class ScheduleStorage:
             run_ids="[]",
             created_at=now,
             updated_at=now,
+            owner=owner,
         )
         try:
             with self._db.write() as conn:
@@ -245,6 +262,26 @@ class ScheduleStorage:
         with self._db.write() as conn:
             conn.execute(update(ticks).where(ticks.c.id == tick_id).values(**values))
 
+    def reopen_tick(self, tick_id: int, owner: str | None) -> TickRecord | None:
+        """Start again a tick that ended interrupted (a schedule's instant catch-up still
+        wants), owned by ``owner``; it keeps ``interrupted`` as a record. None if it is not
+        such a tick any more (another daemon reopened it first)."""
+        query = (
+            update(ticks)
+            .where(
+                ticks.c.id == tick_id,
+                ticks.c.status == TickStatus.SKIPPED,
+                ticks.c.interrupted.is_not(None),
+                ticks.c.skip_reason == ticks.c.interrupted,
+            )
+            .values(
+                status=TickStatus.STARTED, skip_reason=None, owner=owner, updated_at=time.time()
+            )
+        )
+        with self._db.write() as conn:
+            reopened = bool(conn.execute(query).rowcount)
+        return self.get_tick(tick_id) if reopened else None
+
     def get_tick(self, tick_id: int) -> TickRecord | None:
         with self._db.read() as conn:
             row = conn.execute(select(ticks).where(ticks.c.id == tick_id)).one_or_none()
@@ -261,16 +298,17 @@ class ScheduleStorage:
         with self._db.read() as conn:
             return [TickRecord.from_row(row) for row in conn.execute(query)]
 
-    def purge_ticks(self, kind: str, name: str, before: float) -> int:
-        """Delete finished ticks older than ``before`` (never the clock: nothing relaunches)."""
-        query = delete(ticks).where(
-            ticks.c.kind == kind,
-            ticks.c.instigator == name,
-            ticks.c.tick_time < before,
-            ticks.c.status != TickStatus.STARTED,
-        )
-        with self._db.write() as conn:
-            return int(conn.execute(query).rowcount)
+    def purge_ticks(
+        self,
+        before: float,
+        kind: str | None = None,
+        name: str | None = None,
+        dry_run: bool = False,
+    ) -> TickPurgeReport:
+        """Delete finished ticks older than ``before`` (of ``kind``/``name``; default all),
+        keeping the latest finished tick of each schedule and sensor. Never the clock or
+        the cursor: nothing relaunches."""
+        return purge_ticks(self._db, before, kind, name, dry_run)
 
     def heartbeat(self, daemon_id: str, daemon_type: str, now: float, info: dict[str, Any]) -> None:
         values = dict(daemon_type=daemon_type, timestamp=now, info=to_json(info))

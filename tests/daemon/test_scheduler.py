@@ -144,9 +144,12 @@ def test_purging_ticks_never_relaunches_runs(instance, workspace):
     start(instance, workspace, "nightly", begin)
     scheduler = SchedulerDaemon(instance, workspace)
     scheduler.tick(at(2026, 5, 2, 12))
-    assert instance.schedule_storage.purge_ticks(SCHEDULE, "nightly", before=at(2026, 6, 1)) == 1
-    scheduler.tick(at(2026, 5, 2, 13))
-    assert len(schedule_runs(instance, "nightly")) == 1
+    scheduler.tick(at(2026, 5, 3, 12))
+    purged = instance.schedule_storage.purge_ticks(before=at(2026, 6, 1), kind=SCHEDULE)
+    assert purged.removed == {(SCHEDULE, "nightly"): 1}  # the latest tick is kept
+    assert tick_times(instance, "nightly") == ["2026-05-03T01:30:00-04:00"]
+    scheduler.tick(at(2026, 5, 3, 13))
+    assert len(schedule_runs(instance, "nightly")) == 2
 
 
 def test_run_config_failing_validation_fails_the_tick_naming_the_config(instance, workspace):

@@ -4,6 +4,7 @@ and the banner shown while the daemon is not running."""
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from daskflow.events import EventRecord
 from daskflow.launcher import Workspace, file_location
 from tests.daemon import operate_repo
 from tests.daemon.conftest import RecordingLauncher
+from tests.instance.test_stale import _dead_pid
 
 from .conftest import make_client
 
@@ -78,6 +80,15 @@ def test_banner_when_the_daemon_is_not_running(operate_client, instance):
     assert "daemon-banner" not in operate_client.get("/runs").text
     instance.schedule_storage.heartbeat("d1", "daemon", time.time() - 300, {})
     assert "last heartbeat 300s ago" in operate_client.get("/runs").text
+
+
+def test_a_tick_whose_daemon_died_shows_interrupted_on_its_page(operate_client, instance):
+    dead = f"{socket.gethostname()}:{_dead_pid()}:abc123"
+    instance.schedule_storage.create_tick("sensor", "new_files", T0, owner=dead)
+    page = operate_client.get("/sensors/new_files").text  # the UI was open all along
+    assert f"Interrupted before it finished: its daemon process {dead.split(':')[1]}" in page
+    (tick,) = instance.schedule_storage.get_ticks("sensor", "new_files")
+    assert tick.status == "SKIPPED"
 
 
 def test_sensors_and_backfill_pages(operate_client, instance, workspaces):

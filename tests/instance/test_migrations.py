@@ -38,7 +38,7 @@ def test_a_home_created_before_migrations_upgrades_in_place(tmp_path):
         database = instance._database
         assert tables(database) >= OPERATE_TABLES
         with database.read() as conn:
-            assert current_revision(conn) == head_revision() == "0002"
+            assert current_revision(conn) == head_revision() == "0003"
         key = instance.queue_storage.reserve_run_id("schedule:x:1")
         assert instance.queue_storage.reserve_run_id("schedule:x:1") == key
     with DaskflowInstance.from_home(tmp_path) as again:  # reopening migrates nothing more

@@ -1,10 +1,12 @@
 """The operate layer on a real PostgreSQL server (a fresh database per test): two daemons
-at once never double-launch a tick, and a backfill killed mid-way resumes without
-duplicates."""
+at once never double-launch a tick, a backfill killed mid-way resumes without duplicates,
+and interrupted ticks end and old ticks purge there too."""
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 import uuid
 
 import pytest
@@ -15,6 +17,7 @@ from daskflow.instance import BACKFILL_TAG, DaskflowInstance
 from daskflow.launcher import file_location
 from tests.daemon import operate_repo
 from tests.daemon.conftest import RecordingLauncher
+from tests.instance.test_stale import _dead_pid
 
 T0 = 1_780_000_000.0
 
@@ -92,3 +95,20 @@ def test_a_backfill_killed_mid_way_resumes_on_postgres(pg_home, workspace):
         assert sorted(r.tags["daskflow/partition"] for r in runs) == sorted(names)
         status = instance.queue_storage.partition_status("month", backfill.backfill_id)
         assert {s for s, _ in status.values()} == {"queued"} and len(status) == 8
+
+
+def test_interrupted_ticks_and_purge_on_postgres(pg_home):
+    now = time.time()
+    with DaskflowInstance.from_home(pg_home) as instance:
+        storage = instance.schedule_storage
+        dead_owner = f"{socket.gethostname()}:{_dead_pid()}:abc123"
+        tick, _ = storage.create_tick("sensor", "landed", now, owner=dead_owner)
+        for days in (50, 40):
+            old, _ = storage.create_tick("sensor", "landed", now - days * 86400)
+            storage.finish_tick(old.id, "SUCCESS")
+    with DaskflowInstance.from_home(pg_home) as instance:  # the locking read on Postgres
+        assert instance.schedule_storage.get_tick(tick.id).ended_by_interruption
+        report = instance.purge_ticks(30 * 86400)
+        assert report.removed == {("sensor", "landed"): 2}  # the interrupted tick is the latest
+        times = [t.tick_time for t in instance.schedule_storage.get_ticks("sensor", "landed")]
+        assert times == [now]

@@ -62,6 +62,7 @@ def schedules_list(request: Request) -> HTMLResponse:
 def schedule_page(request: Request) -> HTMLResponse:
     ui = ui_context(request)
     schedule = _schedule(ui, request.path_params["name"])
+    ui.instance.mark_interrupted_ticks()  # ticks whose daemon died are shown ended, with why
     ticks = ui.instance.schedule_storage.get_ticks(SCHEDULE, schedule.name, limit=100)
     return ui.page(
         request,
@@ -104,6 +105,7 @@ def sensors_list(request: Request) -> HTMLResponse:
 def sensor_page(request: Request) -> HTMLResponse:
     ui = ui_context(request)
     sensor = _sensor(ui, request.path_params["name"])
+    ui.instance.mark_interrupted_ticks()
     state = ui.instance.schedule_storage.get_state(SENSOR, sensor.name)
     ticks = ui.instance.schedule_storage.get_ticks(SENSOR, sensor.name, limit=100)
     return ui.page(
