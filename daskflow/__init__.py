@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from daskflow.config import (
     Array,
     BoolSource,
+    ConfigMapping,
     Enum,
     EnumValue,
     Field,
@@ -41,6 +42,7 @@ from daskflow.definitions.events import (
 from daskflow.definitions.graph import DependencyDefinition
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.logger import InitLoggerContext, LoggerDefinition, logger
+from daskflow.definitions.mappings import InputMapping, OutputMapping
 from daskflow.definitions.mode import ModeDefinition, PresetDefinition
 from daskflow.definitions.operate import (
     Partition,
@@ -212,6 +214,7 @@ __all__ = [
     "Column",
     "CompositeSolidDefinition",
     "CompositeSolidExecutionResult",
+    "ConfigMapping",
     "DaskDataFrame",
     "DaskSeries",
     "DaskflowAmbiguousRunIdError",
@@ -254,6 +257,7 @@ __all__ = [
     "InitResourceContext",
     "InputContext",
     "InputDefinition",
+    "InputMapping",
     "Int",
     "IntSource",
     "List",
@@ -268,6 +272,7 @@ __all__ = [
     "Output",
     "OutputContext",
     "OutputDefinition",
+    "OutputMapping",
     "Permissive",
     "PipelineDefinition",
     "PipelineExecutionResult",

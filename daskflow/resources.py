@@ -15,7 +15,6 @@ after the run, also when the run fails.
 from __future__ import annotations
 
 import contextlib
-import copy
 import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -28,11 +27,11 @@ from daskflow.config import (
     Any as AnyConfig,
 )
 from daskflow.config import (
-    ConfigMapping,
+    ConfiguredMapping,
     DaskflowConfigError,
     Field,
     config_field_from_schema,
-    configured_mapping,
+    configured_copy,
     validate_config,
 )
 from daskflow.errors import DaskflowInvalidDefinitionError, DaskflowResourceError
@@ -85,7 +84,7 @@ class ResourceDefinition:
         _check_takes_context(resource_fn)
         self.resource_fn = resource_fn
         self.config_field: Field | None = config_field_from_schema(config_schema)
-        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
+        self.config_mapping: ConfiguredMapping | None = None  # set by ``configured``
         self.description = description
         self.required_resource_keys = frozenset(required_resource_keys or ())
         self.version = version
@@ -123,13 +122,7 @@ class ResourceDefinition:
     ) -> ResourceDefinition:
         """A copy whose config is given, or computed by a function from config validated
         against ``config_schema``; see ``daskflow.configured``."""
-        clone = copy.copy(self)
-        clone.description = description or self.description
-        clone.config_mapping = configured_mapping(
-            "a resource", self.config_field, self.config_mapping, config_or_config_fn, config_schema
-        )
-        clone.config_field = config_field_from_schema(config_schema)
-        return clone
+        return configured_copy(self, "a resource", config_or_config_fn, config_schema, description)
 
     @contextlib.contextmanager
     def initialize(self, context: InitResourceContext) -> Iterator[Any]:

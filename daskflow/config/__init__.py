@@ -17,7 +17,9 @@ from daskflow.config._field import Field
 from daskflow.config._field import config_field_from_schema as config_field_from_schema
 from daskflow.config._json_schema import config_to_json_schema
 from daskflow.config._mapping import ConfigMapping
+from daskflow.config._mapping import ConfiguredMapping as ConfiguredMapping
 from daskflow.config._mapping import call_config_fn as call_config_fn
+from daskflow.config._mapping import configured_copy as configured_copy
 from daskflow.config._mapping import configured_mapping as configured_mapping
 from daskflow.config._structure import MAX_DEPTH as MAX_DEPTH
 from daskflow.config._types import (
@@ -53,7 +55,7 @@ from daskflow.errors import (
 # Also importable from here, outside ``__all__``, for daskflow's own tools (definitions,
 # CLI): ``config_field_from_schema``, ``describe_config_type``, ``describe_value``,
 # ``example_config``, ``format_yaml_example``, ``call_config_fn``, ``configured_mapping``,
-# ``MAX_DEPTH`` (of a config value).
+# ``configured_copy``, ``ConfiguredMapping``, ``MAX_DEPTH`` (of a config value).
 __all__ = [
     "Any",
     "Array",

@@ -1,9 +1,12 @@
-"""``@composite_solid``: a reusable sub-graph of solids that flattens into the pipeline.
+"""Composite solids: a reusable sub-graph of solids that flattens into the pipeline.
 
-Its body is traced like a pipeline's; its parameters are its inputs and what it returns
-are its outputs. With ``config_fn`` (and usually ``config_schema``) it exposes one config
-block that is mapped onto its inner solids' config (config mapping). An input that
-nothing connects is set from run config (``solids.<composite>.inputs``) or its default.
+Built by ``@composite_solid``, whose body is traced like a pipeline's (its parameters are
+its inputs, what it returns its outputs), or as in Dagster 0.9 by
+``CompositeSolidDefinition(name, solid_defs, input_mappings, output_mappings,
+config_mapping, dependencies, ...)`` (``composite_wiring.py``). A ``ConfigMapping``
+(``config_fn``, usually with a ``config_schema``) exposes one config block mapped onto the
+inner solids' config. An input that nothing connects is set from run config
+(``solids.<composite>.inputs``) or its default.
 
 >>> from daskflow.definitions.solid import solid
 >>> @solid
@@ -14,63 +17,134 @@ nothing connects is set from run config (``solids.<composite>.inputs``) or its d
 ...     return double(double(x))
 >>> [i.node_name for i in quadruple.invocations]
 ['double', 'double_2']
+>>> from daskflow.definitions.dependencies import DependencyDefinition, SolidInvocation
+>>> from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
+>>> explicit = CompositeSolidDefinition(
+...     "quadruple", [double],
+...     input_mappings=[InputDefinition("x").mapping_to("first", "x")],
+...     output_mappings=[OutputDefinition().mapping_from("second")],
+...     dependencies={SolidInvocation("double", "first"): {},
+...                   SolidInvocation("double", "second"): {"x": DependencyDefinition("first")}})
+>>> [i.node_name for i in explicit.invocations]
+['first', 'second']
 """
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from daskflow.config import ConfigMapping, Field, config_field_from_schema, configured_mapping
+from daskflow.config import ConfigMapping, ConfiguredMapping, Field, configured_copy
 from daskflow.definitions import composition
-from daskflow.definitions.composition import InputMappingHandle, OutputHandle
+from daskflow.definitions.composite_wiring import (
+    Wiring,
+    check_wiring,
+    explicit_wiring,
+    traced_wiring,
+)
+from daskflow.definitions.dependencies import SolidInvocation
+from daskflow.definitions.invocable import Invocable
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
+from daskflow.definitions.mappings import InputMapping, OutputMapping
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.signature import infer_input_defs
 from daskflow.errors import DaskflowInvalidDefinitionError
+
+if TYPE_CHECKING:
+    from daskflow.definitions.solid import SolidDefinition
+
+    NodeDefinition: TypeAlias = SolidDefinition | "CompositeSolidDefinition"
 
 __all__ = ["CompositeSolidDefinition", "composite_solid"]
 
 
-class CompositeSolidDefinition:
-    """A traced sub-graph with input and output mappings and optional config mapping."""
+class CompositeSolidDefinition(Invocable):
+    """A sub-graph with input and output mappings and optional config mapping.
 
-    def __init__(  # noqa: PLR0913 (the decorator's options, positional as in Dagster)
+    ``solid_defs`` is Dagster's: the inner solids, wired by ``dependencies`` as in
+    ``PipelineDefinition`` and mapped by ``input_mappings``/``output_mappings``. It may
+    instead be a body function, traced like ``@composite_solid``'s (which uses this form),
+    whose inputs and outputs can be declared by ``input_defs`` and ``output_defs``.
+    """
+
+    def __init__(  # noqa: PLR0913 (Dagster's signature, positional order included)
         self,
         name: str,
-        body: Callable[..., Any],
+        solid_defs: Sequence[NodeDefinition] | Callable[..., Any],
+        input_mappings: Sequence[InputMapping] | None = None,
+        output_mappings: Sequence[OutputMapping] | None = None,
+        config_mapping: ConfigMapping | None = None,
+        dependencies: Mapping[str | SolidInvocation, Mapping[str, Any]] | None = None,
+        description: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        positional_inputs: Sequence[str] | None = None,
+        *,
         input_defs: Sequence[InputDefinition] | None = None,
         output_defs: Sequence[OutputDefinition] | None = None,
-        description: str | None = None,
-        config_schema: Any = None,
-        config_fn: Callable[..., Any] | None = None,
-        *,
-        tags: Mapping[str, str] | None = None,
     ):
         self.name = check_valid_name(name, "composite solid")
         owner = f'composite solid "{name}"'
-        self.input_defs = tuple(infer_input_defs(body, owner, input_defs, has_context=False))
-        self.positional_inputs = [i.name for i in self.input_defs]
-        self.config_field: Field | None = config_field_from_schema(config_schema)
-        self.config_fn = config_fn
-        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
-        if config_fn is None and self.config_field is not None:
+        if isinstance(solid_defs, Invocable):
             raise DaskflowInvalidDefinitionError(
-                f"{owner}: a config_schema needs a config_fn mapping it onto the inner solids"
+                f'{owner}: solid_defs is a list of solids; got "{solid_defs.name}" alone, put it '
+                "in a list"
             )
-        self.description = description or inspect.getdoc(body)
+        self._set_config(owner, config_mapping)
         self.tags = dict(tags or {})
         self.__name__ = name
-        self.__doc__ = body.__doc__
-        handles = tuple(InputMappingHandle(i.name) for i in self.input_defs)
-        self.invocations, returned = composition.trace(body, name, "composite solid", handles)
-        self.output_mapping = _output_mapping(owner, returned, output_defs)
-        self.output_defs = tuple(
-            output_defs or [OutputDefinition(name=n) for n in self.output_mapping]
-        )
-        _check_inputs_used(owner, self)
+        if callable(solid_defs):
+            explicit_only = (input_mappings, output_mappings, dependencies, positional_inputs)
+            self._check_body_form(owner, *explicit_only)
+            self.description = description or inspect.getdoc(solid_defs)
+            self.__doc__ = solid_defs.__doc__
+            wiring = traced_wiring(owner, name, solid_defs, input_defs, output_defs)
+        else:
+            self._check_explicit_form(owner, input_defs, output_defs)
+            self.description = description
+            wiring = explicit_wiring(
+                owner, solid_defs, input_mappings, output_mappings, dependencies, positional_inputs
+            )
+        check_wiring(owner, wiring)
+        self._set_wiring(wiring)
+
+    def _set_config(self, owner: str, config_mapping: ConfigMapping | None) -> None:
+        if config_mapping is not None and not isinstance(config_mapping, ConfigMapping):
+            raise DaskflowInvalidDefinitionError(
+                f"{owner}: config_mapping must be a ConfigMapping(config_fn, config_schema), "
+                f"got {config_mapping!r:.60}"
+            )
+        self.config_field: Field | None = None
+        self.config_fn: Callable[..., Any] | None = None
+        if config_mapping is not None:
+            self.config_field = config_mapping.config_field
+            self.config_fn = config_mapping.config_fn
+        # Set by ``configured`` (a chain applied before ``config_fn``), as on every definition.
+        self.config_mapping: ConfiguredMapping | None = None
+
+    def _set_wiring(self, wiring: Wiring) -> None:
+        self.input_defs = wiring.input_defs
+        self.output_defs = wiring.output_defs
+        self.invocations = wiring.invocations
+        self.output_mapping = wiring.output_mapping
+        self.positional_inputs = wiring.positional_inputs
+
+    @staticmethod
+    def _check_body_form(owner: str, *explicit_only: Any) -> None:
+        if any(arg is not None for arg in explicit_only):
+            raise DaskflowInvalidDefinitionError(
+                f"{owner}: input_mappings, output_mappings, dependencies and positional_inputs "
+                "go with a list of solid_defs; a body function declares input_defs and "
+                "output_defs instead (its parameters are its positional inputs)"
+            )
+
+    @staticmethod
+    def _check_explicit_form(owner: str, *body_only: Any) -> None:
+        if any(arg is not None for arg in body_only):
+            raise DaskflowInvalidDefinitionError(
+                f"{owner}: input_defs and output_defs go with a body function; with solid_defs, "
+                "declare them by input_mappings (InputDefinition(...).mapping_to(solid, input)) "
+                "and output_mappings (OutputDefinition(...).mapping_from(solid, output))"
+            )
 
     @property
     def has_config_mapping(self) -> bool:
@@ -103,17 +177,9 @@ class CompositeSolidDefinition:
     ) -> CompositeSolidDefinition:
         """A copy whose config is given, or computed from config validated against
         ``config_schema``, before this composite's own config mapping applies."""
-        clone = copy.copy(self)
+        owner = f'composite solid "{self.name}"'
+        clone = configured_copy(self, owner, config_or_config_fn, config_schema, description)
         clone.name = check_valid_name(name or self.name, "composite solid")
-        clone.description = description or self.description
-        clone.config_mapping = configured_mapping(
-            f'composite solid "{self.name}"',
-            self.config_field,
-            self.config_mapping,
-            config_or_config_fn,
-            config_schema,
-        )
-        clone.config_field = config_field_from_schema(config_schema)
         return clone
 
     def alias(self, name: str) -> composition.PendingInvocation:
@@ -134,57 +200,6 @@ class CompositeSolidDefinition:
         return f"<CompositeSolidDefinition {self.name}>"
 
 
-def _check_inputs_used(owner: str, definition: CompositeSolidDefinition) -> None:
-    """Every input of the composite feeds an inner solid or one of its outputs."""
-    used = {h.input_name for h in definition.output_mapping.values() if _is_input(h)}
-    for inv in definition.invocations:
-        for source in inv.inputs.values():
-            sources = source if isinstance(source, list) else [source]
-            used |= {h.input_name for h in sources if _is_input(h)}
-    unused = [i.name for i in definition.input_defs if i.name not in used]
-    if unused:
-        raise DaskflowInvalidDefinitionError(
-            f"{owner} has unmapped input(s) {', '.join(unused)}: pass each to a solid "
-            "invocation in the body, or remove it"
-        )
-
-
-def _is_input(handle: Any) -> bool:
-    return isinstance(handle, InputMappingHandle)
-
-
-def _output_mapping(
-    owner: str, returned: Any, output_defs: Sequence[OutputDefinition] | None
-) -> dict[str, Any]:
-    handles = (OutputHandle, InputMappingHandle)
-    if returned is None:
-        mapping: dict[str, Any] = {}
-    elif isinstance(returned, handles):
-        single = output_defs[0].name if output_defs is not None and len(output_defs) == 1 else None
-        mapping = {single or "result": returned}
-    elif isinstance(returned, tuple) and hasattr(returned, "_fields"):
-        mapping = dict(zip(returned._fields, returned, strict=True))
-    elif isinstance(returned, Mapping):
-        mapping = dict(returned)
-    else:
-        raise DaskflowInvalidDefinitionError(
-            f"{owner}: the body must return a solid's output, a dict of outputs by name, or "
-            f"nothing; it returned {type(returned).__name__}"
-        )
-    if output_defs is not None:
-        declared = [o.name for o in output_defs]
-        if sorted(declared) != sorted(mapping):
-            raise DaskflowInvalidDefinitionError(
-                f"{owner}: output_defs declare {declared} but the body returns {list(mapping)}"
-            )
-    for name, handle in mapping.items():
-        if not isinstance(handle, handles):
-            raise DaskflowInvalidDefinitionError(
-                f"{owner}: output {name!r} must map to a solid's output, got {handle!r:.60}"
-            )
-    return mapping
-
-
 def composite_solid(  # noqa: PLR0913 (Dagster's signature, positional order included)
     name: str | Callable[..., Any] | None = None,
     input_defs: Sequence[InputDefinition] | None = None,
@@ -200,15 +215,20 @@ def composite_solid(  # noqa: PLR0913 (Dagster's signature, positional order inc
         return composite_solid()(name)
 
     def decorate(body: Callable[..., Any]) -> CompositeSolidDefinition:
+        composite_name = name or body.__name__
+        if config_fn is None and config_schema is not None:
+            raise DaskflowInvalidDefinitionError(
+                f'composite solid "{composite_name}": a config_schema needs a config_fn mapping '
+                "it onto the inner solids"
+            )
         return CompositeSolidDefinition(
-            name or body.__name__,
+            composite_name,
             body,
-            input_defs,
-            output_defs,
-            description,
-            config_schema,
-            config_fn,
+            config_mapping=None if config_fn is None else ConfigMapping(config_fn, config_schema),
+            description=description,
             tags=tags,
+            input_defs=input_defs,
+            output_defs=output_defs,
         )
 
     return decorate

@@ -25,14 +25,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import Invocation, OutputHandle
 from daskflow.definitions.graph import DependencyDefinition
+from daskflow.definitions.invocable import Invocable
 from daskflow.definitions.names import check_valid_name
-from daskflow.definitions.solid import SolidDefinition
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 if TYPE_CHECKING:
+    from daskflow.definitions.composite import CompositeSolidDefinition
+    from daskflow.definitions.solid import SolidDefinition
+
     NodeDefinition: TypeAlias = SolidDefinition | CompositeSolidDefinition
 
 __all__ = ["MultiDependencyDefinition", "SolidInvocation", "explicit_invocations"]
@@ -116,7 +118,7 @@ def _ordered(owner: str, invocations: list[Invocation]) -> list[Invocation]:
             if up is None:
                 raise DaskflowInvalidDefinitionError(
                     f'{owner}: solid "{inv.node_name}" depends on solid "{handle.node_name}", '
-                    "which is not in the pipeline"
+                    f"which is not among its solids ({', '.join(by_name)})"
                 )
             if handle.output_name not in {o.name for o in up.definition.output_defs}:
                 raise DaskflowInvalidDefinitionError(
@@ -144,7 +146,7 @@ def _definitions_by_name(
 ) -> dict[str, NodeDefinition]:
     by_name: dict[str, NodeDefinition] = {}
     for definition in solid_defs:
-        if not isinstance(definition, SolidDefinition | CompositeSolidDefinition):
+        if not isinstance(definition, Invocable):
             raise DaskflowInvalidDefinitionError(
                 f"{owner}: solid_defs must be solids or composite solids, got {definition!r:.60}"
             )

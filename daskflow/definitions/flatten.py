@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from daskflow.definitions.composite import CompositeSolidDefinition
 from daskflow.definitions.composition import InputMappingHandle, Invocation
 from daskflow.definitions.graph import OutputRef, SolidNode
-from daskflow.definitions.io_defs import InputDefinition
+from daskflow.definitions.io_defs import NO_VALUE, InputDefinition
 from daskflow.definitions.solid import SolidDefinition
 
 __all__ = ["flatten"]
@@ -38,13 +38,18 @@ __all__ = ["flatten"]
 ConfigSource = tuple[tuple[str, ...], str]
 
 
-@dataclass
-class _Bound:
-    """What feeds each input of the composite being flattened."""
+@dataclass(frozen=True)
+class _Feed:
+    """What feeds an input: upstream flat outputs or, when there are none, the input of an
+    enclosing composite that run config sets (``config``), with that input's default."""
 
-    refs: Mapping[str, tuple[OutputRef, ...]] = field(default_factory=dict)
-    config: Mapping[str, ConfigSource] = field(default_factory=dict)
-    defaults: Mapping[str, Any] = field(default_factory=dict)
+    refs: tuple[OutputRef, ...] = ()
+    config: ConfigSource | None = None
+    default: Any = NO_VALUE
+
+
+# What feeds each input of the composite being flattened, by input name.
+_Bound = Mapping[str, _Feed]
 
 
 def flatten(
@@ -52,86 +57,73 @@ def flatten(
 ) -> tuple[list[SolidNode], dict[tuple[str, str], tuple[OutputRef, ...]]]:
     """Flat nodes of ``invocations`` under ``prefix``, and per local ``(node, output)`` the
     flat refs it resolves to."""
-    bound = bound or _Bound()
-    nodes: list[SolidNode] = []
-    outputs: dict[tuple[str, str], tuple[OutputRef, ...]] = {}
+    nodes, outputs = _flatten(invocations, prefix, bound or {})
+    return nodes, {key: feed.refs for key, feed in outputs.items()}
 
-    def resolve(source: Any) -> tuple[OutputRef, ...]:
-        if isinstance(source, list):
-            return tuple(ref for s in source for ref in resolve(s))
+
+def _flatten(
+    invocations: Sequence[Invocation], prefix: tuple[str, ...], bound: _Bound
+) -> tuple[list[SolidNode], dict[tuple[str, str], _Feed]]:
+    nodes: list[SolidNode] = []
+    outputs: dict[tuple[str, str], _Feed] = {}
+
+    def resolve(source: Any) -> _Feed:
+        if isinstance(source, list):  # fan-in: the upstream outputs only
+            return _Feed(tuple(ref for s in source for ref in resolve(s).refs))
         if isinstance(source, InputMappingHandle):
-            return tuple(bound.refs.get(source.input_name, ()))
+            return bound.get(source.input_name, _Feed())
         return outputs[(source.node_name, source.output_name)]
 
     for inv in invocations:
         handle = (*prefix, inv.node_name)
-        refs = {name: resolve(src) for name, src in inv.inputs.items()}
-        mapped = _mapped_inputs(inv, bound)
+        feeds = {name: resolve(src) for name, src in inv.inputs.items()}
         definition = inv.definition
         if isinstance(definition, CompositeSolidDefinition):
-            inner = _inner_bound(definition, handle, refs, mapped, bound)
-            inner_nodes, inner_outputs = flatten(definition.invocations, handle, inner)
+            inner = _inner_bound(definition, handle, feeds)
+            inner_nodes, inner_outputs = _flatten(definition.invocations, handle, inner)
             nodes.extend(inner_nodes)
             for out_name, src in definition.output_mapping.items():
                 outputs[(inv.node_name, out_name)] = (
-                    tuple(refs.get(src.input_name, ()))
+                    inner[src.input_name]
                     if isinstance(src, InputMappingHandle)
                     else inner_outputs[(src.node_name, src.output_name)]
                 )
         else:
-            node = _solid_node(inv, definition, handle, refs, mapped, bound)
+            node = _solid_node(inv, definition, handle, feeds)
             nodes.append(node)
             for out in definition.output_defs:
-                outputs[(inv.node_name, out.name)] = (OutputRef(node.name, out.name),)
+                outputs[(inv.node_name, out.name)] = _Feed((OutputRef(node.name, out.name),))
     return nodes, outputs
 
 
-def _mapped_inputs(inv: Invocation, bound: _Bound) -> dict[str, str]:
-    """Inputs of ``inv`` fed only by an unconnected input of the enclosing composite."""
-    return {
-        name: src.input_name
-        for name, src in inv.inputs.items()
-        if isinstance(src, InputMappingHandle) and not bound.refs.get(src.input_name)
-    }
-
-
 def _inner_bound(
-    definition: CompositeSolidDefinition,
-    handle: tuple[str, ...],
-    refs: dict[str, tuple[OutputRef, ...]],
-    mapped: dict[str, str],
-    outer: _Bound,
-) -> _Bound:
-    config: dict[str, ConfigSource] = {}
-    defaults: dict[str, Any] = {}
+    definition: CompositeSolidDefinition, handle: tuple[str, ...], feeds: Mapping[str, _Feed]
+) -> dict[str, _Feed]:
+    """What feeds each input of the composite at ``handle``: its upstream outputs, else run
+    config (at an enclosing composite's input, or at its own) with the nearest default."""
+    bound: dict[str, _Feed] = {}
     for inp in definition.input_defs:
-        if refs.get(inp.name):
+        feed = feeds.get(inp.name, _Feed())
+        if feed.refs:
+            bound[inp.name] = feed
             continue
-        outer_name = mapped.get(inp.name)
-        if outer_name is not None and outer_name in outer.config:
-            config[inp.name] = outer.config[outer_name]
-        else:
-            config[inp.name] = (handle, inp.name)
-        if outer_name is not None and outer_name in outer.defaults:
-            defaults[inp.name] = outer.defaults[outer_name]
-        elif inp.has_default:
-            defaults[inp.name] = inp.default_value
-    return _Bound({k: v for k, v in refs.items() if v}, config, defaults)
+        default = feed.default if feed.default is not NO_VALUE else inp.default_value
+        bound[inp.name] = _Feed((), feed.config or (handle, inp.name), default)
+    return bound
 
 
-def _solid_node(  # noqa: PLR0913 (one flat node from everything that decides it)
+def _solid_node(
     inv: Invocation,
     definition: SolidDefinition,
     handle: tuple[str, ...],
-    refs: dict[str, tuple[OutputRef, ...]],
-    mapped: dict[str, str],
-    bound: _Bound,
+    feeds: Mapping[str, _Feed],
 ) -> SolidNode:
     """The flat node of the invocation ``inv`` of the solid ``definition`` at ``handle``."""
-    inputs = {name: r for name, r in refs.items() if r}
+    inputs = {name: feed.refs for name, feed in feeds.items() if feed.refs}
     fan_in = inv.fan_in_inputs | {name for name, r in inputs.items() if len(r) > 1}
-    config_inputs = {name: bound.config[outer] for name, outer in mapped.items()}
-    defaults = {name: bound.defaults[o] for name, o in mapped.items() if o in bound.defaults}
+    from_config = {name: feed for name, feed in feeds.items() if not feed.refs and feed.config}
+    config_inputs = {name: feed.config for name, feed in from_config.items() if feed.config}
+    defaults = {n: f.default for n, f in from_config.items() if f.default is not NO_VALUE}
     node_def = _with_defaults(definition, defaults) if defaults else definition
     tags = {**definition.tags, **inv.tags}
     return SolidNode(

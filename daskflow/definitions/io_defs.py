@@ -1,10 +1,12 @@
-"""Declarations of a solid's inputs and outputs: names, types, defaults and IO manager keys."""
+"""Declarations of a solid's inputs and outputs: names, types, defaults and IO manager keys;
+``mapping_to``/``mapping_from`` map them into an explicitly built composite (``mappings.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from daskflow.definitions.mappings import InputMapping, OutputMapping
 from daskflow.definitions.names import check_valid_name
 from daskflow.errors import DaskflowInvalidDefinitionError
 from daskflow.types import (
@@ -73,6 +75,17 @@ class InputDefinition:
     def is_nothing(self) -> bool:
         return self.daskflow_type.is_nothing
 
+    def mapping_to(
+        self, solid_name: str, input_name: str, fan_in_index: int | None = None
+    ) -> InputMapping:
+        """This input, as an input of a composite, feeds ``solid_name``'s ``input_name``."""
+        if fan_in_index is not None:
+            raise DaskflowInvalidDefinitionError(
+                f'input "{self.name}" mapping to {solid_name}.{input_name}: fan_in_index is not '
+                "supported; map the composite input to a solid that builds the list instead"
+            )
+        return InputMapping(self, solid_name, input_name)
+
 
 def _check_default(name: str, daskflow_type: DaskflowType, value: Any) -> None:
     """A default value must pass the input's type check (checks needing resources aside)."""
@@ -119,3 +132,12 @@ class OutputDefinition:
         object.__setattr__(self, "description", description)
         object.__setattr__(self, "is_required", is_required)
         object.__setattr__(self, "io_manager_key", io_manager_key)
+
+    def mapping_from(self, solid_name: str, output_name: str | None = None) -> OutputMapping:
+        """This output, as an output of a composite, is ``solid_name``'s ``output_name``."""
+        return OutputMapping(self, solid_name, output_name or "result")
+
+    def mapping_from_input(self, input_name: str) -> OutputMapping:
+        """This output, as an output of a composite, is the composite's input ``input_name``
+        passed straight through (daskflow's; Dagster 0.9 maps only from inner solids)."""
+        return OutputMapping(self, input_name=input_name)

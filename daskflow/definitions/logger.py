@@ -14,7 +14,6 @@ launched it, at the event's level.
 
 from __future__ import annotations
 
-import copy
 import inspect
 import logging
 import sys
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from daskflow.config import ConfigMapping, Field, config_field_from_schema, configured_mapping
+from daskflow.config import ConfiguredMapping, Field, config_field_from_schema, configured_copy
 from daskflow.errors import DaskflowInvalidDefinitionError
 
 __all__ = ["InitLoggerContext", "LoggerDefinition", "build_loggers", "console_logger", "logger"]
@@ -53,7 +52,7 @@ class LoggerDefinition:
             raise DaskflowInvalidDefinitionError("a logger needs a callable logger_fn")
         self.logger_fn = logger_fn
         self.config_field: Field | None = config_field_from_schema(config_schema)
-        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
+        self.config_mapping: ConfiguredMapping | None = None  # set by ``configured``
         self.description = description
 
     @property
@@ -67,13 +66,7 @@ class LoggerDefinition:
         description: str | None = None,
         **_ignored: Any,
     ) -> LoggerDefinition:
-        clone = copy.copy(self)
-        clone.description = description or self.description
-        clone.config_mapping = configured_mapping(
-            "a logger", self.config_field, self.config_mapping, config_or_config_fn, config_schema
-        )
-        clone.config_field = config_field_from_schema(config_schema)
-        return clone
+        return configured_copy(self, "a logger", config_or_config_fn, config_schema, description)
 
     def build(
         self, config: Any, run_id: str | None = None, pipeline_name: str | None = None

@@ -15,14 +15,14 @@ an input. Types come from ``input_defs``/``output_defs`` or annotations.
 
 from __future__ import annotations
 
-import copy
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from daskflow.config import ConfigMapping, Field, config_field_from_schema, configured_mapping
+from daskflow.config import ConfiguredMapping, Field, config_field_from_schema, configured_copy
 from daskflow.definitions import composition
 from daskflow.definitions.events import RetryPolicy
+from daskflow.definitions.invocable import Invocable
 from daskflow.definitions.io_defs import InputDefinition, OutputDefinition
 from daskflow.definitions.names import check_valid_name
 from daskflow.definitions.signature import (
@@ -46,7 +46,7 @@ class _InputsAsDict:
         return self.fn(context, inputs)
 
 
-class SolidDefinition:
+class SolidDefinition(Invocable):
     """A solid: its compute function plus everything the engine and tools need to know.
 
     Built directly, as in Dagster, ``compute_fn(context, inputs)`` receives the inputs as
@@ -82,7 +82,7 @@ class SolidDefinition:
         self.compute_fn: Callable[..., Any] = _InputsAsDict(compute_fn)
         self.has_context_arg = True
         self.config_field: Field | None = config_field_from_schema(config_schema)
-        self.config_mapping: ConfigMapping | None = None  # set by ``configured``
+        self.config_mapping: ConfiguredMapping | None = None  # set by ``configured``
         self.required_resource_keys = frozenset(required_resource_keys or ()) | _type_resources(
             [*self.input_defs, *self.output_defs]
         )
@@ -176,17 +176,9 @@ class SolidDefinition:
     ) -> SolidDefinition:
         """A copy of this solid whose config is given (a value), or computed by a function
         from config validated against ``config_schema``; see ``daskflow.configured``."""
-        clone = copy.copy(self)
+        owner = f'solid "{self.name}"'
+        clone = configured_copy(self, owner, config_or_config_fn, config_schema, description)
         clone.name = check_valid_name(name or self.name, "solid")
-        clone.description = description or self.description
-        clone.config_mapping = configured_mapping(
-            f'solid "{self.name}"',
-            self.config_field,
-            self.config_mapping,
-            config_or_config_fn,
-            config_schema,
-        )
-        clone.config_field = config_field_from_schema(config_schema)
         return clone
 
     # -- composition -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from daskflow.definitions.composite import CompositeSolidDefinition
-from daskflow.definitions.composition import OutputHandle
+from daskflow.definitions.composition import InputMappingHandle, OutputHandle
 from daskflow.definitions.events import AssetMaterialization, ExpectationResult
 from daskflow.definitions.graph import SolidNode
 from daskflow.definitions.pipeline import PipelineDefinition
@@ -343,12 +343,28 @@ class PipelineExecutionResult:
         if not isinstance(definition, CompositeSolidDefinition):
             return handle, output_name
         source = definition.output_mapping.get(output_name)
-        if not isinstance(source, OutputHandle):
-            raise KeyError(
-                f'output "{output_name}" of composite "{handle}" is not mapped from an inner '
-                "solid's output"
+        if isinstance(source, OutputHandle):
+            return self.flat_output(f"{handle}.{source.node_name}", source.output_name)
+        if isinstance(source, InputMappingHandle):  # passed through from an input
+            return self._flat_input(handle, source.input_name, f'output "{output_name}" of')
+        raise KeyError(f'composite "{handle}" has no output "{output_name}"')
+
+    def _flat_input(self, handle: str, input_name: str, what: str) -> tuple[str, str]:
+        """The flat solid and output feeding the input ``input_name`` of the composite at
+        ``handle`` (through enclosing composites' inputs)."""
+        invocation = self.pipeline.invocation_at(handle)
+        fed = None if invocation is None else invocation.inputs.get(input_name)
+        parent = handle.rpartition(".")[0]
+        if isinstance(fed, OutputHandle):
+            return self.flat_output(
+                ".".join(filter(None, (parent, fed.node_name))), fed.output_name
             )
-        return self.flat_output(f"{handle}.{source.node_name}", source.output_name)
+        if isinstance(fed, InputMappingHandle) and parent:
+            return self._flat_input(parent, fed.input_name, what)
+        raise KeyError(
+            f'{what} composite "{handle}" is its input "{input_name}", which no solid\'s output '
+            "feeds (run config or a default sets it): no step produced it"
+        )
 
     def load_stored_output(self, solid_name: str, output_name: str) -> Any:
         """An output stored by its IO manager, loaded in this process."""
