@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import overhead as ob  # benchmarks/ is on sys.path when this file is run as a script
+from overhead_probes import machine_info
 
 HERE = Path(__file__).resolve().parent
 
@@ -269,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "command": " ".join([".venv/bin/python", "benchmarks/breakdown.py", *sys.argv[1:]]),
-                "machine": ob.machine_info(),
+                "machine": machine_info(),
                 "repeat": args.repeat,
                 "rows": rows,
             },
