@@ -14,9 +14,18 @@ __all__ = ["TASK_SUFFIXES", "step_of_task_name"]
 
 # _write: a partition checked and written; _check: a referenced source's partition checked;
 # _commit: a Dask DataFrame step finished; _gather: an in-memory output collected;
-# _start: a Dask step's start (its build events); _load / _result: values read for a
-# deferred (eager) step.
-TASK_SUFFIXES = ("_write", "_check", "_commit", "_gather", "_start", "_load", "_result")
+# _hand: an in-memory output's partitions handed to a deferred step; _start: a Dask step's
+# start (its build events); _load / _result: values read for a deferred (eager) step.
+TASK_SUFFIXES = (
+    "_write",
+    "_check",
+    "_commit",
+    "_gather",
+    "_hand",
+    "_start",
+    "_load",
+    "_result",
+)
 
 
 def step_of_task_name(name: str) -> str:

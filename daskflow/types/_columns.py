@@ -23,7 +23,7 @@ import pandas as pd
 from daskflow.config import DaskflowInvalidDefinitionError
 from daskflow.types._core import TypeCheck
 from daskflow.types._dtypes import DtypeRule, dtype_mismatch, dtype_rule
-from daskflow.types._summaries import Summary, distinct_values, summarize
+from daskflow.types._summaries import Summary, all_allowed, summarize
 
 __all__ = [
     "Column",
@@ -134,7 +134,7 @@ def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> lis
     failures: list[ColumnFailure] = []
     present = pdf.columns
     for name, column in schema.columns.items():
-        matches = int((present == name).sum()) if len(present) else 0
+        matches = _occurrences(present, name)
         if matches == 0:
             failures.append(ColumnFailure(name, "missing", len(pdf), f'missing column "{name}"'))
         elif matches > 1:
@@ -158,6 +158,13 @@ def check_dataframe_partition(schema: DataFrameSchema, pdf: pd.DataFrame) -> lis
                 )
     failures.extend(_run_frame_checks(schema.checks, pdf))
     return failures
+
+
+def _occurrences(present: pd.Index, name: str) -> int:
+    """How many columns are called ``name`` (a hash lookup when names are unique)."""
+    if present.is_unique:
+        return int(name in present)
+    return int((present == name).sum()) if len(present) else 0
 
 
 _STRUCTURE_RULES = ("missing", "duplicate", "dtype", "strict")
@@ -233,7 +240,7 @@ def _suspect_rules(column: Column, series: pd.Series, summary: Summary | None) -
     if high_rule is not None and not _holds(lambda: high <= high_rule):
         rules.append(("max_value", lambda: series > high_rule, f"above max_value {high_rule!r}"))
     allowed = None if column.allowed_values is None else tuple(column.allowed_values)
-    if allowed is not None and not _only_allowed(series, allowed):
+    if allowed is not None and not all_allowed(series, allowed):
         mask = lambda: series.notna() & ~series.isin(allowed)  # noqa: E731
         rules.append(("allowed_values", mask, f"not in allowed_values {list(allowed)!r}"))
     if column.unique:
@@ -249,14 +256,6 @@ def _holds(comparison: Callable[[], Any]) -> bool:
     except (TypeError, ValueError):
         return False
     return result is True or result is np.True_
-
-
-def _only_allowed(series: pd.Series, allowed: Sequence[Any]) -> bool:
-    """Whether every non-null value is allowed, judged on the distinct values only."""
-    try:
-        return bool(pd.Index(distinct_values(series)).isin(list(allowed)).all())
-    except (TypeError, ValueError):
-        return False
 
 
 def _run_frame_checks(checks: Sequence[FrameCheck], pdf: pd.DataFrame) -> list[ColumnFailure]:

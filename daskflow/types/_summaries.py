@@ -9,7 +9,8 @@ preconditions do not hold, so the answers never differ:
   extremes, and, when neither is NaN/NaT, prove the column holds no nulls;
 - Arrow-backed strings whose values are all one or two bytes long (flags, status codes,
   the usual targets of ``allowed_values``): distinct values from a histogram of the raw
-  bytes instead of hashing every string.
+  bytes instead of hashing every string, and a few allowed values compared with the raw
+  bytes directly.
 
 >>> import pandas as pd
 >>> nulls, low, high = summarize(pd.Series([3.0, 1.0, 2.0]))
@@ -23,12 +24,13 @@ preconditions do not hold, so the answers never differ:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Summary", "distinct_values", "summarize"]
+__all__ = ["Summary", "all_allowed", "distinct_values", "summarize"]
 
 
 class Summary(NamedTuple):
@@ -86,8 +88,66 @@ def distinct_values(series: pd.Series) -> list[Any]:
     return list(pd.unique(values))
 
 
+def all_allowed(series: pd.Series, allowed: Sequence[Any]) -> bool:
+    """Whether every non-null value of the column is one of ``allowed``.
+
+    Arrow strings all 1 or 2 bytes long against a few allowed values: one vectorised
+    comparison of the raw bytes per allowed value; otherwise judged on the distinct values.
+
+    >>> flags = pd.Series(["A", "N", "R", "N"], dtype="string[pyarrow]")
+    >>> all_allowed(flags, ["A", "N", "R"]), all_allowed(flags, ["A", "N"])
+    (True, False)
+    """
+    codes = _short_codes(series) if len(allowed) <= _FEW_ALLOWED else None
+    if codes is not None:
+        chunks, width = codes
+        wanted = [_code(value, width) for value in allowed]
+        wanted_codes = [code for code in wanted if code is not None]
+        return all(_only_codes(chunk, wanted_codes) for chunk in chunks)
+    try:
+        return bool(pd.Index(distinct_values(series)).isin(list(allowed)).all())
+    except (TypeError, ValueError):
+        return False
+
+
+_FEW_ALLOWED = 8  # beyond this many allowed values a byte histogram is cheaper
+
+
+def _code(value: Any, width: int) -> int | None:
+    """An allowed string's raw bytes as the number its ``width``-byte code reads as."""
+    if not isinstance(value, str):
+        return None
+    raw = value.encode("utf-8")
+    if len(raw) != width:
+        return None
+    return int(np.frombuffer(raw, dtype=np.uint8 if width == 1 else np.uint16)[0])
+
+
+def _only_codes(chunk: np.ndarray, wanted: Sequence[int]) -> bool:
+    matched = np.zeros(len(chunk), dtype=bool)
+    for code in wanted:
+        matched |= chunk == code
+    return bool(matched.all())
+
+
 def _short_strings(series: pd.Series) -> list[str] | None:
     """Distinct values of Arrow strings all 1 or 2 bytes long, from a byte histogram."""
+    codes = _short_codes(series)
+    if codes is None:
+        return None
+    chunks, width = codes
+    found: set[str] = set()
+    for chunk in chunks:
+        present = np.flatnonzero(np.bincount(chunk, minlength=256**width))
+        found.update(
+            code.astype(chunk.dtype).tobytes().decode("utf-8", errors="replace") for code in present
+        )
+    return list(found)
+
+
+def _short_codes(series: pd.Series) -> tuple[list[np.ndarray], int] | None:
+    """The raw bytes of Arrow strings without nulls, all 1 or 2 bytes long, per chunk, as
+    uint8 or uint16 codes (one per string), and that width; None for anything else."""
     chunks = _arrow_strings(series)
     if chunks is None or len(series) == 0 or chunks.null_count:
         return None
@@ -98,7 +158,7 @@ def _short_strings(series: pd.Series) -> list[str] | None:
     width = lengths["min"].as_py()
     if width not in (1, 2) or lengths["max"].as_py() != width:
         return None
-    found: set[str] = set()
+    codes = []
     for chunk in chunks.chunks:
         if len(chunk) == 0:
             continue
@@ -107,15 +167,8 @@ def _short_strings(series: pd.Series) -> list[str] | None:
         )
         start, stop = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
         raw = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[start:stop]
-        codes = raw if width == 1 else raw.view(np.uint16)
-        present = np.flatnonzero(np.bincount(codes, minlength=256**width))
-        found.update(
-            code.astype(np.uint8 if width == 1 else np.uint16)
-            .tobytes()
-            .decode("utf-8", errors="replace")
-            for code in present
-        )
-    return list(found)
+        codes.append(raw if width == 1 else raw.view(np.uint16))
+    return codes, width
 
 
 def _arrow_strings(series: pd.Series) -> Any:

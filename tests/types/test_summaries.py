@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from daskflow.types import Column, DataFrameSchema, check_dataframe_partition
-from daskflow.types._summaries import _short_strings, distinct_values, summarize
+from daskflow.types._summaries import _short_strings, all_allowed, distinct_values, summarize
 
 RNG = np.random.default_rng(7)
 FLOATS = RNG.normal(size=1000)
@@ -72,6 +72,45 @@ def _strings(values: list, dtype: str = "string[pyarrow]") -> pd.Series:
 def test_distinct_values_match_pandas(values, dtype):
     series = _strings(values, dtype)
     assert sorted(distinct_values(series)) == sorted(set(series.dropna()))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["N", "A", "N", "R", "A"],
+        ["AF", "NO", "AF", "RF"],
+        ["é", "ü", "é"],
+        ["AIR", "MAIL", "AIR"],
+        ["A", "BB", "A"],
+        ["A", None, "B"],
+    ],
+)
+@pytest.mark.parametrize(
+    "allowed",
+    [
+        ["A", "N", "R"],
+        ["A", "N"],
+        ["AF", "NO", "RF", "A"],
+        ["é", "ü"],
+        ["AIR", "MAIL", "A", "BB", "B"],
+        [1, "A", None, "N", "R"],  # not only strings
+        [chr(c) for c in range(65, 91)],  # many: judged on the distinct values
+    ],
+)
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "str"])
+def test_all_allowed_matches_pandas(values, allowed, dtype):
+    series = _strings(values, dtype)
+    expected = bool(series.dropna().isin(allowed).all())
+    assert all_allowed(series, allowed) is expected
+
+
+def test_all_allowed_reads_sliced_chunks():
+    chunked = pa.chunked_array(
+        [pa.array(["Z", "A", "B"]).slice(1), pa.array(["A", "Z"]).slice(0, 1)]
+    )
+    series = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
+    assert all_allowed(series, ["A", "B"]) is True
+    assert all_allowed(series, ["A"]) is False
 
 
 def test_short_strings_read_sliced_and_chunked_arrays():

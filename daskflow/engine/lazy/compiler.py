@@ -40,7 +40,13 @@ from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
 from daskflow.engine.lazy.commit import CommitSpec, DeferredEvent, commit_step, start_step
 from daskflow.engine.lazy.eager import EagerCall, refusing_eager_calls
-from daskflow.engine.lazy.graph import collection_tasks, dict_node, failure_in
+from daskflow.engine.lazy.graph import (
+    collection_tasks,
+    dict_node,
+    finalize_parts,
+    gathered_frame,
+)
+from daskflow.engine.lazy.handed import add_hand_task
 from daskflow.engine.lazy.inputs import LazyInputs, LazyValues
 from daskflow.engine.lazy.partitions import (
     PartitionReader,
@@ -50,6 +56,7 @@ from daskflow.engine.lazy.partitions import (
     series_frame,
     write_partition,
 )
+from daskflow.engine.lazy.provenance import CheckedFrames
 from daskflow.engine.lazy.values import (
     check_meta,
     inline_checked,
@@ -76,6 +83,7 @@ if TYPE_CHECKING:
     from daskflow.definitions.io_defs import OutputDefinition
     from daskflow.engine.planning.payload import RunPayload
     from daskflow.engine.planning.plan import ExecutionStep
+    from daskflow.types import DataFrameSchema
 
 __all__ = ["LazyCompiler", "is_lazy_step"]
 
@@ -173,6 +181,7 @@ class LazyCompiler:
         self.returned: list[Any] = []
         self._partition_keys: dict[tuple[str, str], list[Any]] = {}  # computed partitions
         self._results: dict[str, StepResult] = {}  # steps that ended while being built
+        self._checked = CheckedFrames()  # outputs whose value rules hold in every partition
 
     def task_key(self, step_key: str) -> str:
         return f"{step_key}_commit-{tokenize(self.payload.run_id, step_key)}"
@@ -299,7 +308,9 @@ class LazyCompiler:
     def _gather_handed(self, step_key: str, name: str) -> TaskRef:
         if (step_key, name) not in self._gathered:
             value = self.handed_on[(step_key, name)]
-            self._gathered[(step_key, name)] = self._materialize(step_key, name, value)
+            self._gathered[(step_key, name)] = add_hand_task(
+                self.graph, step_key, name, self.payload.run_id, value
+            )
         return self._gathered[(step_key, name)]
 
     def _constant(self, key: str, result: StepResult) -> str:
@@ -342,7 +353,7 @@ class LazyCompiler:
         if not is_dask_frame(value) or wants_pandas(output_def.daskflow_type):
             gathered = build.values[name] = self._materialize(run.key, name, value)
             if is_dask_frame(value):  # Dask consumers read the gathered frame lazily
-                self.lazy_values[(run.key, name)] = _gathered(run.key, value._meta, gathered)
+                self.lazy_values[(run.key, name)] = gathered_frame(run.key, value._meta, gathered)
             return
         check_meta(run, name, output_def.daskflow_type, value)
         manager = run.io_manager(output_def.io_manager_key)
@@ -361,13 +372,15 @@ class LazyCompiler:
     def _in_memory(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> None:
         """An in-memory output: handed on to lazy readers, or gathered by the commit."""
         run, name = build.run, output_def.name
-        lazy = self.lazy_values[(run.key, name)] = inline_checked(run.key, name, output_def, value)
+        checks = self._unproven_checks(output_def, value)
+        lazy = self.lazy_values[(run.key, name)] = inline_checked(run.key, name, checks, value)
+        self._checked.add(lazy, output_schema(output_def.daskflow_type))
         if self._read_only_lazily(run.key, name):
             build.handed_on[name] = "in memory"
             self.handed_on[(run.key, name)] = lazy
             step_io.check_type(run, "output", name, output_def.daskflow_type, value)
             return
-        build.parts[name] = self._partition_writes(run.key, name, value.optimize())
+        build.parts[name] = self._partition_writes(run.key, name, value.optimize(), checks)
 
     def _persisted(
         self,
@@ -383,7 +396,8 @@ class LazyCompiler:
 
         run, name = build.run, output_def.name
         collection = value.optimize()
-        writes = build.parts[name] = self._partition_writes(run.key, name, collection)
+        checks = self._unproven_checks(output_def, value)
+        writes = build.parts[name] = self._partition_writes(run.key, name, collection, checks)
         context = run.output_context(output_def)
         reader = PartitionReader(run.key, name, output_def.io_manager_key)
         meta = collection._meta
@@ -398,6 +412,7 @@ class LazyCompiler:
             label=f"{run.key}_load",
             enforce_metadata=False,
         )  # a Series is written as a one-column frame: read back as the Series
+        self._checked.add(read, output_schema(output_def.daskflow_type))
         self.lazy_values[(run.key, name)] = read.iloc[:, 0] if isinstance(meta, pd.Series) else read
 
     def _by_reference(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> bool:
@@ -410,10 +425,15 @@ class LazyCompiler:
         build.parts[name] = []
         if has_value_rules(output_schema(output_def.daskflow_type)):
             build.parts[name] = self._partition_writes(
-                run.key, name, value.optimize(), check_only, "check"
+                run.key, name, value.optimize(), None, check_only, "check"
             )
         self.lazy_values[(run.key, name)] = value  # consumers read the source directly
         return True
+
+    def _unproven_checks(self, output_def: OutputDefinition, value: Any) -> DataFrameSchema | None:
+        """The output's schema without the rules checked upstream outputs already prove."""
+        schema = output_schema(output_def.daskflow_type)
+        return None if schema is None else self._checked.unproven(value, schema)
 
     def _read_only_lazily(self, step_key: str, output_name: str) -> bool:
         """True when only lazy steps read the output (so nothing computes it here)."""
@@ -434,9 +454,12 @@ class LazyCompiler:
         step_key: str,
         name: str,
         collection: dd.DataFrame,
+        checks: DataFrameSchema | None,
         task: Callable[..., Any] = write_partition,
         kind: str = "write",
     ) -> list[TaskRef]:
+        """One ``<solid>_<kind>`` task per partition, checking ``checks`` (None: the
+        output's declared schema)."""
         run_id = self.payload.run_id
         tasks, keys = collection_tasks(collection, step_key, run_id, optimize=False)
         self.graph.update(tasks)
@@ -446,7 +469,14 @@ class LazyCompiler:
         for index, key in enumerate(keys):
             write_key = (write_name, index)
             self.graph[write_key] = Task(
-                write_key, task, TaskRef(self.payload_key), step_key, name, index, TaskRef(key)
+                write_key,
+                task,
+                TaskRef(self.payload_key),
+                step_key,
+                name,
+                index,
+                TaskRef(key),
+                DataNode(None, checks),
             )
             refs.append(TaskRef(write_key))
         return refs
@@ -461,26 +491,9 @@ class LazyCompiler:
         key = f"{step_key}_gather-{tokenize(self.payload.run_id, step_key, name)}"
         self.graph[key] = Task(
             key,
-            _finalize,
+            finalize_parts,
             DataNode(None, finalize),
             DataNode(None, tuple(extra)),
             List(*(TaskRef(k) for k in keys)),
         )
         return TaskRef(key)
-
-
-def _gathered(step_key: str, meta: Any, gather: TaskRef) -> dd.DataFrame:
-    import dask.dataframe as dd
-
-    return dd.from_map(
-        _pass_frame, [gather], meta=meta, label=f"{step_key}_load", enforce_metadata=False
-    )
-
-
-def _pass_frame(frame: Any, columns: list[str] | None = None) -> Any:
-    return frame if columns is None else frame[columns]
-
-
-def _finalize(finalize: Callable[..., Any], extra: tuple[Any, ...], parts: list[Any]) -> Any:
-    failure = failure_in(parts)
-    return failure if failure is not None else finalize(parts, *extra)

@@ -3,7 +3,8 @@
 See ``lazy.eager`` for when a step is deferred. Its task, ``run_deferred``, skips it by
 the one rule (``blocked_reason``) or builds it with a ``LazyCompiler`` whose inputs exist
 (``ConcreteInputs``: an upstream Dask step's persisted output read lazily from its parts,
-in-memory outputs as the values their steps returned, a pandas value turned into a
+an in-memory Dask output as a Dask frame of its computed partitions (``lazy.handed``),
+other in-memory outputs as the values their steps returned, a pandas value turned into a
 one-partition Dask frame for a Dask-typed input), then computes the step's own graph on
 the run's scheduler and returns its commit's ``StepResult``. The body runs once per
 attempt of this task; eager calls in it go to the same scheduler.
@@ -21,6 +22,7 @@ from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler
 from daskflow.engine.lazy.graph import dict_node
+from daskflow.engine.lazy.handed import HandedPartitions
 from daskflow.engine.lazy.inputs import LazyInputs
 from daskflow.engine.lazy.values import is_dask_frame_type
 from daskflow.engine.process.cancel import is_canceled
@@ -132,7 +134,10 @@ class ConcreteInputs(LazyInputs):
         if parent:
             return super()._upstream_value(run, input_name, ref, parent)
         if (ref.node, ref.output) in self.handed:
-            return self.handed[(ref.node, ref.output)]
+            handed = self.handed[(ref.node, ref.output)]
+            if isinstance(handed, HandedPartitions):
+                return handed.collection(scheduler_kind(self.payload.resolved.execution))
+            return handed
         result = self.upstream[ref.node]
         if ref.output in result.values:
             return result.values[ref.output]

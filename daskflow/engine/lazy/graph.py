@@ -25,7 +25,7 @@ TaskFailure('divide', 'ZeroDivisionError: integer division or modulo by zero')
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 # dask.task_spec does not export convert_legacy_graph, and optimized collections still hold
@@ -41,6 +41,8 @@ __all__ = [
     "collection_tasks",
     "dict_node",
     "failure_in",
+    "finalize_parts",
+    "gathered_frame",
     "guarded",
     "solid_key",
 ]
@@ -138,3 +140,23 @@ def _flatten(keys: Any) -> list[Any]:
     if isinstance(keys, list):
         return [k for item in keys for k in _flatten(item)]
     return [keys]
+
+
+def gathered_frame(step_key: str, meta: Any, gather: TaskRef) -> Any:
+    """A one-partition Dask frame reading the value of the task ``gather`` (a whole output
+    computed by a task), for Dask consumers of a gathered output."""
+    import dask.dataframe as dd
+
+    return dd.from_map(
+        _pass_frame, [gather], meta=meta, label=f"{step_key}_load", enforce_metadata=False
+    )
+
+
+def _pass_frame(frame: Any, columns: list[str] | None = None) -> Any:
+    return frame if columns is None else frame[columns]
+
+
+def finalize_parts(finalize: Callable[..., Any], extra: tuple[Any, ...], parts: list[Any]) -> Any:
+    """A collection's computed value from its partitions (or the first partition failure)."""
+    failure = failure_in(parts)
+    return failure if failure is not None else finalize(parts, *extra)

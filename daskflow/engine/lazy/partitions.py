@@ -110,22 +110,30 @@ def has_value_rules(schema: DataFrameSchema | None) -> bool:
     )
 
 
-def check_only(
-    payload: RunPayload, step_key: str, output_name: str, index: int, partition: Any
-) -> PartResult:
-    """``<solid>_check``: a partition of an output recorded by reference, checked, not kept."""
-    return write_partition(payload, step_key, output_name, index, partition, store=False)
-
-
-def write_partition(
+def check_only(  # noqa: PLR0913 (the task's graph inputs)
     payload: RunPayload,
     step_key: str,
     output_name: str,
     index: int,
     partition: Any,
+    checks: DataFrameSchema | None = None,
+) -> PartResult:
+    """``<solid>_check``: a partition of an output recorded by reference, checked, not kept."""
+    return write_partition(payload, step_key, output_name, index, partition, checks, store=False)
+
+
+def write_partition(  # noqa: PLR0913 (the task's graph inputs)
+    payload: RunPayload,
+    step_key: str,
+    output_name: str,
+    index: int,
+    partition: Any,
+    checks: DataFrameSchema | None = None,
     store: bool = True,
 ) -> PartResult:
-    """Check one partition and write it (or keep it, for in-memory IO managers)."""
+    """Check one partition against ``checks`` (None: the output's declared schema; the
+    compiler leaves out rules upstream checks prove) and write it (or keep it, for
+    in-memory IO managers)."""
     result = PartResult(output_name, index)
     if isinstance(partition, TaskFailure):
         result.error = partition
@@ -137,7 +145,7 @@ def write_partition(
         frame = _as_frame(partition)
         result.rows = len(frame)
         output_def = payload.plan.steps[step_key].definition.output_def_named(output_name)
-        schema = output_schema(output_def.daskflow_type)
+        schema = checks if checks is not None else output_schema(output_def.daskflow_type)
         if schema is not None:
             start = time.perf_counter()
             result.failures = check_partition(step_key, output_name, index, schema, frame)

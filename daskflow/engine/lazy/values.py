@@ -30,7 +30,6 @@ from daskflow.types import (
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
-    from daskflow.definitions.io_defs import OutputDefinition
     from daskflow.engine.planning.plan import ExecutionStep
 
 __all__ = [
@@ -149,15 +148,15 @@ def check_meta(
 
 
 def inline_checked(
-    step_key: str, name: str, output_def: OutputDefinition, value: dd.DataFrame
+    step_key: str, name: str, schema: DataFrameSchema | None, value: dd.DataFrame
 ) -> dd.DataFrame:
-    """The collection with its schema checked inside each partition's task (in memory).
+    """The collection with ``schema`` checked inside each partition's task (in memory).
 
     A schema of columns and dtypes only was already checked on the collection's ``_meta``
     while building; wrapping it would only stop Dask from optimizing across the solids
     (a ``map_partitions`` blocks column projection), so the collection is handed on as is.
+    So is one whose value rules upstream checks already prove (``lazy.provenance``).
     """
-    schema = output_schema(output_def.daskflow_type)
     if schema is None or not has_value_rules(schema):
         return value
     return value.map_partitions(_check_or_raise, step_key, name, schema, meta=value._meta)
