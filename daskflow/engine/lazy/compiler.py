@@ -46,7 +46,7 @@ from daskflow.engine.lazy.graph import (
     finalize_parts,
     gathered_frame,
 )
-from daskflow.engine.lazy.handed import add_hand_task
+from daskflow.engine.lazy.handed import hand_output
 from daskflow.engine.lazy.inputs import LazyInputs, LazyValues
 from daskflow.engine.lazy.partitions import (
     PartitionReader,
@@ -71,6 +71,7 @@ from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.invoke import run_compute_with_retries
 from daskflow.engine.step.outcome import StepResult, blocked_reason, fail_step, skip_step
+from daskflow.engine.step.scheduling import scheduler_kind
 from daskflow.engine.step.step_run import StepRun
 from daskflow.events import DaskflowEventType
 from daskflow.io_managers import PartitionedIOManager, ReferenceIOManager, SourceReference
@@ -174,7 +175,9 @@ class LazyCompiler:
         # in a deferred step's task the body may compute (its inputs exist)
         self.eager_allowed = self.inputs.concrete
         self.deferred: set[str] = set()  # steps run by a task once their upstream has run
-        self._gathered: dict[tuple[str, str], TaskRef] = {}
+        self._gathered: dict[tuple[str, str], GraphNode | TaskRef] = {}  # see handed_inputs
+        self.held_keys: list[Any] = []  # partitions the coordinator holds (a cluster)
+        self._on_cluster = scheduler_kind(payload.resolved.execution) == "distributed"
         self._fused: dict[str, list[str]] = {}  # step -> in-memory steps fused into it
         # what a deferred step returned: its persisted partitions (futures on a cluster)
         # must stay referenced until its graph has run
@@ -296,22 +299,15 @@ class LazyCompiler:
         """Mark the step deferred: the caller adds the task that runs it (``deferred``)."""
         self.deferred.add(step.key)
 
-    def handed_inputs(self, step: ExecutionStep) -> dict[tuple[str, str], TaskRef]:
-        """For a deferred step: a task gathering each in-memory collection it reads."""
-        handed = {}
-        for inp in step.inputs:
-            for ref in inp.refs if inp.source == UPSTREAM else ():
-                if (ref.node, ref.output) in self.handed_on:  # no task computes it: gather
-                    handed[(ref.node, ref.output)] = self._gather_handed(ref.node, ref.output)
-        return handed
-
-    def _gather_handed(self, step_key: str, name: str) -> TaskRef:
-        if (step_key, name) not in self._gathered:
-            value = self.handed_on[(step_key, name)]
-            self._gathered[(step_key, name)] = add_hand_task(
-                self.graph, step_key, name, self.payload.run_id, value
-            )
-        return self._gathered[(step_key, name)]
+    def handed_inputs(self, step: ExecutionStep) -> dict[tuple[str, str], GraphNode | TaskRef]:
+        """For a deferred step: how it reads each in-memory collection no task computes
+        (``lazy.handed``: the partitions; on a cluster their keys, held by the coordinator)."""
+        held = self.held_keys if self._on_cluster else None
+        wanted = {(r.node, r.output) for i in step.inputs if i.source == UPSTREAM for r in i.refs}
+        for ref in wanted & self.handed_on.keys() - self._gathered.keys():
+            value, run_id = self.handed_on[ref], self.payload.run_id
+            self._gathered[ref] = hand_output(self.graph, *ref, run_id, value, held)
+        return {ref: node for ref, node in self._gathered.items() if ref in wanted}
 
     def _constant(self, key: str, result: StepResult) -> str:
         self._results[result.step_key] = result

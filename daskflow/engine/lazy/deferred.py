@@ -21,13 +21,14 @@ from dask.base import tokenize
 from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
 from daskflow.engine.lazy.compiler import LazyCompiler
-from daskflow.engine.lazy.graph import dict_node
-from daskflow.engine.lazy.handed import HandedPartitions
+from daskflow.engine.lazy.graph import TaskFailure, dict_node
+from daskflow.engine.lazy.handed import HandedOutput
 from daskflow.engine.lazy.inputs import LazyInputs
 from daskflow.engine.lazy.values import is_dask_frame_type
 from daskflow.engine.process.cancel import is_canceled
 from daskflow.engine.step import step_io
 from daskflow.engine.step.emitter import StepEmitter
+from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.outcome import StepResult, blocked_reason, skip_step
 from daskflow.engine.step.scheduling import scheduler_get, scheduler_kind
 from daskflow.engine.step.step_run import upstream_output_def
@@ -48,7 +49,7 @@ def deferred_task(  # noqa: PLR0913 (the task's graph inputs)
     payload_key: str,
     step: ExecutionStep,
     step_task_keys: Mapping[str, str],
-    handed: Mapping[tuple[str, str], TaskRef],
+    handed: Mapping[tuple[str, str], GraphNode | TaskRef],
     shuffle: str,
 ) -> tuple[str, GraphNode]:
     """The key and task of deferred step ``step`` (named after its solid)."""
@@ -135,9 +136,13 @@ class ConcreteInputs(LazyInputs):
             return super()._upstream_value(run, input_name, ref, parent)
         if (ref.node, ref.output) in self.handed:
             handed = self.handed[(ref.node, ref.output)]
-            if isinstance(handed, HandedPartitions):
-                return handed.collection(scheduler_kind(self.payload.resolved.execution))
-            return handed
+            if isinstance(handed, TaskFailure):  # a partition of it failed
+                raise StepError(
+                    f'Input "{input_name}" of solid "{run.key}": upstream output "{ref}" '
+                    f"failed in {handed.where}: {handed.describe()}",
+                    handed.as_error(),
+                )
+            return handed.collection() if isinstance(handed, HandedOutput) else handed
         result = self.upstream[ref.node]
         if ref.output in result.values:
             return result.values[ref.output]

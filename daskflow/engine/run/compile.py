@@ -44,7 +44,9 @@ def step_task_key(step_key: str, run_id: str) -> str:
 class CompiledRun:
     """The graph, the key of each step's task, and the keys to compute.
 
-    ``handed_on`` holds what Dask DataFrame steps handed on lazily without computing it.
+    ``handed_on`` holds what Dask DataFrame steps handed on lazily without computing it;
+    ``held_keys`` the partitions of those that deferred steps read on a cluster (computed
+    and held by the coordinator for the run, not gathered).
     """
 
     def __init__(
@@ -53,11 +55,14 @@ class CompiledRun:
         step_keys: dict[str, str],
         handed_on: dict[tuple[str, str], Any] | None = None,
         shuffle_method: str | None = None,
+        held_keys: list[Any] | None = None,
     ):
         self.graph = graph
         # what Dask DataFrame solids' shuffles were built with (None: the run has none)
         self.shuffle_method = shuffle_method
         self.handed_on = handed_on or {}
+        # partitions a deferred step reads on a cluster: computed and held for the run
+        self.held_keys = held_keys or []
         self.step_keys = step_keys  # step key -> Dask key
         self.dask_keys = list(step_keys.values())
         self._reverse = {v: k for k, v in step_keys.items()}
@@ -94,4 +99,4 @@ def _compile(payload: RunPayload, shuffle: str) -> CompiledRun:
         upstream = [TaskRef(keys[k]) for k in step.upstream_keys]
         graph[key] = Task(key, run_step, TaskRef(payload_key), step.key, *upstream)
         keys[step.key] = key
-    return CompiledRun(graph, keys, lazy.handed_on, shuffle if any_lazy else None)
+    return CompiledRun(graph, keys, lazy.handed_on, shuffle if any_lazy else None, lazy.held_keys)

@@ -221,7 +221,9 @@ class RunCoordinator:
         with open_executor(self.payload.resolved.execution, engine_log) as executor:
             executor.subscribe(self.run_id, self._queue.put)
             with _performance_report(self):
-                running = executor.submit(compiled.graph, compiled.dask_keys, self.run_id)
+                running = executor.submit(
+                    compiled.graph, compiled.dask_keys, self.run_id, compiled.held_keys
+                )
                 try:
                     finished = yield from self._wait(running)
                 except BaseException:  # interrupted, or the storage failed

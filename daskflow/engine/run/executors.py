@@ -22,7 +22,7 @@ import pkgutil
 import queue
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dask
@@ -78,8 +78,11 @@ class Executor(ABC):
         """
 
     @abstractmethod
-    def submit(self, graph: Graph, keys: list[str], run_id: str) -> RunningGraph:
-        """Start computing ``keys`` of ``graph``; returns at once."""
+    def submit(
+        self, graph: Graph, keys: list[str], run_id: str, held: Sequence[Any] = ()
+    ) -> RunningGraph:
+        """Start computing ``keys`` of ``graph``; returns at once. ``held``: keys to compute
+        and keep (not gather) while the run lasts, for tasks that read them by key."""
 
     @abstractmethod
     def teardown(self, run_id: str) -> list[str]:
@@ -207,9 +210,11 @@ class LocalRun(RunningGraph):
 class DistributedRun(RunningGraph):
     """A graph running on a distributed cluster, as futures."""
 
-    def __init__(self, client: Client, graph: Graph, keys: list[str]):
+    def __init__(self, client: Client, graph: Graph, keys: list[str], held: Sequence[Any] = ()):
         self._client = client
-        self._futures = dict(zip(keys, client.get(graph, keys, sync=False), strict=True))
+        futures = client.get(graph, [*keys, *held], sync=False)
+        self._futures = dict(zip(keys, futures[: len(keys)], strict=True))
+        self._held = futures[len(keys) :]  # computed and kept on the cluster for the run
 
     def wait(self, timeout: float) -> bool:
         from distributed import wait
@@ -271,7 +276,9 @@ class LocalExecutor(Executor):
     def subscribe(self, run_id: str, handler: EventHandler) -> None:
         """Nothing to do: every task runs in this process and uses its event sink."""
 
-    def submit(self, graph: Graph, keys: list[str], run_id: str) -> LocalRun:
+    def submit(
+        self, graph: Graph, keys: list[str], run_id: str, held: Sequence[Any] = ()
+    ) -> LocalRun:
         if self.kind == "in_process":
             return LocalRun(dask.get, graph, keys, run_id)
         from dask.system import CPU_COUNT  # what Dask's own pool uses (cgroup-aware)
@@ -298,8 +305,10 @@ class DistributedExecutor(Executor):
 
         self.client.subscribe_topic(event_topic(run_id), receive)
 
-    def submit(self, graph: Graph, keys: list[str], run_id: str) -> DistributedRun:
-        return DistributedRun(self.client, graph, keys)
+    def submit(
+        self, graph: Graph, keys: list[str], run_id: str, held: Sequence[Any] = ()
+    ) -> DistributedRun:
+        return DistributedRun(self.client, graph, keys, held)
 
     def teardown(self, run_id: str) -> list[str]:
         errors = [
