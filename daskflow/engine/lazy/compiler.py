@@ -54,6 +54,7 @@ from daskflow.engine.lazy.partitions import (
     has_value_rules,
     output_schema,
     series_frame,
+    write_checked,
     write_partition,
 )
 from daskflow.engine.lazy.provenance import CheckedFrames
@@ -62,6 +63,7 @@ from daskflow.engine.lazy.values import (
     inline_checked,
     is_dask_frame,
     is_lazy_step,
+    read_only_lazily,
     wants_pandas,
 )
 from daskflow.engine.planning.plan import PARENT, UPSTREAM
@@ -371,7 +373,7 @@ class LazyCompiler:
         checks = self._unproven_checks(output_def, value)
         lazy = self.lazy_values[(run.key, name)] = inline_checked(run.key, name, checks, value)
         self._checked.add(lazy, output_schema(output_def.daskflow_type))
-        if self._read_only_lazily(run.key, name):
+        if not self.eager_allowed and read_only_lazily(self.payload, run.key, name):
             build.handed_on[name] = "in memory"
             self.handed_on[(run.key, name)] = lazy
             step_io.check_type(run, "output", name, output_def.daskflow_type, value)
@@ -385,22 +387,29 @@ class LazyCompiler:
         manager: PartitionedIOManager,
         value: dd.DataFrame,
     ) -> None:
-        """An output written partition by partition. Lazy readers in this run wait for each
-        part's write and take the partition from memory (write-through: nothing is read
-        back); re-executions and later runs read the parts."""
+        """An output written partition by partition. Lazy readers in this run take each
+        partition from memory once it passed its value rules, if any (write-through: the
+        write goes on beside them); re-executions and later runs read the parts."""
         import dask.dataframe as dd
 
         run, name = build.run, output_def.name
         collection = value.optimize()
         checks = self._unproven_checks(output_def, value)
-        writes = build.parts[name] = self._partition_writes(run.key, name, collection, checks)
+        gates: list[TaskRef | None]  # what each partition's readers wait for
+        if has_value_rules(checks):  # <solid>_check per partition, then its <solid>_write
+            checked = self._partition_writes(run.key, name, collection, checks, check_only, "check")
+            writes = build.parts[name] = self._writes_after(run.key, name, checked)
+            gates = list(checked)
+        else:
+            writes = build.parts[name] = self._partition_writes(run.key, name, collection, checks)
+            gates = [None] * len(writes)
         context = run.output_context(output_def)
         reader = PartitionReader(run.key, name, output_def.io_manager_key)
         meta = collection._meta
         read = dd.from_map(
             reader,
             [manager.part_url(context, i) for i in range(len(writes))],
-            writes,
+            gates,
             [TaskRef(self.payload_key)] * len(writes),
             [TaskRef(k) for k in self._partition_keys[(run.key, name)]],
             meta=series_frame(meta) if isinstance(meta, pd.Series) else meta,
@@ -430,20 +439,6 @@ class LazyCompiler:
         """The output's schema without the rules checked upstream outputs already prove."""
         schema = output_schema(output_def.daskflow_type)
         return None if schema is None else self._checked.unproven(value, schema)
-
-    def _read_only_lazily(self, step_key: str, output_name: str) -> bool:
-        """True when only lazy steps read the output (so nothing computes it here)."""
-        consumers = [
-            s
-            for s in self.payload.plan.steps.values()
-            for inp in s.inputs
-            if inp.source == UPSTREAM
-            for ref in inp.refs
-            if (ref.node, ref.output) == (step_key, output_name)
-        ]
-        if self.eager_allowed:  # a deferred step's consumers read what its commit stores
-            return False
-        return bool(consumers) and all(is_lazy_step(s) for s in consumers)
 
     def _partition_writes(
         self,
@@ -476,6 +471,15 @@ class LazyCompiler:
             )
             refs.append(TaskRef(write_key))
         return refs
+
+    def _writes_after(self, step_key: str, name: str, checks: list[TaskRef]) -> list[TaskRef]:
+        """``<solid>_write`` per partition, storing it once its check passed."""
+        write_name = f"{step_key}_write-{tokenize(self.payload.run_id, step_key, name)}"
+        keys, payload = self._partition_keys[(step_key, name)], TaskRef(self.payload_key)
+        for index, (key, check) in enumerate(zip(keys, checks, strict=True)):
+            at = (write_name, index)
+            self.graph[at] = Task(at, write_checked, payload, step_key, TaskRef(key), check)
+        return [TaskRef((write_name, index)) for index in range(len(keys))]
 
     def _materialize(self, step_key: str, name: str, value: Any) -> TaskRef:
         """A task computing the whole collection (for pandas-typed outputs and scalars)."""

@@ -13,7 +13,7 @@ projections into it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -49,6 +49,7 @@ __all__ = [
     "check_partition",
     "has_value_rules",
     "output_schema",
+    "write_checked",
     "write_partition",
 ]
 
@@ -158,6 +159,24 @@ def write_partition(  # noqa: PLR0913 (the task's graph inputs)
                 result.frame = partition
     except Exception as exc:
         result.error = TaskFailure(step_key, exc, f'partition {index} of output "{output_name}"')
+    return result
+
+
+def write_checked(
+    payload: RunPayload, step_key: str, partition: Any, checked: PartResult
+) -> PartResult:
+    """``<solid>_write`` after ``<solid>_check``: store a partition that passed its check."""
+    if not checked.ok:
+        return checked  # a failing partition is never written
+    result = replace(checked, failures=list(checked.failures))
+    name = checked.output_name
+    try:
+        output_def = payload.plan.steps[step_key].definition.output_def_named(name)
+        context = output_context(payload, step_key, output_def)
+        _store(payload, context, _as_frame(partition), result)
+    except Exception as exc:
+        where = f'partition {checked.index} of output "{name}"'
+        result.error = TaskFailure(step_key, exc, where)
     return result
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from daskflow.engine.lazy.partitions import check_partition, has_value_rules, output_schema
+from daskflow.engine.planning.plan import UPSTREAM
 from daskflow.engine.step import step_io
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.step_run import StepRun
@@ -30,6 +31,7 @@ from daskflow.types import (
 if TYPE_CHECKING:
     import dask.dataframe as dd
 
+    from daskflow.engine.planning.payload import RunPayload
     from daskflow.engine.planning.plan import ExecutionStep
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "is_dask_frame",
     "is_dask_frame_type",
     "is_lazy_step",
+    "read_only_lazily",
     "schema_meta",
     "wants_pandas",
 ]
@@ -185,3 +188,16 @@ def _check_or_raise(
 
 def _frame(value: pd.DataFrame | pd.Series) -> pd.DataFrame:
     return value.to_frame() if isinstance(value, pd.Series) else value
+
+
+def read_only_lazily(payload: RunPayload, step_key: str, output_name: str) -> bool:
+    """True when only lazy steps read the output (so nothing but them computes it)."""
+    consumers = [
+        s
+        for s in payload.plan.steps.values()
+        for inp in s.inputs
+        if inp.source == UPSTREAM
+        for ref in inp.refs
+        if (ref.node, ref.output) == (step_key, output_name)
+    ]
+    return bool(consumers) and all(is_lazy_step(s) for s in consumers)
