@@ -25,9 +25,10 @@ def source(tmp_path_factory):
     return path
 
 
-@solid(output_defs=[OutputDefinition(Bounded)])
-def bounded(_, src: DaskDataFrame):
-    return src[src.a >= 0]  # a copy (an unmodified read would be recorded by reference)
+@solid(output_defs=[OutputDefinition(Bounded)], config_schema={"copy": bool})
+def bounded(context, src: DaskDataFrame):
+    # a copy is written; an unmodified read is recorded by reference, its source checked
+    return src[src.a >= 0] if context.solid_config["copy"] else src
 
 
 def _record(part: pd.DataFrame) -> pd.DataFrame:
@@ -46,17 +47,21 @@ def gated():
     reader(bounded())
 
 
-def _config(source, store):
+def _config(source, store, copy=True):
     return {
-        "solids": {"bounded": {"inputs": {"src": {"parquet": {"path": source}}}}},
+        "solids": {
+            "bounded": {"inputs": {"src": {"parquet": {"path": source}}}, "config": {"copy": copy}}
+        },
         "resources": {"io_manager": {"config": {"base_dir": store}}},
         "execution": {"in_process": {}},
     }
 
 
-def test_a_reader_never_computes_on_a_partition_that_failed_its_check(source, tmp_path):
+@pytest.mark.parametrize("copy", [True, False], ids=["written", "by reference"])
+def test_a_reader_never_computes_on_a_partition_that_failed_its_check(source, tmp_path, copy):
     SEEN_MAX.clear()
-    result = execute_pipeline(gated, _config(source, str(tmp_path)), raise_on_error=False)
+    config = _config(source, str(tmp_path), copy)
+    result = execute_pipeline(gated, config, raise_on_error=False)
     assert not result.result_for_solid("bounded").success  # partitions 14 and 15 break it
     assert result.result_for_solid("reader").skipped
     assert SEEN_MAX and max(SEEN_MAX) <= 1450  # partitions 0..13 only

@@ -38,7 +38,8 @@ from dask.base import is_dask_collection, tokenize
 from dask.delayed import Delayed
 from dask.task_spec import DataNode, GraphNode, List, Task, TaskRef
 
-from daskflow.engine.lazy.commit import CommitSpec, DeferredEvent, commit_step, start_step
+from daskflow.engine.lazy.build_events import BuildEmitter
+from daskflow.engine.lazy.commit import CommitSpec, commit_step, start_step
 from daskflow.engine.lazy.eager import EagerCall, refusing_eager_calls
 from daskflow.engine.lazy.graph import (
     collection_tasks,
@@ -69,7 +70,6 @@ from daskflow.engine.lazy.values import (
 from daskflow.engine.planning.plan import PARENT, UPSTREAM
 from daskflow.engine.process.expr_locks import release_expression_locks
 from daskflow.engine.step import step_io
-from daskflow.engine.step.emitter import StepEmitter
 from daskflow.engine.step.errors import StepError
 from daskflow.engine.step.invoke import run_compute_with_retries
 from daskflow.engine.step.outcome import StepResult, blocked_reason, fail_step, skip_step
@@ -79,7 +79,7 @@ from daskflow.events import DaskflowEventType
 from daskflow.io_managers import PartitionedIOManager, ReferenceIOManager, SourceReference
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     import dask.dataframe as dd
 
@@ -89,56 +89,6 @@ if TYPE_CHECKING:
     from daskflow.types import DataFrameSchema
 
 __all__ = ["LazyCompiler", "is_lazy_step"]
-
-_DEFERRED = frozenset(
-    {DaskflowEventType.ASSET_MATERIALIZATION, DaskflowEventType.STEP_EXPECTATION_RESULT}
-)
-
-
-class _BuildEmitter(StepEmitter):
-    """Holds a build's events: sent by the step's start task, or dropped if abandoned.
-
-    Assets and expectations are held for the commit. In a deferred step's task
-    (``hold=False``) the events are sent as they come.
-    """
-
-    def __init__(
-        self,
-        run_id: str,
-        pipeline_name: str,
-        step_key: str,
-        secrets: frozenset[str],
-        hold: bool = True,
-    ):
-        super().__init__(run_id, pipeline_name, step_key, secrets)
-        self.deferred: list[DeferredEvent] = []
-        self.holding = hold
-
-    def emit(
-        self,
-        event_type: DaskflowEventType,
-        message: str = "",
-        level: int | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> None:
-        if event_type in _DEFERRED:
-            self.deferred.append((event_type, message, data or {}))
-            return
-        super().emit(event_type, message, level, data)
-
-    def flush(self) -> None:
-        if not self.holding:
-            super().flush()
-
-    def take_held(self) -> list[dict[str, Any]]:
-        """The held event records (for the start task); nothing more is held."""
-        records, self._buffer, self.holding = self._buffer, [], False
-        return records
-
-    def release(self) -> None:
-        """Send what is held now (a step that ends while being built)."""
-        self.holding = False
-        self.flush()
 
 
 @dataclass
@@ -199,7 +149,7 @@ class LazyCompiler:
         if any(k in self.deferred for k in step.upstream_keys):
             self._defer(step)
             return None
-        emitter = _BuildEmitter(
+        emitter = BuildEmitter(
             self.payload.run_id,
             self.payload.pipeline_name,
             step.key,
@@ -224,7 +174,7 @@ class LazyCompiler:
         self._commit_task(key, step, emitter, build, started)
         return key
 
-    def _attempt(self, step: ExecutionStep, emitter: _BuildEmitter) -> _StepBuild | None:
+    def _attempt(self, step: ExecutionStep, emitter: BuildEmitter) -> _StepBuild | None:
         """Build the step; None when it made an eager call (what it added is dropped)."""
         graph_before, values_before = set(self.graph), set(self.lazy_values)
         reads_upstream = any(i.source in (UPSTREAM, PARENT) for i in step.inputs)
@@ -243,7 +193,7 @@ class LazyCompiler:
         self,
         key: str,
         step: ExecutionStep,
-        emitter: _BuildEmitter,
+        emitter: BuildEmitter,
         build: _StepBuild,
         started: float,
     ) -> None:
@@ -282,7 +232,7 @@ class LazyCompiler:
         return self._fused[step.key]
 
     def _start_task(
-        self, step_key: str, emitter: _BuildEmitter, upstream: List
+        self, step_key: str, emitter: BuildEmitter, upstream: List
     ) -> GraphNode | TaskRef:
         """``<solid>_start``: sends the held build events when the step's upstream is done.
 
@@ -317,7 +267,7 @@ class LazyCompiler:
         return key
 
     # -- building ------------------------------------------------------------------------
-    def _build(self, step: ExecutionStep, emitter: _BuildEmitter) -> _StepBuild:
+    def _build(self, step: ExecutionStep, emitter: BuildEmitter) -> _StepBuild:
         run = StepRun.open(self.payload, step, emitter)
         emitter.emit(
             DaskflowEventType.STEP_START, f'Started building the Dask graph of step "{step.key}".'
@@ -390,8 +340,6 @@ class LazyCompiler:
         """An output written partition by partition. Lazy readers in this run take each
         partition from memory once it passed its value rules, if any (write-through: the
         write goes on beside them); re-executions and later runs read the parts."""
-        import dask.dataframe as dd
-
         run, name = build.run, output_def.name
         collection = value.optimize()
         checks = self._unproven_checks(output_def, value)
@@ -404,21 +352,37 @@ class LazyCompiler:
             writes = build.parts[name] = self._partition_writes(run.key, name, collection, checks)
             gates = [None] * len(writes)
         context = run.output_context(output_def)
-        reader = PartitionReader(run.key, name, output_def.io_manager_key)
-        meta = collection._meta
+        urls = [manager.part_url(context, i) for i in range(len(writes))]
+        self.lazy_values[(run.key, name)] = self._gated_read(
+            run.key, output_def, collection, urls, gates
+        )
+
+    def _gated_read(
+        self,
+        step_key: str,
+        output_def: OutputDefinition,
+        collection: Any,
+        urls: Sequence[str | None],
+        gates: Sequence[TaskRef | None],
+    ) -> Any:
+        """What lazy readers in the run see: each computed partition once its gate (its
+        check) passed, read as ``PartitionReader`` reads it; recorded as checked."""
+        import dask.dataframe as dd
+
+        name, meta = output_def.name, collection._meta
         read = dd.from_map(
-            reader,
-            [manager.part_url(context, i) for i in range(len(writes))],
-            gates,
-            [TaskRef(self.payload_key)] * len(writes),
-            [TaskRef(k) for k in self._partition_keys[(run.key, name)]],
+            PartitionReader(step_key, name, output_def.io_manager_key),
+            list(urls),
+            list(gates),
+            [TaskRef(self.payload_key)] * len(gates),
+            [TaskRef(k) for k in self._partition_keys[(step_key, name)]],
             meta=series_frame(meta) if isinstance(meta, pd.Series) else meta,
             divisions=collection.divisions,
-            label=f"{run.key}_load",
+            label=f"{step_key}_load",
             enforce_metadata=False,
         )  # a Series is written as a one-column frame: read back as the Series
         self._checked.add(read, output_schema(output_def.daskflow_type))
-        self.lazy_values[(run.key, name)] = read.iloc[:, 0] if isinstance(meta, pd.Series) else read
+        return read.iloc[:, 0] if isinstance(meta, pd.Series) else read
 
     def _by_reference(self, build: _StepBuild, output_def: OutputDefinition, value: Any) -> bool:
         """Record an unmodified parquet read by reference (True) instead of copying it."""
@@ -428,11 +392,14 @@ class LazyCompiler:
         run, name = build.run, output_def.name
         build.references[name] = reference
         build.parts[name] = []
-        if has_value_rules(output_schema(output_def.daskflow_type)):
-            build.parts[name] = self._partition_writes(
-                run.key, name, value.optimize(), None, check_only, "check"
+        self.lazy_values[(run.key, name)] = value  # without value rules: read the source
+        if has_value_rules(output_schema(output_def.daskflow_type)):  # read what was checked
+            collection = value.optimize()
+            checks = self._partition_writes(run.key, name, collection, None, check_only, "check")
+            build.parts[name] = checks
+            self.lazy_values[(run.key, name)] = self._gated_read(
+                run.key, output_def, collection, [None] * len(checks), checks
             )
-        self.lazy_values[(run.key, name)] = value  # consumers read the source directly
         return True
 
     def _unproven_checks(self, output_def: OutputDefinition, value: Any) -> DataFrameSchema | None:
