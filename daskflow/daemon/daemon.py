@@ -4,7 +4,8 @@ run queue in turn, and writing a heartbeat the UI shows (a banner when it goes s
 ``run_once(now)`` is one pass (tests drive it with a controllable clock); ``run`` loops
 until told to stop, renewing the heartbeat from a thread meanwhile, so a long sensor
 evaluation is not taken for a dead daemon. Each pass first ends the ticks other daemons
-left interrupted (``DaskflowInstance.mark_interrupted_ticks``). An error in one part is
+left interrupted (``DaskflowInstance.mark_interrupted_ticks``) and last purges old ticks
+if ``daskflow.yaml`` sets a retention (``daemon.retention``). An error in one part is
 logged and the others go on.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from daskflow.daemon.backfill import BackfillDaemon
 from daskflow.daemon.clock import Clock, SystemClock
 from daskflow.daemon.queue import QueueCoordinator, QueueLimits
+from daskflow.daemon.retention import TickRetention
 from daskflow.daemon.scheduler import SchedulerDaemon
 from daskflow.daemon.sensors import SensorDaemon
 from daskflow.instance import HEARTBEAT_STALE_SECONDS, DaskflowInstance, new_daemon_id
@@ -41,6 +43,7 @@ class DaemonPass:
     schedule_ticks: int = 0
     sensor_ticks: int = 0
     backfill_runs: int = 0
+    purged_ticks: int = 0  # old ticks deleted by the retention settings
     launched: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -66,6 +69,7 @@ class DaskflowDaemon:
         self.backfills = BackfillDaemon(instance, workspace)
         limits = QueueLimits.from_settings(instance.settings.run_queue)
         self.queue = QueueCoordinator(instance, launcher, self.daemon_id, limits)
+        self.retention = TickRetention(instance, instance.settings.retention_days)
         self._last: DaemonPass | None = None
 
     def run_once(self, now: float | None = None) -> DaemonPass:
@@ -89,6 +93,7 @@ class DaskflowDaemon:
                 lambda: setattr(result, "backfill_runs", len(self.backfills.tick(moment))),
             ),
             ("queue", lambda: result.launched.extend(self.queue.tick(moment))),
+            ("retention", lambda: setattr(result, "purged_ticks", self.retention.tick(moment))),
         )
         for name, part in parts:
             try:

@@ -111,6 +111,24 @@ _SCHEMA = {
         is_required=False,
         description="The daemon's run queue (`daskflow daemon run`).",
     ),
+    "retention": Field(
+        {
+            kind: Field(
+                {
+                    "purge_after_days": Field(
+                        Int,
+                        default_value=-1,
+                        description=f"The daemon deletes {kind} ticks older than this many "
+                        "days, keeping the latest finished one of each (-1: keep all).",
+                    )
+                },
+                is_required=False,
+            )
+            for kind in ("schedule", "sensor")
+        },
+        is_required=False,
+        description="How long the daemon keeps tick history (as `purge-ticks`).",
+    ),
 }
 
 _CREDENTIALS = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^\s:/@]*):[^\s@]*@")
@@ -136,6 +154,8 @@ class InstanceSettings:
     postgres_url: str | None = field(default=None, repr=False)  # secret: has the password
     # The daemon's run queue: max_concurrent_runs, tag_concurrency_limits (key, value, limit).
     run_queue: dict[str, Any] = field(default_factory=dict)
+    # Days of tick history the daemon keeps, by kind ("schedule", "sensor"); absent: all.
+    retention_days: dict[str, int] = field(default_factory=dict)
 
 
 def resolve_home(path: str | os.PathLike[str] | None = None) -> Path:
@@ -158,13 +178,35 @@ def load_settings(home: Path) -> InstanceSettings:
     storage_dir = _storage_dir(home, (value.get("intermediates") or {}).get("base_url"))
     storage = value.get("storage") or {"sqlite": {}}
     queue = dict(value.get("run_queue") or {})
+    retention = _retention_days(value.get("retention") or {}, title)
     if "postgres" in storage:
         url = _postgres_url(storage["postgres"]["url"], title)
-        return InstanceSettings(home, "postgres", storage_dir, postgres_url=url, run_queue=queue)
+        return InstanceSettings(
+            home, "postgres", storage_dir, None, url, run_queue=queue, retention_days=retention
+        )
     base_dir = storage["sqlite"].get("base_dir")
     db_dir = home if not base_dir else _below(home, base_dir)
     path = db_dir / DB_FILE
-    return InstanceSettings(home, "sqlite", storage_dir, sqlite_path=path, run_queue=queue)
+    return InstanceSettings(
+        home, "sqlite", storage_dir, path, run_queue=queue, retention_days=retention
+    )
+
+
+def _retention_days(retention: dict[str, Any], title: str) -> dict[str, int]:
+    """Days to keep by tick kind (-1 or absent: keep all); a config error below -1."""
+    days = {}
+    for kind, settings in retention.items():
+        value = int((settings or {}).get("purge_after_days", -1))
+        if value < -1:
+            error = ConfigError(
+                ("retention", kind, "purge_after_days"),
+                f"expected a number of days (0 or more), or -1 to keep all, got {value}.",
+                "an Int >= -1",
+            )
+            raise DaskflowConfigError([error], title=title)
+        if value >= 0:
+            days[kind] = value
+    return days
 
 
 def _read_yaml(config_path: Path, title: str) -> dict[str, Any]:

@@ -93,6 +93,9 @@ def test_yaml_sqlite_base_dir_and_intermediates(tmp_path):
         ("intermediate: {}\n", "intermediate"),
         ("storage: {sqlite: {}, postgres: {url: x}}\n", "storage"),
         ("storage: {postgres: {url: {env: DF_TEST_UNSET_VAR}}}\n", "storage.postgres.url"),
+        ("retention: {sensor: {purge_after_days: -5}}\n", "retention.sensor.purge_after_days"),
+        ("retention: {sensor: {purge_after_days: a week}}\n", "retention.sensor.purge_after_days"),
+        ("retention: {tick: {purge_after_days: 7}}\n", "retention.tick"),
     ],
 )
 def test_yaml_errors_name_the_file_and_path(tmp_path, content, path):
