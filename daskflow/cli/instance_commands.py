@@ -59,6 +59,7 @@ def info() -> None:
             ("storage used", f"{format_bytes(instance.storage_used())} ({len(stored)} runs)"),
             ("runs", len(runs)),
             ("assets", len(assets)),
+            ("retention", _retention(instance.settings.retention_days)),
         ]
     console = make_console()
     print_fields(console, rows)
@@ -71,6 +72,12 @@ def info() -> None:
             if counts[status]:
                 table.add_row(status_text(status), str(counts[status]))
         console.print(table)
+
+
+def _retention(days: dict[str, int]) -> str:
+    """``daskflow.yaml``'s tick retention in words (what the daemon purges)."""
+    kept = [f"{kind} {days[kind]} days" for kind in ("schedule", "sensor") if kind in days]
+    return ", ".join(kept) if kept else "all ticks kept"
 
 
 @instance_group.command("gc")

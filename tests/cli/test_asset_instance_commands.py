@@ -39,6 +39,7 @@ def test_instance_info_shows_where_things_are_and_run_counts(cereal_args, flaky,
     assert empty.exit_code == 0
     assert str(home) in empty.output
     assert "sqlite:///" in empty.output and "storage" in empty.output
+    assert "retention     all ticks kept" in empty.output
     invoke("pipeline", "execute", *cereal_args)
     invoke("pipeline", "execute", "-f", path, "-c", configs["fail"])
     out = invoke("instance", "info").output
