@@ -127,7 +127,7 @@ class LazyCompiler:
         # in a deferred step's task the body may compute (its inputs exist)
         self.eager_allowed = self.inputs.concrete
         self.deferred: set[str] = set()  # steps run by a task once their upstream has run
-        self._gathered: dict[tuple[str, str], GraphNode | TaskRef] = {}  # see handed_inputs
+        self._handed: dict[tuple[str, str], GraphNode | TaskRef] = {}  # see handed_inputs
         self.held_keys: list[Any] = []  # partitions the coordinator holds (a cluster)
         self._on_cluster = scheduler_kind(payload.resolved.execution) == "distributed"
         self._fused: dict[str, list[str]] = {}  # step -> in-memory steps fused into it
@@ -256,10 +256,10 @@ class LazyCompiler:
         (``lazy.handed``: the partitions; on a cluster their keys, held by the coordinator)."""
         held = self.held_keys if self._on_cluster else None
         wanted = {(r.node, r.output) for i in step.inputs if i.source == UPSTREAM for r in i.refs}
-        for ref in wanted & self.handed_on.keys() - self._gathered.keys():
+        for ref in wanted & self.handed_on.keys() - self._handed.keys():
             value, run_id = self.handed_on[ref], self.payload.run_id
-            self._gathered[ref] = hand_output(self.graph, *ref, run_id, value, held)
-        return {ref: node for ref, node in self._gathered.items() if ref in wanted}
+            self._handed[ref] = hand_output(self.graph, *ref, run_id, value, held)
+        return {ref: node for ref, node in self._handed.items() if ref in wanted}
 
     def _constant(self, key: str, result: StepResult) -> str:
         self._results[result.step_key] = result
